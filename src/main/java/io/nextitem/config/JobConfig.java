@@ -1,0 +1,49 @@
+package io.nextitem.config;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole job configuration, read from YAML by {@link JobConfigLoader} (keys in kebab-case,
+ * see deploy/nextitem.yaml). Every field has a default; {@link #validate()} lists everything
+ * that must change before the job can start.
+ */
+public class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public int parallelism = 1;
+    public KafkaSettings kafka = new KafkaSettings();
+    public WatermarkSettings watermarks = new WatermarkSettings();
+    public DecoderSettings decoder = new DecoderSettings();
+    public SequenceSettings sequence = new SequenceSettings();
+    public ModelSettings model = new ModelSettings();
+    public CheckpointSettings checkpoint = new CheckpointSettings();
+
+    /** @return one message per problem, each naming the key and what to change; empty when valid */
+    public List<String> validate() {
+        List<String> errors = new ArrayList<>();
+        ConfigChecks.between(errors, "parallelism", parallelism, 1, 4096);
+        kafka.validate(errors);
+        watermarks.validate(errors);
+        decoder.validate(errors);
+        sequence.validate(errors);
+        model.validate(errors);
+        checkpoint.validate(errors);
+        if (kafka.transactionTimeoutMs <= checkpoint.intervalMs) {
+            errors.add("kafka.transaction-timeout-ms (" + kafka.transactionTimeoutMs
+                    + ") must exceed checkpoint.interval-ms (" + checkpoint.intervalMs
+                    + "): transactions stay open for a whole checkpoint interval");
+        }
+        return errors;
+    }
+
+    /** @throws InvalidConfigException listing every problem, when there is any */
+    public JobConfig validated() {
+        List<String> errors = validate();
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigException(errors);
+        }
+        return this;
+    }
+}

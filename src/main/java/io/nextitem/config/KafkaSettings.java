@@ -1,0 +1,50 @@
+package io.nextitem.config;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where the job reads clicks and writes recommendations and dead letters. */
+public class KafkaSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Broker list, host:port[,host:port]. */
+    public String bootstrapServers = "localhost:9092";
+    public String clicksTopic = "clicks";
+    public String recommendationsTopic = "recommendations";
+    public String deadLetterTopic = "clicks-dlq";
+    public String groupId = "nextitem";
+    /** Must be unique per job on a cluster: two jobs sharing it fence each other's transactions. */
+    public String transactionalIdPrefix = "nextitem";
+    /**
+     * Producer transaction timeout. Must stay below the broker's transaction.max.timeout.ms
+     * (15 min by default) and above the checkpoint interval; the client default of 1 h makes
+     * the job restart-loop against a default broker.
+     */
+    public long transactionTimeoutMs = 600_000L;
+    /** earliest | latest | committed (committed offsets, earliest when the group has none). */
+    public String startingOffsets = "committed";
+    /** Extra client properties passed to source and sinks (security settings and such). */
+    public Map<String, String> properties = new LinkedHashMap<>();
+
+    void validate(List<String> errors) {
+        ConfigChecks.nonBlank(errors, "kafka.bootstrap-servers", bootstrapServers);
+        ConfigChecks.nonBlank(errors, "kafka.clicks-topic", clicksTopic);
+        ConfigChecks.nonBlank(errors, "kafka.recommendations-topic", recommendationsTopic);
+        ConfigChecks.nonBlank(errors, "kafka.dead-letter-topic", deadLetterTopic);
+        ConfigChecks.nonBlank(errors, "kafka.group-id", groupId);
+        ConfigChecks.nonBlank(errors, "kafka.transactional-id-prefix", transactionalIdPrefix);
+        if (transactionTimeoutMs <= 0 || transactionTimeoutMs > 900_000L) {
+            errors.add("kafka.transaction-timeout-ms is " + transactionTimeoutMs
+                    + ": set it between 1 and 900000 (the broker default transaction.max.timeout.ms),"
+                    + " and above checkpoint.interval-ms");
+        }
+        if (!List.of("earliest", "latest", "committed").contains(startingOffsets)) {
+            errors.add("kafka.starting-offsets is '" + startingOffsets + "': use earliest, latest or committed");
+        }
+        if (clicksTopic != null && (clicksTopic.equals(recommendationsTopic) || clicksTopic.equals(deadLetterTopic))) {
+            errors.add("kafka.clicks-topic '" + clicksTopic + "' must differ from the output topics");
+        }
+    }
+}

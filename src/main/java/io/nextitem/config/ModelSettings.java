@@ -1,0 +1,30 @@
+package io.nextitem.config;
+
+import java.io.Serializable;
+import java.util.List;
+
+/** Which model version serves, and how ONNX Runtime runs it. */
+public class ModelSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Registry directory: one sub-folder per model version (see schemas/model/README.md). */
+    public String registry;
+    /** A version folder name, or "latest" for the newest by manifest created_at. */
+    public String version = "latest";
+    /** Items per recommendation (at most the version's top_k). */
+    public int topK = 10;
+    /** auto (CUDA when it loads, else CPU) | cuda (fail without it) | cpu. */
+    public String executionProvider = "auto";
+    /** ONNX Runtime intra-op threads per inference operator instance. */
+    public int intraOpThreads = 1;
+
+    void validate(List<String> errors) {
+        ConfigChecks.nonBlank(errors, "model.registry", registry);
+        ConfigChecks.nonBlank(errors, "model.version", version);
+        ConfigChecks.between(errors, "model.top-k", topK, 1, 1000);
+        ConfigChecks.between(errors, "model.intra-op-threads", intraOpThreads, 1, 256);
+        if (!List.of("auto", "cuda", "cpu").contains(executionProvider)) {
+            errors.add("model.execution-provider is '" + executionProvider + "': use auto, cuda or cpu");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.nextitem.inference;
+
+/** Where ONNX Runtime runs the encoder. */
+public enum ExecutionProvider {
+    CUDA,
+    CPU
+}

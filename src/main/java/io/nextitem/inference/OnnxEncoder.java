@@ -1,0 +1,111 @@
+package io.nextitem.inference;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.nextitem.model.ModelLoadException;
+import io.nextitem.model.ModelVersion;
+import java.nio.LongBuffer;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model version's ONNX graph in an ONNX Runtime session. Checks at load that the graph's
+ * inputs and outputs match the contract (schemas/model/README.md) and the manifest, so a
+ * mismatched file is refused before it serves anything.
+ */
+public final class OnnxEncoder implements AutoCloseable {
+    static final String ITEM_SEQ = "item_seq";
+    static final String TOP_ITEMS = "top_items";
+    static final String TOP_SCORES = "top_scores";
+    private static final Set<String> KNOWN_INPUTS = Set.of(ITEM_SEQ, "time_seq", "query_time", "cat_seq", "user_idx");
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final ExecutionProvider provider;
+    private final String label;
+
+    public OnnxEncoder(ModelVersion version, String providerPreference, int intraOpThreads) {
+        this.label = version.name() + " " + version.version();
+        OnnxSessionFactory.ProvidedSession provided =
+                OnnxSessionFactory.create(version.onnxModel(), providerPreference, intraOpThreads, label);
+        this.session = provided.session();
+        this.provider = provided.provider();
+        try {
+            checkSignature(version);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void checkSignature(ModelVersion version) {
+        try {
+            Set<String> graphInputs = session.getInputNames();
+            if (!graphInputs.equals(Set.copyOf(version.manifest().inputs()))) {
+                throw new ModelLoadException(label + ": model.onnx reads inputs " + graphInputs
+                        + " but the manifest declares " + version.manifest().inputs());
+            }
+            if (!KNOWN_INPUTS.containsAll(graphInputs) || !graphInputs.contains(ITEM_SEQ)) {
+                throw new ModelLoadException(label + ": inputs " + graphInputs + " must include item_seq and only use "
+                        + KNOWN_INPUTS);
+            }
+            for (Map.Entry<String, NodeInfo> input : session.getInputInfo().entrySet()) {
+                requireType(input.getKey(), input.getValue(), OnnxJavaType.INT64);
+            }
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            if (!outputs.containsKey(TOP_ITEMS) || !outputs.containsKey(TOP_SCORES)) {
+                throw new ModelLoadException(label + ": model.onnx outputs " + outputs.keySet()
+                        + ", the contract needs top_items and top_scores");
+            }
+            requireType(TOP_ITEMS, outputs.get(TOP_ITEMS), OnnxJavaType.INT64);
+            requireType(TOP_SCORES, outputs.get(TOP_SCORES), OnnxJavaType.FLOAT);
+        } catch (OrtException e) {
+            throw new ModelLoadException(label + ": cannot read the graph signature: " + e.getMessage(), e);
+        }
+    }
+
+    private void requireType(String name, NodeInfo info, OnnxJavaType expected) {
+        if (!(info.getInfo() instanceof TensorInfo tensor) || tensor.type != expected) {
+            throw new ModelLoadException(label + ": " + name + " must be a " + expected + " tensor, is " + info.getInfo());
+        }
+    }
+
+    /**
+     * Runs the encoder on item sequences only (the inputs every model reads).
+     *
+     * @param itemSeq (B, L) item indices, left-padded with 0
+     */
+    public TopItems score(long[][] itemSeq) throws OrtException {
+        int batch = itemSeq.length;
+        int length = itemSeq[0].length;
+        LongBuffer flat = LongBuffer.allocate(batch * length);
+        for (long[] row : itemSeq) {
+            flat.put(row);
+        }
+        flat.flip();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, flat, new long[] {batch, length});
+             OrtSession.Result result = session.run(Map.of(ITEM_SEQ, input))) {
+            long[][] items = (long[][]) result.get(TOP_ITEMS).orElseThrow().getValue();
+            float[][] scores = (float[][]) result.get(TOP_SCORES).orElseThrow().getValue();
+            return new TopItems(items, scores);
+        }
+    }
+
+    public ExecutionProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // Closing a session only frees native memory; nothing left to recover.
+        }
+    }
+}

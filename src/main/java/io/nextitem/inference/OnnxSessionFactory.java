@@ -1,0 +1,65 @@
+package io.nextitem.inference;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.nextitem.model.ModelLoadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates ONNX Runtime sessions on the best provider available. With "auto" it tries CUDA and
+ * falls back to CPU: the GPU build of ONNX Runtime throws "Failed to load shared library" from
+ * {@code addCUDA} where CUDA is absent, and the options object it failed on is not reusable,
+ * so the CPU session gets fresh options.
+ */
+public final class OnnxSessionFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxSessionFactory.class);
+
+    /** A session and the provider it really runs on. */
+    public record ProvidedSession(OrtSession session, ExecutionProvider provider) {}
+
+    private OnnxSessionFactory() {}
+
+    /** @param preference auto | cuda | cpu (validated by ModelSettings) */
+    public static ProvidedSession create(byte[] onnxModel, String preference, int intraOpThreads, String modelLabel) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        if (!"cpu".equals(preference)) {
+            try (OrtSession.SessionOptions cudaOptions = baseOptions(intraOpThreads)) {
+                cudaOptions.addCUDA(0);
+                OrtSession session = env.createSession(onnxModel, cudaOptions);
+                LOG.info("Serving {} on execution provider CUDA (device 0)", modelLabel);
+                return new ProvidedSession(session, ExecutionProvider.CUDA);
+            } catch (OrtException | RuntimeException e) {
+                if ("cuda".equals(preference)) {
+                    throw new ModelLoadException("model.execution-provider is cuda but CUDA is unavailable: "
+                            + e.getMessage() + "; use auto to fall back to CPU", e);
+                }
+                LOG.info("CUDA execution provider unavailable ({}); falling back to CPU", firstLine(e.getMessage()));
+            }
+        }
+        try (OrtSession.SessionOptions cpuOptions = baseOptions(intraOpThreads)) {
+            OrtSession session = env.createSession(onnxModel, cpuOptions);
+            LOG.info("Serving {} on execution provider CPU ({} intra-op threads)", modelLabel, intraOpThreads);
+            return new ProvidedSession(session, ExecutionProvider.CPU);
+        } catch (OrtException e) {
+            throw new ModelLoadException(modelLabel + ": ONNX Runtime cannot load model.onnx: " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession.SessionOptions baseOptions(int intraOpThreads) {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        } catch (OrtException e) {
+            options.close();
+            throw new ModelLoadException("cannot configure ONNX Runtime session options: " + e.getMessage(), e);
+        }
+        return options;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "no message" : message.split("\n", 2)[0];
+    }
+}

@@ -1,0 +1,113 @@
+package io.nextitem.inference;
+
+import ai.onnxruntime.OrtException;
+import io.nextitem.avro.RankedItem;
+import io.nextitem.avro.Recommendation;
+import io.nextitem.avro.RecommendationSource;
+import io.nextitem.model.ItemVocabulary;
+import io.nextitem.model.ModelVersion;
+import io.nextitem.model.PopularityList;
+import io.nextitem.sequence.ScoringRequest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a user's sequence into a top-K list: the encoder ranks when the sequence holds at least
+ * one item the model knows; otherwise (cold user, only new items) the popularity list does.
+ * Items already in the sequence are never recommended. Not thread-safe (one per operator).
+ */
+public final class SequenceRecommender implements AutoCloseable {
+    private final ModelVersion version;
+    private final OnnxEncoder encoder;
+    private final int topK;
+
+    /** Counts from the last call, read by the operator for its metrics. */
+    private int lastUnknownItems;
+
+    public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
+        if (topK > version.manifest().topK()) {
+            throw new IllegalArgumentException("model.top-k " + topK + " exceeds the version's top_k "
+                    + version.manifest().topK() + "; lower model.top-k or export with a larger --top-k");
+        }
+        this.version = version;
+        this.encoder = encoder;
+        this.topK = topK;
+    }
+
+    public Recommendation recommend(ScoringRequest request, long nowMillis) throws OrtException {
+        long[] known = knownIndices(request.itemIds);
+        Set<String> seen = Set.of(dedupe(request.itemIds));
+        RankedListBuilder list = new RankedListBuilder(topK, seen);
+        RecommendationSource source = RecommendationSource.POPULARITY;
+        if (known.length > 0) {
+            source = RecommendationSource.MODEL;
+            TopItems top = encoder.score(new long[][] {known});
+            ItemVocabulary items = version.items();
+            long[] indices = top.itemIndices()[0];
+            float[] scores = top.scores()[0];
+            for (int i = 0; i < indices.length && list.offer(indexToId(items, indices[i]), scores[i]); i++) {
+                // offer() does the work; the loop stops when the list is full
+            }
+        }
+        if (!list.isFull()) {
+            PopularityList popular = version.popularity();
+            List<String> ids = popular.itemIds();
+            for (int i = 0; i < ids.size() && list.offer(ids.get(i), popular.counts()[i]); i++) {
+                // fills what the model left open (or everything for a cold user)
+            }
+        }
+        return Recommendation.newBuilder()
+                .setUserId(request.userId)
+                .setTriggerEventId(request.triggerEventId)
+                .setItems(list.build())
+                .setModelName(version.name())
+                .setModelVersion(version.version())
+                .setSource(source)
+                .setEventTimeMillis(request.eventTimeMillis)
+                .setEmitTimeMillis(nowMillis)
+                .build();
+    }
+
+    /** Newest max_seq_len items the model knows, oldest first; unknown items are skipped. */
+    private long[] knownIndices(String[] itemIds) {
+        int maxLen = version.manifest().maxSeqLen();
+        long[] buffer = new long[Math.min(itemIds.length, maxLen)];
+        int filled = 0;
+        lastUnknownItems = 0;
+        for (int i = itemIds.length - 1; i >= 0 && filled < buffer.length; i--) {
+            int index = version.items().indexOf(itemIds[i]);
+            if (index == 0) {
+                lastUnknownItems++;
+            } else {
+                buffer[buffer.length - 1 - filled++] = index;
+            }
+        }
+        return Arrays.copyOfRange(buffer, buffer.length - filled, buffer.length);
+    }
+
+    private static String indexToId(ItemVocabulary items, long index) {
+        return index >= 1 && index <= items.size() ? items.idOf((int) index) : null;
+    }
+
+    private static String[] dedupe(String[] ids) {
+        return Arrays.stream(ids).distinct().toArray(String[]::new);
+    }
+
+    public int lastUnknownItems() {
+        return lastUnknownItems;
+    }
+
+    public ExecutionProvider provider() {
+        return encoder.provider();
+    }
+
+    public ModelVersion version() {
+        return version;
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}

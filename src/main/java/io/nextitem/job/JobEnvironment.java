@@ -1,0 +1,47 @@
+package io.nextitem.job;
+
+import io.nextitem.config.JobConfig;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Flink settings the loop needs: RocksDB state with incremental checkpoints, exactly-once
+ * checkpointing (which is also what makes Kafka output visible), and a bounded restart policy.
+ */
+public final class JobEnvironment {
+    private JobEnvironment() {}
+
+    public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.checkpoint.incremental);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoint.dir);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpoint.intervalMs));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        return conf;
+    }
+
+    /** The cluster's environment under `flink run`, else a local one in this JVM. */
+    public static StreamExecutionEnvironment create(JobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        env.setParallelism(config.parallelism);
+        return env;
+    }
+
+    /** A local cluster in this JVM with the web dashboard on the given port. */
+    public static StreamExecutionEnvironment createLocalWithDashboard(JobConfig config, int dashboardPort) {
+        Configuration conf = flinkConfiguration(config);
+        conf.set(RestOptions.PORT, dashboardPort);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        env.setParallelism(config.parallelism);
+        return env;
+    }
+}

@@ -1,0 +1,82 @@
+package io.nextitem.job;
+
+import io.nextitem.avro.DeadLetter;
+import io.nextitem.avro.Recommendation;
+import io.nextitem.config.KafkaSettings;
+import io.nextitem.io.AvroSingleObjectSerializer;
+import io.nextitem.io.RawRecord;
+import io.nextitem.io.RawRecordDeserializationSchema;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The job's Kafka source and its two exactly-once sinks, built from {@link KafkaSettings}. */
+public final class KafkaConnectors {
+    private KafkaConnectors() {}
+
+    /** Reads clicks as raw records; read_committed so aborted producer transactions are never seen. */
+    public static KafkaSource<RawRecord> clicksSource(KafkaSettings kafka) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setTopics(kafka.clicksTopic)
+                .setGroupId(kafka.groupId)
+                .setStartingOffsets(startingOffsets(kafka.startingOffsets))
+                .setDeserializer(new RawRecordDeserializationSchema())
+                .setProperties(extraProperties(kafka))
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    public static KafkaSink<Recommendation> recommendationsSink(KafkaSettings kafka) {
+        return KafkaSink.<Recommendation>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setKafkaProducerConfig(extraProperties(kafka))
+                .setRecordSerializer(new AvroSingleObjectSerializer<Recommendation>(kafka.recommendationsTopic,
+                        r -> r.getUserId().getBytes(StandardCharsets.UTF_8)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-recommendations")
+                .setProperty("transaction.timeout.ms", Long.toString(kafka.transactionTimeoutMs))
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setKafkaProducerConfig(extraProperties(kafka))
+                .setRecordSerializer(new AvroSingleObjectSerializer<DeadLetter>(kafka.deadLetterTopic,
+                        KafkaConnectors::originalKey))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-dead-letters")
+                .setProperty("transaction.timeout.ms", Long.toString(kafka.transactionTimeoutMs))
+                .build();
+    }
+
+    private static byte[] originalKey(DeadLetter deadLetter) {
+        ByteBuffer key = deadLetter.getOriginalKey();
+        if (key == null) {
+            return null;
+        }
+        byte[] bytes = new byte[key.remaining()];
+        key.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static OffsetsInitializer startingOffsets(String mode) {
+        return switch (mode) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+
+    private static Properties extraProperties(KafkaSettings kafka) {
+        Properties properties = new Properties();
+        properties.putAll(kafka.properties);
+        return properties;
+    }
+}

@@ -1,0 +1,40 @@
+package io.nextitem.job;
+
+import io.nextitem.avro.ClickEvent;
+import io.nextitem.avro.DeadLetter;
+import io.nextitem.avro.Recommendation;
+import io.nextitem.config.JobConfig;
+import io.nextitem.inference.RecommendFunction;
+import io.nextitem.io.ClickDecodeFunction;
+import io.nextitem.io.RawRecord;
+import io.nextitem.sequence.UserSequenceFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The loop's stages, wired: decode → key by user → sequence state → recommend. Sources and
+ * sinks are passed in (as in flink-training), so the same wiring runs against Kafka in
+ * production and in the ITCases. Every operator has a stable uid so savepoints survive changes.
+ */
+public final class NextItemPipeline {
+    private NextItemPipeline() {}
+
+    public static void wire(DataStream<RawRecord> rawClicks, Sink<Recommendation> recommendations,
+                            Sink<DeadLetter> deadLetters, JobConfig config) {
+        SingleOutputStreamOperator<ClickEvent> clicks = rawClicks
+                .process(new ClickDecodeFunction(config.decoder))
+                .name("decode-clicks").uid("decode-clicks");
+
+        clicks.getSideOutput(ClickDecodeFunction.DEAD_LETTERS)
+                .sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+
+        clicks.keyBy(ClickEvent::getUserId, Types.STRING)
+                .process(new UserSequenceFunction(config.sequence))
+                .name("user-sequence").uid("user-sequence")
+                .map(new RecommendFunction(config.model))
+                .name("recommend").uid("recommend")
+                .sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
+    }
+}

@@ -1,0 +1,211 @@
+package io.nextitem.kafka;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) in a JVM of
+ * its own, for the demo and the ITCases: no Docker, no mocks. Its classpath comes from the
+ * build ({@code target/kafka-broker.classpath}, see src/broker/pom.xml), its data from a temp
+ * directory that {@link #close()} deletes.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path workDir;
+    private final int brokerPort;
+    private final Process process;
+    private final Thread shutdownHook;
+
+    private LocalKafkaBroker(Path workDir, int brokerPort, Process process) {
+        this.workDir = workDir;
+        this.brokerPort = brokerPort;
+        this.process = process;
+        this.shutdownHook = new Thread(process::destroyForcibly, "kafka-broker-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Formats storage, starts the broker and returns once it answers an admin request. */
+    public static LocalKafkaBroker start() throws IOException, InterruptedException {
+        String classpath = BrokerClasspath.read();
+        Path workDir = Files.createTempDirectory("nextitem-kafka-");
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Path properties = writeServerProperties(workDir, brokerPort, controllerPort);
+        Path log4j = writeLog4jConfig(workDir);
+
+        List<String> format = javaCommand(classpath, log4j);
+        format.addAll(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted",
+                "-t", randomClusterId(), "-c", properties.toString()));
+        runToCompletion(format, workDir.resolve("format.log"));
+
+        List<String> serve = javaCommand(classpath, log4j);
+        serve.addAll(List.of("kafka.Kafka", properties.toString()));
+        Process process = new ProcessBuilder(serve)
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("broker.log").toFile())
+                .start();
+        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, process);
+        try {
+            broker.awaitReady();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        LOG.info("Kafka broker up at {} (pid {}, data in {})", broker.bootstrapServers(), process.pid(), workDir);
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + brokerPort;
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(config)) {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IOException("Kafka broker exited with " + process.exitValue() + " during startup; see "
+                            + workDir.resolve("broker.log") + ":\n" + tail(workDir.resolve("broker.log")));
+                }
+                try {
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IOException("Kafka broker did not answer within " + STARTUP_TIMEOUT.toSeconds()
+                                + " s; see " + workDir.resolve("broker.log"), e);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook will run anyway
+        }
+        deleteRecursively(workDir);
+    }
+
+    private static Path writeServerProperties(Path dir, int brokerPort, int controllerPort) throws IOException {
+        String text = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@localhost:" + controllerPort,
+                "listeners=PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://localhost:" + brokerPort,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                "num.partitions=1",
+                "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=1",
+                "group.initial.rebalance.delay.ms=0",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "") ;
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static Path writeLog4jConfig(Path dir) throws IOException {
+        Path file = dir.resolve("log4j2.properties");
+        Files.writeString(file, String.join("\n",
+                "rootLogger.level=WARN",
+                "rootLogger.appenderRef.console.ref=console",
+                "appender.console.type=Console",
+                "appender.console.name=console",
+                "appender.console.layout.type=PatternLayout",
+                "appender.console.layout.pattern=%d %p %c{1}: %m%n",
+                ""));
+        return file;
+    }
+
+    private static List<String> javaCommand(String classpath, Path log4j) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx768m", "-XX:+UseSerialGC",
+                "-Dlog4j2.configurationFile=" + log4j, "-cp", classpath));
+        return command;
+    }
+
+    private static void runToCompletion(List<String> command, Path log) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("formatting Kafka storage failed; see " + log + ":\n" + tail(log));
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String randomClusterId() {
+        byte[] uuid = new byte[16];
+        new SecureRandom().nextBytes(uuid);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+}

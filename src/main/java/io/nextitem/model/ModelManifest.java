@@ -1,0 +1,48 @@
+package io.nextitem.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** manifest.json of a model version (schemas/model/README.md). Unknown fields are kept compatible. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelManifest(
+        @JsonProperty("format_version") int formatVersion,
+        @JsonProperty("name") String name,
+        @JsonProperty("version") String version,
+        @JsonProperty("parent_version") String parentVersion,
+        @JsonProperty("created_at") String createdAt,
+        @JsonProperty("inputs") List<String> inputs,
+        @JsonProperty("max_seq_len") int maxSeqLen,
+        @JsonProperty("num_items") int numItems,
+        @JsonProperty("top_k") int topK,
+        @JsonProperty("top_k_graph") int topKGraph,
+        @JsonProperty("files") Map<String, FileEntry> files) {
+
+    public static final int SUPPORTED_FORMAT = 1;
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FileEntry(@JsonProperty("sha256") String sha256) {}
+
+    /** Checks the fields the job relies on; throws naming the first bad one. */
+    void check(String where) {
+        require(formatVersion == SUPPORTED_FORMAT, where, "format_version is " + formatVersion + ", this job reads " + SUPPORTED_FORMAT);
+        require(name != null && !name.isBlank(), where, "name is missing");
+        require(version != null && !version.isBlank(), where, "version is missing");
+        require(inputs != null && !inputs.isEmpty(), where, "inputs is missing or empty");
+        require(maxSeqLen > 0, where, "max_seq_len must be positive, is " + maxSeqLen);
+        require(numItems > 0, where, "num_items must be positive, is " + numItems);
+        require(topK > 0, where, "top_k must be positive, is " + topK);
+        require(topKGraph == topK + maxSeqLen, where,
+                "top_k_graph is " + topKGraph + " but must be top_k + max_seq_len = " + (topK + maxSeqLen));
+        require(files != null && files.containsKey("model.onnx") && files.containsKey("items.tsv")
+                && files.containsKey("popularity.tsv"), where, "files must list model.onnx, items.tsv and popularity.tsv with sha256");
+    }
+
+    private static void require(boolean ok, String where, String problem) {
+        if (!ok) {
+            throw new ModelLoadException(where + ": " + problem);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.nextitem.sequence;
+
+import io.nextitem.avro.ClickEvent;
+import io.nextitem.config.SequenceSettings;
+import io.nextitem.sequence.state.SequenceEntry;
+import io.nextitem.sequence.state.UserSequenceState;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps each user's recent items in keyed state (RocksDB in the job) and emits the updated
+ * sequence for scoring on every click.
+ *
+ * <p>State design: one Avro value per user ({@link UserSequenceState}) so a click costs one
+ * read and one write, and the state schema can evolve across savepoints. The sequence holds
+ * the producer's item ids (not model indices), ordered by event time, at most
+ * {@code sequence.max-length} entries. A state TTL (refreshed on every write, expired values
+ * never returned, cleaned by the RocksDB compaction filter) drops users inactive for
+ * {@code sequence.ttl-hours}, so state does not grow with every user ever seen.
+ */
+public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEvent, ScoringRequest> {
+    private static final long serialVersionUID = 1L;
+    /** State entries the compaction filter processes before re-reading the current time. */
+    private static final long TTL_COMPACTION_QUERY_INTERVAL = 1000L;
+
+    private final SequenceSettings settings;
+    private transient ValueState<UserSequenceState> sequence;
+    private transient Histogram sequenceLength;
+
+    public UserSequenceFunction(SequenceSettings settings) {
+        this.settings = settings;
+    }
+
+    public static ValueStateDescriptor<UserSequenceState> stateDescriptor(SequenceSettings settings) {
+        ValueStateDescriptor<UserSequenceState> descriptor =
+                new ValueStateDescriptor<>("user-sequence", new AvroTypeInfo<>(UserSequenceState.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(settings.ttlHours))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(TTL_COMPACTION_QUERY_INTERVAL)
+                .build());
+        return descriptor;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        sequence = getRuntimeContext().getState(stateDescriptor(settings));
+        sequenceLength = getRuntimeContext().getMetricGroup()
+                .histogram("sequenceLength", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void processElement(ClickEvent click, Context ctx, Collector<ScoringRequest> out) throws Exception {
+        UserSequenceState current = sequence.value();
+        List<SequenceEntry> entries = current == null ? List.of() : current.getEntries();
+        SequenceEntry added = new SequenceEntry(click.getItemId(), click.getEventTimeMillis(), click.getCategory());
+        List<SequenceEntry> updated = SequenceUpdate.append(entries, added, settings.maxLength);
+        sequence.update(new UserSequenceState(updated));
+        sequenceLength.update(updated.size());
+        out.collect(toRequest(click, updated));
+    }
+
+    private static ScoringRequest toRequest(ClickEvent click, List<SequenceEntry> entries) {
+        int n = entries.size();
+        String[] items = new String[n];
+        long[] times = new long[n];
+        String[] categories = new String[n];
+        for (int i = 0; i < n; i++) {
+            SequenceEntry entry = entries.get(i);
+            items[i] = entry.getItemId();
+            times[i] = entry.getEventTimeMillis();
+            categories[i] = entry.getCategory();
+        }
+        return new ScoringRequest(click.getUserId(), click.getEventId(), click.getEventTimeMillis(), items, times, categories);
+    }
+}
