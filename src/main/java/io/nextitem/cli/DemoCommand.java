@@ -1,0 +1,30 @@
+package io.nextitem.cli;
+
+import io.nextitem.demo.DemoRunner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The embedded default: broker, job, dashboard, replay, live prequential HR@10. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a local Kafka broker and Flink cluster, replay clicks (the shipped synthetic log "
+                + "unless --events is given) and print recommendations with a running prequential HR@10.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ClickFileOptions clicks = new ClickFileOptions();
+
+    @Option(names = "--dashboard-port", defaultValue = "8081", description = "Default: ${DEFAULT-VALUE}.")
+    int dashboardPort;
+
+    @Option(names = "--print-every", defaultValue = "1000", description = "Print every Nth recommendation. Default: ${DEFAULT-VALUE}.")
+    int printEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        var events = clicks.load(DemoRunner.DEMO_CLICKS_RESOURCE);
+        System.out.printf("Replaying %,d clicks%n", events.size());
+        new DemoRunner(System.out, dashboardPort, Math.max(1, printEvery)).run(events, clicks.eventsPerSecond);
+        return 0;
+    }
+}

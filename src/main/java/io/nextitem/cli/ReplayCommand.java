@@ -1,0 +1,30 @@
+package io.nextitem.cli;
+
+import io.nextitem.replay.ClickReplayer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Produces a click log into any Kafka. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Produce a click log to a Kafka topic (Avro single-object, keyed by user, timestamp = event time).")
+final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    ClickFileOptions clicks = new ClickFileOptions();
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Default: ${DEFAULT-VALUE}.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "clicks", description = "Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Override
+    public Integer call() throws Exception {
+        var events = clicks.load(null);
+        try (ClickReplayer replayer = new ClickReplayer(bootstrapServers, topic)) {
+            replayer.replay(events, clicks.eventsPerSecond, System.err);
+        }
+        return 0;
+    }
+}

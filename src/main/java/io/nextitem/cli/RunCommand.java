@@ -1,0 +1,36 @@
+package io.nextitem.cli;
+
+import io.nextitem.config.JobConfig;
+import io.nextitem.config.JobConfigLoader;
+import io.nextitem.job.JobEnvironment;
+import io.nextitem.job.NextItemJob;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the job: on the cluster under `flink run`, else on a local cluster with the dashboard. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the recommendation job with a YAML config (see deploy/nextitem.yaml).")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "Job config YAML.")
+    Path config;
+
+    @Option(names = "--dashboard-port", defaultValue = "8081", description = "Local runs only. Default: ${DEFAULT-VALUE}.")
+    int dashboardPort;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig jobConfig = JobConfigLoader.load(config);
+        StreamExecutionEnvironment env = JobEnvironment.create(jobConfig);
+        if (env instanceof LocalStreamEnvironment) {
+            env = JobEnvironment.createLocalWithDashboard(jobConfig, dashboardPort);
+            System.out.printf("Local Flink cluster; dashboard at http://localhost:%d%n", dashboardPort);
+        }
+        NextItemJob.build(env, jobConfig);
+        env.execute(NextItemJob.JOB_NAME);
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package io.nextitem.replay;
+
+import io.nextitem.avro.ClickEvent;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces clicks to Kafka the way a well-behaved producer should: idempotent, keyed by user
+ * (so one user's clicks stay in order on one partition), record timestamp = event time (the
+ * job's watermarks read it), Avro single-object encoding.
+ */
+public final class ClickReplayer implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+
+    public ClickReplayer(String bootstrapServers, String topic) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(props);
+        this.topic = topic;
+    }
+
+    /**
+     * @param eventsPerSecond 0 for as fast as the broker takes them
+     * @param progress        where the progress line goes (carriage-return updated), or null
+     */
+    public void replay(List<ClickEvent> events, double eventsPerSecond, PrintStream progress)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long lastPrint = 0;
+        for (int i = 0; i < events.size(); i++) {
+            send(events.get(i));
+            if (eventsPerSecond > 0) {
+                long due = start + (long) (i / eventsPerSecond * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+            long now = System.nanoTime();
+            if (progress != null && (now - lastPrint > 500_000_000L || i == events.size() - 1)) {
+                lastPrint = now;
+                double seconds = Math.max(1e-9, (now - start) / 1e9);
+                progress.printf("\rreplayed %,d/%,d clicks (%,.0f/s)", i + 1, events.size(), (i + 1) / seconds);
+            }
+        }
+        producer.flush();
+        if (progress != null) {
+            progress.println();
+        }
+    }
+
+    public void send(ClickEvent event) throws IOException {
+        ByteBuffer buffer = event.toByteBuffer();
+        byte[] value = new byte[buffer.remaining()];
+        buffer.get(value);
+        sendRaw(event.getUserId().getBytes(StandardCharsets.UTF_8), value, event.getEventTimeMillis());
+    }
+
+    /** For tests and tools that need to put arbitrary bytes on the topic. */
+    public void sendRaw(byte[] key, byte[] value, long timestampMillis) {
+        producer.send(new ProducerRecord<>(topic, null, timestampMillis, key, value));
+    }
+
+    public void flush() throws InterruptedException, ExecutionException {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
