@@ -1,0 +1,61 @@
+package io.nextitem.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theShippedConfigLoadsAndIsValid() {
+        JobConfig config = JobConfigLoader.load(Path.of("deploy/nextitem.yaml"));
+        assertThat(config.kafka.clicksTopic).isEqualTo("clicks");
+        assertThat(config.validate()).isEmpty();
+    }
+
+    @Test
+    void unknownKeysAreRejectedByName() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("kafka:\n  bootstrap-server: x:9092\n", "job.yaml"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("job.yaml (line 2)")
+                .hasMessageContaining("bootstrap-server");
+    }
+
+    @Test
+    void wrongTypesAreRejectedByKey() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("sequence:\n  max-length: lots\n", "job.yaml"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("sequence.max-length");
+    }
+
+    @Test
+    void everyProblemIsListedWithWhatToChange() throws Exception {
+        Path file = tmp.resolve("job.yaml");
+        Files.writeString(file, """
+                kafka:
+                  transaction-timeout-ms: 3600000
+                model:
+                  execution-provider: tpu
+                checkpoint:
+                  dir: /no/scheme
+                """);
+        assertThatThrownBy(() -> JobConfigLoader.load(file))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).anySatisfy(
+                        p -> assertThat(p).contains("kafka.transaction-timeout-ms is 3600000"))
+                        .anySatisfy(p -> assertThat(p).contains("model.registry is empty"))
+                        .anySatisfy(p -> assertThat(p).contains("use auto, cuda or cpu"))
+                        .anySatisfy(p -> assertThat(p).contains("must be a URI")));
+    }
+
+    @Test
+    void aMissingFileSaysSo() {
+        assertThatThrownBy(() -> JobConfigLoader.load(tmp.resolve("absent.yaml")))
+                .hasMessageContaining("does not exist");
+    }
+}

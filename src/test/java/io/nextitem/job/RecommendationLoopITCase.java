@@ -1,0 +1,204 @@
+package io.nextitem.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nextitem.avro.ClickEvent;
+import io.nextitem.avro.DeadLetter;
+import io.nextitem.avro.DeadLetterReason;
+import io.nextitem.avro.RankedItem;
+import io.nextitem.avro.Recommendation;
+import io.nextitem.config.JobConfig;
+import io.nextitem.kafka.KafkaTopics;
+import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.replay.ClickReplayer;
+import io.nextitem.testing.Clicks;
+import io.nextitem.testing.DemoModel;
+import io.nextitem.testing.KafkaTestTopics;
+import io.nextitem.testing.MalformedClicks;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop on real parts: a KRaft broker in its own JVM, the job on a Flink MiniCluster
+ * with RocksDB state and exactly-once sinks, the shipped demo model in ONNX Runtime. Valid and
+ * malformed records are interleaved; output is read as a downstream service would
+ * (read_committed).
+ */
+class RecommendationLoopITCase {
+    private static final int USERS = 200;
+    private static final int CLICKS_PER_USER = 10;
+    private static final int MALFORMED = 100;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static LocalKafkaBroker broker;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = LocalKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void everyValidClickGetsOneRecommendationAndEveryBadRecordOneDeadLetter() throws Exception {
+        JobConfig config = configFor(UUID.randomUUID().toString().substring(0, 8));
+        KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
+        KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
+
+        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
+        // Any exception would fail the job instead of restarting it, so RUNNING at the end proves none happened.
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+        env.setParallelism(config.parallelism);
+        NextItemJob.build(env, config);
+        JobClient job = env.executeAsync("nextitem-itcase");
+
+        List<ClickEvent> valid = validClicks();
+        List<MalformedClicks.Case> kinds = MalformedClicks.all();
+        Map<DeadLetterReason, Long> expectedReasons = new HashMap<>();
+        try (ClickReplayer producer = new ClickReplayer(broker.bootstrapServers(), config.kafka.clicksTopic)) {
+            Random random = new Random(7);
+            int malformedSent = 0;
+            for (int i = 0; i < valid.size(); i++) {
+                producer.send(valid.get(i));
+                if (malformedSent < MALFORMED && random.nextInt(valid.size()) < MALFORMED * 1.2) {
+                    MalformedClicks.Case bad = kinds.get(malformedSent++ % kinds.size());
+                    producer.sendRaw("u-bad".getBytes(StandardCharsets.UTF_8), bad.bytes(), Clicks.T0);
+                    expectedReasons.merge(bad.expected(), 1L, Long::sum);
+                }
+            }
+            while (malformedSent < MALFORMED) {
+                MalformedClicks.Case bad = kinds.get(malformedSent++ % kinds.size());
+                producer.sendRaw(null, bad.bytes(), Clicks.T0);
+                expectedReasons.merge(bad.expected(), 1L, Long::sum);
+            }
+            producer.flush();
+        }
+
+        List<Recommendation> recommendations = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
+                        config.kafka.recommendationsTopic, valid.size(), Duration.ofSeconds(150), Duration.ofSeconds(3))
+                .stream().map(r -> decode(r, Recommendation::fromByteBuffer)).toList();
+        List<DeadLetter> deadLetters = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
+                        config.kafka.deadLetterTopic, MALFORMED, Duration.ofSeconds(30), Duration.ofSeconds(1))
+                .stream().map(r -> decode(r, DeadLetter::fromByteBuffer)).toList();
+
+        assertThat(job.getJobStatus().get()).as("the job never failed or restarted").isEqualTo(JobStatus.RUNNING);
+        job.cancel().get();
+
+        // Exactly one recommendation per valid click.
+        assertThat(recommendations).hasSize(valid.size());
+        assertThat(recommendations.stream().map(Recommendation::getTriggerEventId).collect(Collectors.toSet()))
+                .isEqualTo(valid.stream().map(ClickEvent::getEventId).collect(Collectors.toSet()));
+
+        // None recommends an item already in that user's sequence at the time of the click.
+        Map<String, Set<String>> seenAtEvent = sequencesAtEachClick(valid);
+        for (Recommendation r : recommendations) {
+            List<String> items = r.getItems().stream().map(RankedItem::getItemId).toList();
+            assertThat(items).as("recommendation for " + r.getTriggerEventId()).hasSize(10).doesNotHaveDuplicates()
+                    .doesNotContainAnyElementsOf(seenAtEvent.get(r.getTriggerEventId()));
+        }
+        assertThat(recommendations).extracting(r -> r.getSource().name()).contains("MODEL", "POPULARITY");
+
+        // Exactly one dead letter per malformed record, each with its reason and original bytes.
+        assertThat(deadLetters).hasSize(MALFORMED);
+        assertThat(deadLetters.stream().collect(Collectors.groupingBy(DeadLetter::getReason, Collectors.counting())))
+                .isEqualTo(expectedReasons);
+        assertThat(expectedReasons.keySet()).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(deadLetters).allSatisfy(d -> {
+            assertThat(d.getTopic()).isEqualTo(config.kafka.clicksTopic);
+            assertThat(d.getMessage()).isNotBlank();
+        });
+    }
+
+    /** 200 users × 10 clicks on items the demo model knows, plus a few new items (popularity path). */
+    private static List<ClickEvent> validClicks() {
+        List<String> items = DemoModel.itemIds();
+        Random random = new Random(42);
+        List<ClickEvent> clicks = new ArrayList<>();
+        for (int step = 0; step < CLICKS_PER_USER; step++) {
+            for (int user = 0; user < USERS; user++) {
+                // Every 10th user starts on an item no model has seen: a cold start served by popularity.
+                String item = (user % 10 == 0 && step == 0) ? "new-item-" + user : items.get(random.nextInt(items.size()));
+                clicks.add(Clicks.click("user-" + user, item, Clicks.T0 + step * 60_000L + user));
+            }
+        }
+        return clicks;
+    }
+
+    private static Map<String, Set<String>> sequencesAtEachClick(List<ClickEvent> clicks) {
+        Map<String, Set<String>> seenByUser = new HashMap<>();
+        Map<String, Set<String>> seenAtEvent = new HashMap<>();
+        for (ClickEvent click : clicks) {
+            Set<String> seen = seenByUser.computeIfAbsent(click.getUserId(), u -> new HashSet<>());
+            seen.add(click.getItemId());
+            seenAtEvent.put(click.getEventId(), Set.copyOf(seen));
+        }
+        return seenAtEvent;
+    }
+
+    private JobConfig configFor(String run) {
+        JobConfig config = new JobConfig();
+        config.parallelism = 2;
+        config.kafka.bootstrapServers = broker.bootstrapServers();
+        config.kafka.clicksTopic = "clicks-" + run;
+        config.kafka.recommendationsTopic = "recommendations-" + run;
+        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
+        config.kafka.groupId = "itcase-" + run;
+        config.kafka.transactionalIdPrefix = "itcase-" + run;
+        config.kafka.startingOffsets = "earliest";
+        config.model.registry = DemoModel.REGISTRY.toString();
+        config.checkpoint.dir = tmp.resolve("checkpoints").toUri().toString();
+        config.checkpoint.intervalMs = 1_000;
+        return config.validated();
+    }
+
+    private interface Decoder<T> {
+        T decode(ByteBuffer bytes) throws java.io.IOException;
+    }
+
+    private static <T> T decode(ConsumerRecord<byte[], byte[]> record, Decoder<T> decoder) {
+        try {
+            return decoder.decode(ByteBuffer.wrap(record.value()));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("output record is not valid Avro single-object", e);
+        }
+    }
+}
