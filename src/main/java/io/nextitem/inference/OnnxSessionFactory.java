@@ -19,12 +19,15 @@ public final class OnnxSessionFactory {
     /** A session and the provider it really runs on. */
     public record ProvidedSession(OrtSession session, ExecutionProvider provider) {}
 
+    /** CUDA is tried once per JVM: a missing CUDA install does not appear between two model loads. */
+    private static volatile boolean cudaUnavailable;
+
     private OnnxSessionFactory() {}
 
     /** @param preference auto | cuda | cpu (validated by ModelSettings) */
     public static ProvidedSession create(byte[] onnxModel, String preference, int intraOpThreads, String modelLabel) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        if (!"cpu".equals(preference)) {
+        if ("cuda".equals(preference) || ("auto".equals(preference) && !cudaUnavailable)) {
             try (OrtSession.SessionOptions cudaOptions = baseOptions(intraOpThreads)) {
                 cudaOptions.addCUDA(0);
                 OrtSession session = env.createSession(onnxModel, cudaOptions);
@@ -35,6 +38,7 @@ public final class OnnxSessionFactory {
                     throw new ModelLoadException("model.execution-provider is cuda but CUDA is unavailable: "
                             + e.getMessage() + "; use auto to fall back to CPU", e);
                 }
+                cudaUnavailable = true;
                 LOG.info("CUDA execution provider unavailable ({}); falling back to CPU", firstLine(e.getMessage()));
             }
         }

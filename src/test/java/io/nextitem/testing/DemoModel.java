@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /** The model version shipped for the demo (exported by the trainer), used as a real model in tests. */
 public final class DemoModel {
-    public static final Path REGISTRY = Path.of("src/main/resources/nextitem/demo/registry");
+    /** -Dnextitem.test.registry points the tests at another registry (e.g. a freshly exported one). */
+    public static final Path REGISTRY = Path.of(System.getProperty("nextitem.test.registry", "src/main/resources/nextitem/demo/registry"));
 
     private DemoModel() {}
 
