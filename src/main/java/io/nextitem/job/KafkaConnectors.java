@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -33,25 +34,27 @@ public final class KafkaConnectors {
     }
 
     public static KafkaSink<Recommendation> recommendationsSink(KafkaSettings kafka) {
-        return KafkaSink.<Recommendation>builder()
-                .setBootstrapServers(kafka.bootstrapServers)
-                .setKafkaProducerConfig(extraProperties(kafka))
-                .setRecordSerializer(new AvroSingleObjectSerializer<Recommendation>(kafka.recommendationsTopic,
-                        r -> r.getUserId().getBytes(StandardCharsets.UTF_8)))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-recommendations")
-                .setProperty("transaction.timeout.ms", Long.toString(kafka.transactionTimeoutMs))
-                .build();
+        return exactlyOnceSink(kafka, "recommendations", new AvroSingleObjectSerializer<Recommendation>(
+                kafka.recommendationsTopic, r -> r.getUserId().getBytes(StandardCharsets.UTF_8)));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
-        return KafkaSink.<DeadLetter>builder()
+        return exactlyOnceSink(kafka, "dead-letters", new AvroSingleObjectSerializer<DeadLetter>(
+                kafka.deadLetterTopic, KafkaConnectors::originalKey));
+    }
+
+    /**
+     * Transactions commit when a checkpoint completes; each sink needs its own transactional id
+     * prefix, and a transaction timeout the broker accepts.
+     */
+    private static <T> KafkaSink<T> exactlyOnceSink(KafkaSettings kafka, String prefixSuffix,
+                                                    KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
                 .setKafkaProducerConfig(extraProperties(kafka))
-                .setRecordSerializer(new AvroSingleObjectSerializer<DeadLetter>(kafka.deadLetterTopic,
-                        KafkaConnectors::originalKey))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-dead-letters")
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-" + prefixSuffix)
                 .setProperty("transaction.timeout.ms", Long.toString(kafka.transactionTimeoutMs))
                 .build();
     }
