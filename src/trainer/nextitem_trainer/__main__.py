@@ -1,0 +1,136 @@
+"""Command line: ``python3 -m nextitem_trainer <command>`` (or ``src/trainer/bin/trainer``).
+
+Commands: train, evaluate, export, synthetic, demo-assets. Run one with --help for its options.
+Errors in inputs (a malformed data line, a bad config key, a missing file) end with one line
+naming the input and what was expected, and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .config import ConfigError
+from .data import DataFormatError
+
+
+def _add_train(sub) -> None:
+    p = sub.add_parser("train", help="train a model from a YAML config into runs/<name>/")
+    p.add_argument("--config", required=True, help="YAML config (e.g. configs/sasrec_ml-1m.yaml)")
+    p.add_argument("--data", help="dataset file, overriding data.path of the config")
+    p.add_argument("--run-dir", help="run folder (default: runs/<config name>/ at the repository root)")
+    p.add_argument("--seed", type=int, help="override train.seed (the run name gets -s<seed>)")
+    p.add_argument("--epochs", type=int, help="override train.epochs")
+    p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/last.pt")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser("evaluate", help="test-split P1/P2 figures, written to src/site/results/")
+    p.add_argument("--checkpoint", nargs="*", default=[],
+                   help="best.pt files (or run folders), one per seed; several give mean and std")
+    p.add_argument("--baseline", choices=["mostpop"], help="evaluate a baseline instead of the checkpoint's model")
+    p.add_argument("--config", help="config for the data (needed for --baseline without --checkpoint)")
+    p.add_argument("--protocol", nargs="+", default=["P1", "P2"], choices=["P1", "P2"])
+    p.add_argument("--data", help="evaluate on another file through the checkpoint's vocabulary")
+    p.add_argument("--format", choices=["sasrec", "movielens", "csv"], help="format of --data")
+    p.add_argument("--dataset-name", help="dataset name written into the result")
+    p.add_argument("--key", help="dataset key in result file names (default: the config's data.key)")
+    p.add_argument("--out", help="result folder (default: src/site/results/)")
+    p.add_argument("--p2-seed", type=int, default=None, help="seed of P2's negatives")
+    p.add_argument("--no-write", action="store_true", help="print only")
+
+
+def _add_export(sub) -> None:
+    p = sub.add_parser("export", help="write a model version folder (schemas/model/README.md)")
+    p.add_argument("--checkpoint", required=True, help="RUN_DIR/best.pt")
+    p.add_argument("--registry", required=True, help="registry folder; the version folder is created inside")
+    p.add_argument("--version", help="version name (default: <model>-<UTC timestamp>)")
+    p.add_argument("--parent-version", help="version this one was fine-tuned from")
+    p.add_argument("--top-k", type=int, default=10, help="K the job serves (K' = K + max_seq_len)")
+    p.add_argument("--metrics", help="a result JSON whose metrics go into manifest offline_metrics "
+                                     "(default: the checkpoint's validation P1)")
+
+
+def _add_synthetic(sub) -> None:
+    p = sub.add_parser("synthetic", help="write a seeded synthetic click log (csv with category)")
+    p.add_argument("--users", type=int, required=True)
+    p.add_argument("--seed", type=int, required=True, help="seed of the users (the item world has --world-seed)")
+    p.add_argument("--out", required=True, help="output file, .csv or .csv.gz")
+    p.add_argument("--world-seed", type=int, default=0)
+    p.add_argument("--user-prefix", default=None, help="user id prefix (default u<seed>-)")
+
+
+def _add_demo_assets(sub) -> None:
+    p = sub.add_parser("demo-assets", help="train, export and write the demo model and replay clicks")
+    p.add_argument("--config", default="sasrec_demo.yaml")
+    p.add_argument("--train-users", type=int, default=3000)
+    p.add_argument("--replay-events", type=int, default=20000, help="at least this many replay events")
+    p.add_argument("--version", help="version folder name (default: sasrec-demo-<UTC timestamp>)")
+    p.add_argument("--keep-old", action="store_true", help="keep older versions in the demo registry")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="trainer", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets):
+        add(sub)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout)
+    try:
+        return _run(args)
+    except (ConfigError, DataFormatError, FileNotFoundError, FileExistsError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    from . import paths
+
+    if args.command == "train":
+        from .config import load_config
+        from .train import train
+
+        config = load_config(paths.config_file(args.config))
+        if args.data:
+            config.data.path = paths.portable(args.data)
+        if args.seed is not None:
+            config.train.seed = args.seed
+            config.name = f"{config.name}-s{args.seed}"
+        if args.epochs is not None:
+            config.train.epochs = args.epochs
+        train(config, args.run_dir, resume=args.resume, progress=not args.no_progress)
+    elif args.command == "evaluate":
+        from .config import load_config
+        from .evaluate import P2_SEED
+        from .report import run_evaluate
+
+        if not args.checkpoint and not args.baseline:
+            raise ValueError("evaluate needs --checkpoint (one per seed) or --baseline with --config")
+        run_evaluate(args.checkpoint, tuple(args.protocol), baseline=args.baseline,
+                     config=load_config(paths.config_file(args.config)) if args.config else None,
+                     data=args.data, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
+                     out_dir=args.out or paths.RESULTS_DIR,
+                     p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write)
+    elif args.command == "export":
+        from .export import export
+
+        export(args.checkpoint, args.registry, version=args.version, parent_version=args.parent_version,
+               top_k=args.top_k, metrics_file=args.metrics)
+    elif args.command == "synthetic":
+        from .synthetic import write_clicks
+
+        write_clicks(args.out, users=args.users, seed=args.seed, world_seed=args.world_seed,
+                     user_prefix=args.user_prefix)
+    elif args.command == "demo-assets":
+        from .demo_assets import build_demo_assets
+
+        build_demo_assets(paths.config_file(args.config), train_users=args.train_users,
+                          replay_events=args.replay_events, version=args.version, keep_old=args.keep_old)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Typed run configuration, read from YAML and checked in full before anything runs.
+
+A config has three sections: ``data`` (what to read), ``model`` (validated against the chosen
+model's own ``Config`` dataclass, so each model owns its hyperparameters) and ``train``.
+An unknown key or a value of the wrong type stops with a message naming the key and what was
+expected, so a typo never silently falls back to a default.
+"""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """A config file or dict that does not match the expected shape."""
+
+
+DATA_FORMATS = ("sasrec", "movielens", "csv")
+
+
+@dataclass
+class DataConfig:
+    # Path relative to the repository root (or absolute); --data on the command line overrides it.
+    path: str = ""
+    format: str = "sasrec"
+    # Human-readable dataset name written into results and manifests, e.g. "ml-1m (rebuild)".
+    name: str = ""
+    # Short key used in result file names, e.g. "ml-1m" -> sasrec_ml-1m_P1.json.
+    key: str = ""
+    # k-core filter: users and items with fewer interactions are dropped (repeatedly until
+    # stable); 0 or 1 disables it. EVALUATION.md: 5 (the SASRec preprocessing).
+    min_interactions: int = 5
+
+    def check(self) -> None:
+        if self.format not in DATA_FORMATS:
+            raise ConfigError(f"data.format: expected one of {', '.join(DATA_FORMATS)}, got {self.format!r}")
+        if not self.path:
+            raise ConfigError("data.path: expected a dataset path, got nothing")
+        if not self.name:
+            self.name = Path(self.path).name
+        if not self.key:
+            self.key = self.name.split(" ")[0]
+        if self.min_interactions < 0:
+            raise ConfigError(f"data.min_interactions: expected >= 0, got {self.min_interactions}")
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 42
+    epochs: int = 200
+    batch_size: int = 128
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    # Validation (P1 on the second-last item) every eval_every epochs; stop after `patience`
+    # evaluations without improvement of `early_stop_metric`.
+    eval_every: int = 2
+    patience: int = 5
+    early_stop_metric: str = "NDCG@10"
+    # Wall-clock budget for the whole run (across resumes); 0 = none.
+    max_minutes: float = 0.0
+    # torch.set_num_threads; 0 leaves torch's default.
+    threads: int = 2
+
+    def check(self) -> None:
+        positive = {"epochs": self.epochs, "batch_size": self.batch_size, "eval_every": self.eval_every,
+                    "patience": self.patience}
+        for key, value in positive.items():
+            if value <= 0:
+                raise ConfigError(f"train.{key}: expected a positive integer, got {value}")
+        if self.lr <= 0:
+            raise ConfigError(f"train.lr: expected a positive number, got {self.lr}")
+        if self.early_stop_metric not in ("HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR"):
+            raise ConfigError(f"train.early_stop_metric: expected HR@10, NDCG@10, HR@20, NDCG@20 or MRR, "
+                              f"got {self.early_stop_metric!r}")
+
+
+@dataclass
+class RunConfig:
+    name: str
+    data: DataConfig
+    model_name: str
+    model: Any  # the model class's Config dataclass instance
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name,
+                "data": dataclasses.asdict(self.data),
+                "model": {"name": self.model_name, **dataclasses.asdict(self.model)},
+                "train": dataclasses.asdict(self.train)}
+
+
+def _type_name(tp) -> str:
+    return getattr(tp, "__name__", str(tp))
+
+
+def _coerce(value, tp, where: str):
+    """Checks `value` against the annotated type `tp` (int, float, str, bool, list[...])."""
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        (inner,) = typing.get_args(tp)[:1]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list of {_type_name(inner)}, got {value!r}")
+        return [_coerce(v, inner, f"{where}[{i}]") for i, v in enumerate(value)]
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    raise ConfigError(f"{where}: unsupported config type {tp}")
+
+
+def build_dataclass(cls, values: dict | None, where: str):
+    """Builds dataclass `cls` from a dict, refusing unknown keys and wrong types."""
+    values = values or {}
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {values!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"{where}.{unknown[0]}: unknown key; expected one of {', '.join(sorted(fields))}")
+    kwargs = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in values.items()}
+    missing = [name for name, f in fields.items()
+               if name not in kwargs and f.default is dataclasses.MISSING
+               and f.default_factory is dataclasses.MISSING]
+    if missing:
+        raise ConfigError(f"{where}.{missing[0]}: required key is missing")
+    return cls(**kwargs)
+
+
+def config_from_dict(raw: dict, source: str = "config") -> RunConfig:
+    from .models import model_class  # late import: models import config helpers
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(raw).__name__}")
+    unknown = sorted(set(raw) - {"name", "data", "model", "train"})
+    if unknown:
+        raise ConfigError(f"{source}: {unknown[0]}: unknown key; expected name, data, model, train")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{source}: name: expected the run name (a string), got {name!r}")
+    model_raw = dict(raw.get("model") or {})
+    model_name = model_raw.pop("name", None)
+    if not isinstance(model_name, str):
+        raise ConfigError(f"{source}: model.name: expected a model name, got {model_name!r}")
+    try:
+        cls = model_class(model_name)
+    except KeyError as e:
+        raise ConfigError(f"{source}: model.name: {e.args[0]}") from None
+    try:
+        data = build_dataclass(DataConfig, raw.get("data"), "data")
+        model = build_dataclass(cls.Config, model_raw, "model")
+        train = build_dataclass(TrainConfig, raw.get("train"), "train")
+        data.check()
+        train.check()
+        if hasattr(model, "check"):
+            model.check()
+    except ConfigError as e:
+        raise ConfigError(f"{source}: {e}") from None
+    return RunConfig(name=name, data=data, model_name=model_name, model=model, train=train)
+
+
+def load_config(path: str | Path) -> RunConfig:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    return config_from_dict(raw, str(path))

@@ -1,0 +1,73 @@
+"""Model inputs as the ONNX contract names them, built from an InteractionLog.
+
+Every sequence is cut to its last ``max_len`` items and left-padded with 0, so the newest item
+is always in the last column (the position counted from the right). A batch is a dict of
+tensors keyed by contract name (``item_seq``, ``time_seq``, ``cat_seq``, ``user_idx``) plus the
+training/evaluation extras (``target_seq``, ``target``, ``history``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .dataset import InteractionLog
+from .split import eval_cut, train_length
+
+
+def left_pad(rows: list[np.ndarray], length: int) -> np.ndarray:
+    """Last `length` values of every row, left-padded with 0.  -> (len(rows), length)"""
+    out = np.zeros((len(rows), length), dtype=np.int64)
+    for i, row in enumerate(rows):
+        tail = row[-length:] if length else row[:0]
+        if len(tail):
+            out[i, length - len(tail):] = tail
+    return out
+
+
+def _features(log: InteractionLog, users: np.ndarray, stop: list[int], max_len: int) -> dict[str, np.ndarray]:
+    """Contract inputs for each user's prefix seq[:stop]."""
+    feats = {"item_seq": left_pad([log.sequences[u][:s] for u, s in zip(users, stop)], max_len)}  # (B, L)
+    if log.times_s is not None:
+        feats["time_seq"] = left_pad([log.times_s[u][:s] for u, s in zip(users, stop)], max_len)  # (B, L)
+    if log.categories is not None:
+        feats["cat_seq"] = left_pad([log.categories[u][:s] for u, s in zip(users, stop)], max_len)  # (B, L)
+    feats["user_idx"] = users.astype(np.int64) + 1  # (B,), 0 = unknown user
+    return feats
+
+
+class TrainSequences:
+    """One training example per user (as in SASRec): the user's training items shifted by one,
+    i.e. at every position the model predicts the next training item. Kept as padded arrays so
+    an epoch is a shuffle and slicing."""
+
+    def __init__(self, log: InteractionLog, max_len: int):
+        users = np.array([u for u, s in enumerate(log.sequences) if train_length(len(s)) >= 2], dtype=np.int64)
+        ends = [train_length(len(log.sequences[u])) for u in users]
+        self.inputs = _features(log, users, [e - 1 for e in ends], max_len)
+        self.inputs["target_seq"] = left_pad([log.sequences[u][1:e] for u, e in zip(users, ends)], max_len)  # (U, L)
+        self.users = users
+        self.num_items = log.num_items
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def batches(self, batch_size: int, rng: np.random.Generator):
+        order = rng.permutation(len(self.users))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            yield {k: torch.from_numpy(v[idx]) for k, v in self.inputs.items()}
+
+
+def eval_batches(log: InteractionLog, users: np.ndarray, split: str, max_len: int, batch_size: int):
+    """Batches of (inputs, target, history) for the users' `split` cases.
+
+    ``history`` holds every item before the target (not only the last max_len), padded with 0:
+    P1 excludes all of them from the ranking."""
+    for start in range(0, len(users), batch_size):
+        chunk = users[start:start + batch_size]
+        cuts = [eval_cut(len(log.sequences[u]), split) for u in chunk]
+        batch = {k: torch.from_numpy(v) for k, v in _features(log, chunk, cuts, max_len).items()}
+        batch["target"] = torch.tensor([log.sequences[u][c] for u, c in zip(chunk, cuts)], dtype=torch.int64)  # (B,)
+        longest = max(cuts)
+        batch["history"] = torch.from_numpy(left_pad([log.sequences[u][:c] for u, c in zip(chunk, cuts)], longest))  # (B, H)
+        yield batch

@@ -1,0 +1,65 @@
+"""Offline protocols P1 (full ranking) and P2 (100 sampled negatives) on a leave-one-out split.
+
+P2's negatives depend only on the dataset, the user and the seed (one generator per user,
+seeded with (seed, user index)), so every model meets the same negatives, whatever subset of
+users is evaluated.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .data import InteractionLog, eval_batches, eval_users
+from .metrics import full_ranking_ranks, ranking_metrics, sampled_ranks
+from .models import Recommender
+
+PROTOCOLS = ("P1", "P2")
+P2_NEGATIVES = 100
+P2_SEED = 2018
+
+
+def p2_negatives(log: InteractionLog, users: np.ndarray, seed: int = P2_SEED,
+                 count: int = P2_NEGATIVES) -> np.ndarray:
+    """`count` distinct items per user, uniform over the items the user never interacted with.
+    -> (U, count)"""
+    out = np.zeros((len(users), count), dtype=np.int64)
+    every_item = np.arange(1, log.num_items + 1)
+    for row, user in enumerate(users):
+        unseen = np.setdiff1d(every_item, log.sequences[user], assume_unique=False)
+        if len(unseen) < count:
+            raise ValueError(f"user {log.user_ids[user]} has only {len(unseen)} unseen items; P2 needs {count}")
+        rng = np.random.default_rng([seed, int(user)])
+        out[row] = rng.choice(unseen, size=count, replace=False)
+    return out
+
+
+@torch.no_grad()
+def evaluate(model: Recommender, log: InteractionLog, split: str = "test",
+             protocols: tuple[str, ...] = ("P1",), users: np.ndarray | None = None,
+             batch_size: int = 256, p2_seed: int = P2_SEED) -> dict[str, dict]:
+    """-> {"P1": {"HR@10": ..., ..., "users": n}, "P2": {...}} for the requested protocols."""
+    for p in protocols:
+        if p not in PROTOCOLS:
+            raise ValueError(f"unknown protocol {p!r}; this evaluator runs {', '.join(PROTOCOLS)}")
+    was_training = model.training
+    model.eval()
+    users = eval_users(log) if users is None else users
+    negatives = torch.from_numpy(p2_negatives(log, users, p2_seed)) if "P2" in protocols else None
+    ranks: dict[str, list[torch.Tensor]] = {p: [] for p in protocols}
+    start = 0
+    for batch in eval_batches(log, users, split, model.max_len, batch_size):
+        inputs = {name: batch[name] for name in model.inputs}
+        scores = model.full_sort_scores(inputs)  # (B, N+1)
+        if "P1" in protocols:
+            ranks["P1"].append(full_ranking_ranks(scores, batch["target"], batch["history"]))
+        if "P2" in protocols:
+            rows = len(batch["target"])
+            ranks["P2"].append(sampled_ranks(scores, batch["target"], negatives[start:start + rows]))
+        start += len(batch["target"])
+    model.train(was_training)
+    out = {}
+    for p in protocols:
+        r = torch.cat(ranks[p]).numpy()
+        metrics = ranking_metrics(r) if p == "P1" else ranking_metrics(r, cutoffs=(10,), mrr=False)
+        out[p] = {**metrics, "users": int(len(r))}
+    return out

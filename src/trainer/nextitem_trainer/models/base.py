@@ -1,0 +1,174 @@
+"""What every model shares: the scoring contract used by evaluation, training and export.
+
+- ``Recommender``: anything that scores the whole catalogue for a batch. ``inputs`` names the
+  contract inputs it reads (``item_seq``, ``time_seq``, ``query_time``, ``cat_seq``,
+  ``user_idx``: schemas/model/README.md); evaluation and export feed exactly those.
+  ``full_sort_scores`` masks the padding index 0 to -inf; ``export_graph`` wraps the model with
+  TopK for ONNX, so the served graph and the evaluated scores are the same code path.
+- ``SequenceEncoderModel``: an item embedding table (N+1 rows, row 0 = padding), an ``encode``
+  that maps inputs to one hidden vector per position (B, L, d), dot-product scoring against the
+  item table, and the two training losses (full softmax ``ce``, one sampled negative ``bce``).
+  A model whose scores are not a dot product (e.g. DMRAN's candidate attention) overrides
+  ``item_scores`` and ``calculate_loss``; the rest stays shared.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..config import ConfigError
+
+CONTRACT_INPUTS = ("item_seq", "time_seq", "query_time", "cat_seq", "user_idx")
+LOSSES = ("ce", "bce")
+
+_REGISTRY: dict[str, type["Recommender"]] = {}
+
+
+def register(name: str):
+    """Class decorator: makes a model available to configs as ``model.name: <name>``."""
+    def add(cls):
+        if name in _REGISTRY:
+            raise ValueError(f"model name {name!r} registered twice")
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+    return add
+
+
+def model_class(name: str) -> type["Recommender"]:
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown model {name!r}; expected one of {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]
+
+
+def registered_models() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+class Recommender(nn.Module):
+    name: ClassVar[str] = ""
+    inputs: ClassVar[tuple[str, ...]] = ("item_seq",)
+    trainable: ClassVar[bool] = True
+
+    @dataclass
+    class Config:
+        max_len: int = 50
+
+    def __init__(self, config, num_items: int):
+        super().__init__()
+        unknown = set(self.inputs) - set(CONTRACT_INPUTS)
+        if unknown or "item_seq" not in self.inputs:
+            raise TypeError(f"{type(self).__name__}.inputs must include item_seq and only use {CONTRACT_INPUTS}")
+        self.config = config
+        self.num_items = num_items
+        self.max_len = config.max_len
+
+    def item_scores(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Scores of every index 0..N for each row.  -> (B, N+1)"""
+        raise NotImplementedError
+
+    def full_sort_scores(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Scores over the catalogue with the padding index 0 at -inf, so it is never ranked or
+        returned.  -> (B, N+1)"""
+        scores = self.item_scores(batch)  # (B, N+1)
+        not_padding = torch.arange(scores.shape[1], device=scores.device) > 0  # (N+1,)
+        return scores.masked_fill(~not_padding, float("-inf"))
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self.full_sort_scores(batch)  # (B, N+1)
+
+    def export_graph(self, top_k: int) -> "TopKGraph":
+        return TopKGraph(self, top_k + self.max_len)
+
+
+class TopKGraph(nn.Module):
+    """The served graph: contract inputs in ``model.inputs`` order -> (top_items, top_scores),
+    with K' = top_k + max_len so the job can drop seen items and still fill top_k."""
+
+    def __init__(self, model: Recommender, k_graph: int):
+        super().__init__()
+        if k_graph > model.num_items:
+            raise ValueError(f"K' = top_k + max_seq_len = {k_graph} exceeds the catalogue of {model.num_items} items; "
+                             f"lower --top-k or the model's max_len")
+        self.model = model
+        self.k_graph = k_graph
+
+    def forward(self, *inputs: torch.Tensor):
+        batch = dict(zip(self.model.inputs, inputs))
+        scores = self.model.full_sort_scores(batch)  # (B, N+1)
+        top_scores, top_items = torch.topk(scores, self.k_graph, dim=1)  # (B, K') each, best first
+        return top_items, top_scores
+
+
+class SequenceEncoderModel(Recommender):
+    """Base of the sequence encoders: item table, per-position encoder, dot-product scores."""
+
+    @dataclass
+    class Config:
+        hidden: int = 64
+        max_len: int = 50
+        dropout: float = 0.2
+        loss: str = "ce"  # ce: softmax over all items at every position; bce: one sampled negative
+
+        def check(self) -> None:
+            if self.loss not in LOSSES:
+                raise ConfigError(f"model.loss: expected one of {', '.join(LOSSES)}, got {self.loss!r}")
+            if self.hidden <= 0 or self.max_len <= 0:
+                raise ConfigError("model.hidden and model.max_len: expected positive integers")
+            if not 0.0 <= self.dropout < 1.0:
+                raise ConfigError(f"model.dropout: expected a number in [0, 1), got {self.dropout}")
+
+    def __init__(self, config, num_items: int):
+        super().__init__(config, num_items)
+        self.item_emb = nn.Embedding(num_items + 1, config.hidden, padding_idx=0)  # (N+1, d)
+
+    def reset_parameters(self) -> None:
+        """Xavier-normal for every matrix (as the reference SASRec code), padding row zero."""
+        for name, p in self.named_parameters():
+            if p.dim() >= 2:
+                nn.init.xavier_normal_(p)
+        with torch.no_grad():
+            self.item_emb.weight[0].zero_()
+
+    def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Hidden state at every position.  -> (B, L, d); padding positions are arbitrary."""
+        raise NotImplementedError
+
+    def item_scores(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        user = self.encode(batch)[:, -1, :]  # (B, d): the newest item is always the last column
+        return user @ self.item_emb.weight.t()  # (B, N+1)
+
+    def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        hidden = self.encode(batch)  # (B, L, d)
+        targets = batch["target_seq"]  # (B, L), 0 = no target at that position
+        real = targets > 0
+        hidden = hidden[real]  # (M, d), only positions with a target
+        targets = targets[real]  # (M,)
+        if self.config.loss == "ce":
+            logits = hidden @ self.item_emb.weight[1:].t()  # (M, N), padding row left out
+            return F.cross_entropy(logits, targets - 1)
+        negatives = torch.randint(1, self.num_items + 1, targets.shape)  # (M,)
+        clash = negatives == targets
+        negatives[clash] = negatives[clash] % self.num_items + 1  # a different item, still uniform enough
+        pos = (hidden * self.item_emb(targets)).sum(-1)  # (M,)
+        neg = (hidden * self.item_emb(negatives)).sum(-1)  # (M,)
+        return (F.binary_cross_entropy_with_logits(pos, torch.ones_like(pos))
+                + F.binary_cross_entropy_with_logits(neg, torch.zeros_like(neg)))
+
+
+def right_aligned_positions(item_seq: torch.Tensor, max_len: int) -> torch.Tensor:
+    """Position ids counted from the right: the newest item (last column) is max_len - 1, so a
+    batch cut to L < max_len columns gets max_len - L .. max_len - 1 and scores exactly as the
+    same rows padded to max_len.  (B, L) -> (L,)"""
+    length = item_seq.shape[1]
+    return torch.arange(max_len - length, max_len, device=item_seq.device)
+
+
+def scaled_item_embedding(model: SequenceEncoderModel, item_seq: torch.Tensor) -> torch.Tensor:
+    """Item embeddings scaled by sqrt(d) as in the Transformer.  (B, L) -> (B, L, d)"""
+    return model.item_emb(item_seq) * math.sqrt(model.config.hidden)

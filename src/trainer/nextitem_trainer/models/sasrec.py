@@ -1,0 +1,120 @@
+"""SASRec (Kang & McAuley, ICDM 2018): causal self-attention over the item sequence.
+
+item embedding * sqrt(d) + learned positional embedding -> dropout -> n blocks of
+[LayerNorm -> causal multi-head self-attention -> residual, LayerNorm -> point-wise FFN ->
+residual] with padding zeroed after every block -> final LayerNorm. Scores are the hidden state
+at the newest position dotted with the (shared) item embedding table.
+
+Choices, written down:
+- Pre-LN blocks (LayerNorm before each sub-layer) as in the authors' reference code; unlike
+  that code the residual adds to the un-normalised input (the standard pre-LN form).
+- Positions are counted from the right (newest item = max_len - 1), so cutting padding columns
+  does not change the scores (schemas/model/README.md).
+- Attention is written with basic ops (MatMul, Softmax, Where) so it exports cleanly to ONNX
+  opset 17 under torch 1.13. Masked keys get a large finite negative instead of -inf: a
+  padding query, whose keys are all masked, then yields finite garbage (zeroed afterwards)
+  instead of NaN, and real queries are unaffected because exp underflows to exactly 0.
+- Loss ``ce`` (softmax over all items at every position, "SASRec+" of Klenitskiy & Vasilev,
+  RecSys'23) or ``bce`` (one uniformly sampled negative per position, the original paper).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ..config import ConfigError
+from .base import SequenceEncoderModel, register, right_aligned_positions, scaled_item_embedding
+
+MASKED = -1e9
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, hidden: int, heads: int, dropout: float):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = hidden // heads
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.out = nn.Linear(hidden, hidden)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+        # x (B, L, d); allowed (B, L, L): query i may attend key j
+        batch, length = x.shape[0], x.shape[1]
+        q, k, v = self.qkv(x).chunk(3, dim=-1)  # (B, L, d) each
+        q = q.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
+        k = k.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
+        v = v.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)  # (B, h, L, L)
+        att = att.masked_fill(~allowed.unsqueeze(1), MASKED)
+        att = self.dropout(torch.softmax(att, dim=-1))
+        y = (att @ v).transpose(1, 2).reshape(batch, length, self.heads * self.head_dim)  # (B, L, d)
+        return self.out(y)
+
+
+class PointWiseFeedForward(nn.Module):
+    def __init__(self, hidden: int, dropout: float):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
+                                 nn.Linear(hidden, hidden), nn.Dropout(dropout))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)  # (B, L, d)
+
+
+class SASRecBlock(nn.Module):
+    def __init__(self, hidden: int, heads: int, dropout: float):
+        super().__init__()
+        self.attention_norm = nn.LayerNorm(hidden, eps=1e-8)
+        self.attention = CausalSelfAttention(hidden, heads, dropout)
+        self.attention_dropout = nn.Dropout(dropout)
+        self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
+        self.ffn = PointWiseFeedForward(hidden, dropout)
+
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        # x (B, L, d); keep (B, L, 1) = 1 at real items
+        x = x + self.attention_dropout(self.attention(self.attention_norm(x), allowed))
+        x = x + self.ffn(self.ffn_norm(x))
+        return x * keep  # (B, L, d), padding positions back to zero
+
+
+@register("sasrec")
+class SASRec(SequenceEncoderModel):
+    inputs = ("item_seq",)
+
+    @dataclass
+    class Config(SequenceEncoderModel.Config):
+        blocks: int = 2
+        heads: int = 1
+
+        def check(self) -> None:
+            super().check()
+            if self.blocks <= 0 or self.heads <= 0:
+                raise ConfigError("model.blocks and model.heads: expected positive integers")
+            if self.hidden % self.heads:
+                raise ConfigError(f"model.heads: expected a divisor of hidden={self.hidden}, got {self.heads}")
+
+    def __init__(self, config: "SASRec.Config", num_items: int):
+        super().__init__(config, num_items)
+        self.pos_emb = nn.Embedding(config.max_len, config.hidden)  # (L_max, d)
+        self.emb_dropout = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(SASRecBlock(config.hidden, config.heads, config.dropout)
+                                    for _ in range(config.blocks))
+        self.final_norm = nn.LayerNorm(config.hidden, eps=1e-8)
+        self.reset_parameters()
+
+    def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        item_seq = batch["item_seq"]  # (B, L), left-padded with 0
+        positions = right_aligned_positions(item_seq, self.max_len)  # (L,)
+        x = scaled_item_embedding(self, item_seq) + self.pos_emb(positions)  # (B, L, d)
+        real = item_seq > 0  # (B, L)
+        keep = real.unsqueeze(-1).to(x.dtype)  # (B, L, 1)
+        x = self.emb_dropout(x) * keep
+        steps = torch.arange(item_seq.shape[1], device=item_seq.device)  # (L,)
+        causal = steps.unsqueeze(1) >= steps.unsqueeze(0)  # (L, L): key j <= query i
+        allowed = causal.unsqueeze(0) & real.unsqueeze(1)  # (B, L, L): and key j is an item
+        for block in self.blocks:
+            x = block(x, allowed, keep)
+        return self.final_norm(x)  # (B, L, d)

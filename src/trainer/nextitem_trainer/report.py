@@ -1,0 +1,114 @@
+"""The ``evaluate`` command: test-split figures for trained checkpoints (one per seed) or a
+baseline, written as result JSON under src/site/results/."""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import checkpoint
+from .config import RunConfig
+from .data import InteractionLog, load_log, train_popularity
+from .evaluate import P2_NEGATIVES, P2_SEED, evaluate
+from .models import Recommender, build_model
+from .models.mostpop import MostPop
+from .paths import RESULTS_DIR, portable
+from .results import aggregate, git_commit, machine, write_result
+from .train import load_training_log
+
+log = logging.getLogger("nextitem.evaluate")
+
+
+def eval_log(ckpt: dict, config: RunConfig, data: str | None, fmt: str | None, name: str | None) -> InteractionLog:
+    """The training data rebuilt exactly (and checked against the checkpoint), or other users'
+    data mapped through the checkpoint's vocabulary (unknown items dropped)."""
+    if data is None:
+        interactions = load_training_log(config)
+        if interactions.sha256 != ckpt["data"]["sha256"] or interactions.item_ids != ckpt["item_ids"]:
+            raise ValueError(f"{config.data.path} is not the data this checkpoint was trained on "
+                             f"(sha256 {interactions.sha256} vs {ckpt['data']['sha256']})")
+        return interactions
+    interactions = load_log(data, fmt or config.data.format, name or Path(data).name, vocabulary=ckpt["item_ids"])
+    log.info("%s: %d users, %d interactions mapped through the model's vocabulary (%d rows with unknown items dropped)",
+             data, interactions.num_users, interactions.num_interactions,
+             interactions.notes["rows_with_unknown_items_dropped"])
+    return interactions
+
+
+def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: str | None = None,
+                 config: RunConfig | None = None, data: str | None = None, fmt: str | None = None,
+                 dataset_name: str | None = None, key: str | None = None, out_dir: Path = RESULTS_DIR,
+                 p2_seed: int = P2_SEED, write: bool = True) -> dict[str, dict]:
+    """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
+    (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects."""
+    per_seed: dict[str, list[dict]] = {p: [] for p in protocols}
+    seeds, train_seconds, epochs, model_name = [], [], [], baseline
+    interactions: InteractionLog | None = None
+    run_config: dict = {}
+    sources = checkpoints or [None]
+    for path in sources:
+        if path is not None:
+            ckpt = checkpoint.load(path)
+            model, cfg = checkpoint.model_from_checkpoint(ckpt)
+            run_config = ckpt["config"]
+            interactions = eval_log(ckpt, cfg, data, fmt, dataset_name)
+            if baseline:
+                model = _baseline(baseline, cfg, len(ckpt["item_ids"]), np.asarray(ckpt["popularity"]))
+            else:
+                model_name = cfg.model_name
+                seeds.append(cfg.train.seed)
+                train_seconds.append(round(ckpt.get("train_seconds_total", ckpt["train_seconds"]), 1))
+                epochs.append({"best": ckpt["epoch"], "run": ckpt.get("epochs_run", ckpt["epoch"])})
+        else:  # a baseline fitted on the config's training split
+            if config is None:
+                raise ValueError("--baseline without --checkpoint needs --config (for the data)")
+            cfg, run_config = config, config.to_dict()
+            interactions = load_training_log(cfg)
+            model = _baseline(baseline, cfg, interactions.num_items, train_popularity(interactions))
+        started = time.time()
+        figures = evaluate(model, interactions, "test", protocols, p2_seed=p2_seed)
+        log.info("%s %s: %s (%.1f s)", model_name, path or "", figures, time.time() - started)
+        for p in protocols:
+            per_seed[p].append(figures[p])
+
+    assert interactions is not None
+    results = {}
+    for p in protocols:
+        mean, std = aggregate(per_seed[p])
+        result = {"model": model_name, "dataset": dataset_name or interactions.name, "protocol": p,
+                  "split": "test (leave-one-out: last item per user)", "metrics": mean}
+        if len(per_seed[p]) > 1:
+            result["metrics_std"] = std
+            result["metrics_per_seed"] = [{k: round(v, 4) for k, v in m.items()} for m in per_seed[p]]
+        result.update({
+            "users": per_seed[p][0]["users"],
+            "seeds": seeds,
+            "config": run_config,
+            "dataset_sha256": interactions.sha256,
+            "dataset_file": interactions.source_file,
+            "commit": git_commit(),
+            "train_seconds": train_seconds if len(train_seconds) > 1 else (train_seconds[0] if train_seconds else 0),
+            "epochs": epochs if len(epochs) > 1 else (epochs[0] if epochs else 0),
+            "machine": machine(),
+        })
+        if p == "P2":
+            result["negatives"] = {"count": P2_NEGATIVES, "seed": p2_seed,
+                                   "drawn": "uniform without replacement from items the user never interacted with"}
+        if p == "P1":
+            result["ties"] = "pessimistic: rank = 1 + #higher + #equal; items of the input sequence excluded"
+        if write:
+            file_key = key or run_config.get("data", {}).get("key") or "data"
+            target = write_result(Path(out_dir) / f"{model_name}_{file_key}_{p}.json", result)
+            log.info("wrote %s", portable(target))
+        results[p] = result
+    return results
+
+
+def _baseline(name: str, config: RunConfig, num_items: int, popularity: np.ndarray) -> Recommender:
+    if name != "mostpop":
+        raise ValueError(f"unknown baseline {name!r}; expected mostpop")
+    model = build_model("mostpop", MostPop.Config(max_len=getattr(config.model, "max_len", 50)), num_items)
+    return model.fit(popularity)
+

@@ -1,0 +1,57 @@
+"""Result files (EVALUATION.md "Result files"): one JSON object per figure, with what it takes
+to rerun it - seeds, config, dataset checksum, commit, training time and the machine."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .paths import REPO_ROOT
+
+
+def git_commit() -> str:
+    """HEAD, with "-dirty" when tracked files differ from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return head + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> dict:
+    return {"cores": os.cpu_count(), "cpu_model": cpu_model(),
+            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "default"),
+            "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
+            "python": platform.python_version(), "device": "cpu"}
+
+
+def aggregate(per_seed: list[dict[str, float]]) -> tuple[dict, dict]:
+    """Mean and (population) standard deviation of each metric over seeds."""
+    keys = [k for k in per_seed[0] if k != "users"]
+    mean = {k: round(float(np.mean([m[k] for m in per_seed])), 4) for k in keys}
+    std = {k: round(float(np.std([m[k] for m in per_seed])), 4) for k in keys}
+    return mean, std
+
+
+def write_result(path: Path, result: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    return path

@@ -1,0 +1,149 @@
+"""Training loop: seeded, resumable, early-stopped on the validation split.
+
+Run folder ``runs/<name>/``: ``last.pt`` (every epoch, with optimizer and RNG states, for
+``--resume``), ``best.pt`` (the best validation checkpoint so far), ``train.log`` and
+``config.yaml`` (the run's config as resolved). Both checkpoints carry their own config,
+item vocabulary and training popularity, so evaluate and export need nothing else.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import yaml
+from tqdm import tqdm
+
+from . import checkpoint
+from .config import RunConfig
+from .data import InteractionLog, TrainSequences, load_log, train_popularity
+from .evaluate import evaluate
+from .models import build_model
+from .paths import RUNS_DIR, from_config
+
+log = logging.getLogger("nextitem.train")
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def load_training_log(config: RunConfig) -> InteractionLog:
+    return load_log(from_config(config.data.path), config.data.format, config.data.name, config.data.min_interactions)
+
+
+def _setup_logging(run_dir: Path) -> None:
+    handler = logging.FileHandler(run_dir / "train.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    root = logging.getLogger("nextitem")
+    root.handlers = [h for h in root.handlers if not isinstance(h, logging.FileHandler)]
+    root.addHandler(handler)
+
+
+def train(config: RunConfig, run_dir: Path | None = None, resume: bool = False,
+          interaction_log: InteractionLog | None = None, progress: bool = True) -> Path:
+    """Trains `config` into run_dir (default runs/<name>/). Returns the path of best.pt."""
+    run_dir = Path(run_dir) if run_dir else RUNS_DIR / config.name
+    last_path, best_path = run_dir / "last.pt", run_dir / "best.pt"
+    if run_dir.exists() and last_path.exists() and not resume:
+        raise FileExistsError(f"{run_dir} already holds a run; pass --resume to continue it or pick another --run-dir")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    _setup_logging(run_dir)
+    (run_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
+
+    tc = config.train
+    seed_everything(tc.seed)
+    if tc.threads:
+        torch.set_num_threads(tc.threads)
+    data = interaction_log or load_training_log(config)
+    log.info("data %s: %d users, %d items, %d interactions, sha256 %s", data.name, data.num_users,
+             data.num_items, data.num_interactions, data.sha256)
+
+    model = build_model(config.model_name, config.model, data.num_items)
+    if not model.trainable:
+        raise ValueError(f"model {config.model_name} has nothing to train; evaluate it with --baseline")
+    # betas (0.9, 0.98) as in the SASRec reference code.
+    optimizer = torch.optim.Adam(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
+    rng = np.random.default_rng(tc.seed)
+    state = {"epoch": 0, "train_seconds": 0.0, "history": [], "best": None, "stale_evals": 0}
+    if resume and last_path.exists():
+        ckpt = checkpoint.load(last_path)
+        if ckpt["data"]["sha256"] != data.sha256:
+            raise ValueError(f"{last_path} was trained on data with sha256 {ckpt['data']['sha256']}, "
+                             f"this data has {data.sha256}")
+        model.load_state_dict(ckpt["model_state"])
+        optimizer.load_state_dict(ckpt["optimizer_state"])
+        rng.bit_generator.state = ckpt["rng"]["numpy"]
+        torch.set_rng_state(ckpt["rng"]["torch"])
+        state = ckpt["state"]
+        log.info("resumed %s at epoch %d (%.0f s trained)", last_path, state["epoch"], state["train_seconds"])
+
+    common = {"config": config.to_dict(), "item_ids": data.item_ids, "data": data.describe(),
+              "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist()}
+    sequences = TrainSequences(data, config.model.max_len)
+    budget = tc.max_minutes * 60 if tc.max_minutes else float("inf")
+    stop_reason = "epochs"
+    for epoch in range(state["epoch"] + 1, tc.epochs + 1):
+        started = time.time()
+        model.train()
+        total, batches = 0.0, 0
+        bar = tqdm(sequences.batches(tc.batch_size, rng), total=-(-len(sequences) // tc.batch_size),
+                   desc=f"epoch {epoch}", leave=False, disable=not progress, mininterval=2.0, file=sys.stderr)
+        for batch in bar:
+            optimizer.zero_grad(set_to_none=True)
+            loss = model.calculate_loss(batch)
+            loss.backward()
+            optimizer.step()
+            total += float(loss)
+            batches += 1
+            bar.set_postfix(loss=f"{total / batches:.4f}", refresh=False)
+        state["train_seconds"] += time.time() - started
+        state["epoch"] = epoch
+        entry = {"epoch": epoch, "loss": total / max(batches, 1), "seconds": round(time.time() - started, 2)}
+
+        if epoch % tc.eval_every == 0 or epoch == tc.epochs:
+            valid = evaluate(model, data, "valid", ("P1",))["P1"]
+            entry["valid_P1"] = valid
+            score = valid[tc.early_stop_metric]
+            if state["best"] is None or score > state["best"]["score"]:
+                state["best"] = {"epoch": epoch, "score": score, "metrics": valid}
+                state["stale_evals"] = 0
+                checkpoint.save(best_path, {**common, "model_state": model.state_dict(), "epoch": epoch,
+                                            "train_seconds": state["train_seconds"], "valid_P1": valid})
+            else:
+                state["stale_evals"] += 1
+        state["history"].append(entry)
+        log.info("epoch %d loss %.4f %.1fs%s", epoch, entry["loss"], entry["seconds"],
+                 "" if "valid_P1" not in entry else
+                 "  valid HR@10 %.4f NDCG@10 %.4f (best %s@%d)" % (entry["valid_P1"]["HR@10"], entry["valid_P1"]["NDCG@10"],
+                                                                  f"{state['best']['score']:.4f}", state["best"]["epoch"]))
+        checkpoint.save(last_path, {**common, "model_state": model.state_dict(),
+                                    "optimizer_state": optimizer.state_dict(),
+                                    "rng": {"numpy": rng.bit_generator.state, "torch": torch.get_rng_state()},
+                                    "state": state})
+        if state["stale_evals"] >= tc.patience:
+            stop_reason = f"early stop: no {tc.early_stop_metric} gain in {tc.patience} evaluations"
+            break
+        if state["train_seconds"] >= budget:
+            stop_reason = f"time budget of {tc.max_minutes} minutes reached"
+            break
+    if state["best"] is None:  # too few epochs for an evaluation: keep the last model as best
+        valid = evaluate(model, data, "valid", ("P1",))["P1"]
+        state["best"] = {"epoch": state["epoch"], "score": valid[tc.early_stop_metric], "metrics": valid}
+        checkpoint.save(best_path, {**common, "model_state": model.state_dict(), "epoch": state["epoch"],
+                                    "train_seconds": state["train_seconds"], "valid_P1": valid})
+    best = checkpoint.load(best_path)
+    best["train_seconds_total"] = state["train_seconds"]
+    best["epochs_run"] = state["epoch"]
+    best["stop_reason"] = stop_reason
+    checkpoint.save(best_path, best)
+    log.info("done after %d epochs (%s), %.0f s training; best epoch %d valid %s %.4f -> %s", state["epoch"],
+             stop_reason, state["train_seconds"], state["best"]["epoch"], tc.early_stop_metric,
+             state["best"]["score"], best_path)
+    return best_path
