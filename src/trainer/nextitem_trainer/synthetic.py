@@ -128,10 +128,10 @@ def generate(users: int, seed: int, world: SyntheticWorld | None = None, user_pr
 
 
 def write_clicks(out: str | Path, users: int, seed: int, world_seed: int = 0, user_prefix: str | None = None,
-                 min_events: int = 0) -> Path:
+                 min_events: int = 0, world: SyntheticWorld | None = None) -> Path:
     """Writes the csv click format (header user_id,item_id,timestamp_ms,category,session_id);
     gzip when the name ends in .gz (with a fixed mtime, so the bytes depend only on the seeds)."""
-    rows = generate(users, seed, make_world(world_seed), user_prefix, min_events)
+    rows = generate(users, seed, world or make_world(world_seed), user_prefix, min_events)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     text = "user_id,item_id,timestamp_ms,category,session_id\n" + "".join(

@@ -38,12 +38,15 @@ def load_training_log(config: RunConfig) -> InteractionLog:
     return load_log(from_config(config.data.path), config.data.format, config.data.name, config.data.min_interactions)
 
 
-def _setup_logging(run_dir: Path) -> None:
+def _log_to_file(run_dir: Path) -> logging.Handler:
+    """Mirrors the trainer's log lines into RUN_DIR/train.log (appending across resumes)."""
     handler = logging.FileHandler(run_dir / "train.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
     root = logging.getLogger("nextitem")
-    root.handlers = [h for h in root.handlers if not isinstance(h, logging.FileHandler)]
+    if root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
     root.addHandler(handler)
+    return handler
 
 
 def train(config: RunConfig, run_dir: Path | None = None, resume: bool = False,
@@ -54,7 +57,17 @@ def train(config: RunConfig, run_dir: Path | None = None, resume: bool = False,
     if run_dir.exists() and last_path.exists() and not resume:
         raise FileExistsError(f"{run_dir} already holds a run; pass --resume to continue it or pick another --run-dir")
     run_dir.mkdir(parents=True, exist_ok=True)
-    _setup_logging(run_dir)
+    handler = _log_to_file(run_dir)
+    try:
+        return _train(config, run_dir, resume, interaction_log, progress)
+    finally:
+        logging.getLogger("nextitem").removeHandler(handler)
+        handler.close()
+
+
+def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: InteractionLog | None,
+           progress: bool) -> Path:
+    last_path, best_path = run_dir / "last.pt", run_dir / "best.pt"
     (run_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
 
     tc = config.train

@@ -1,0 +1,34 @@
+"""The command line ends input errors with one line naming the input, and exit status 2."""
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import TINY_CONFIG
+from nextitem_trainer.__main__ import main
+
+TRAINER = Path(__file__).resolve().parents[1]
+
+
+def test_bad_config_key(tmp_path, capsys):
+    config = dict(TINY_CONFIG, train={"epochz": 1})
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(config))
+    assert main(["train", "--config", str(path)]) == 2
+    assert f"error: {path}: train.epochz: unknown key" in capsys.readouterr().err
+
+
+def test_malformed_data_line(tmp_path, capsys):
+    data = tmp_path / "clicks.csv"
+    data.write_text("user_id,item_id,timestamp_ms\nu,a,1\nu,b\n")
+    path = tmp_path / "ok.yaml"
+    path.write_text(yaml.safe_dump(dict(TINY_CONFIG, data={**TINY_CONFIG["data"], "path": str(data)})))
+    assert main(["train", "--config", str(path), "--run-dir", str(tmp_path / "run")]) == 2
+    assert f"error: {data}:3: expected 3 comma-separated fields" in capsys.readouterr().err
+
+
+def test_bin_script_finds_an_interpreter():
+    out = subprocess.run([str(TRAINER / "bin" / "trainer"), "--help"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "demo-assets" in out.stdout

@@ -1,0 +1,90 @@
+"""SASRec: right-aligned positions, padding, causality, both losses, registry."""
+import dataclasses
+
+import pytest
+import torch
+
+from nextitem_trainer.models import build_model, model_class, registered_models
+from nextitem_trainer.models.sasrec import SASRec
+
+N = 40
+
+
+def model(**overrides):
+    config = dataclasses.replace(SASRec.Config(hidden=16, blocks=2, heads=2, max_len=8, dropout=0.0), **overrides)
+    torch.manual_seed(0)
+    return SASRec(config, N).eval()
+
+
+def scores(m, rows):
+    with torch.no_grad():
+        return m.full_sort_scores({"item_seq": torch.tensor(rows)})[:, 1:]  # (B, N)
+
+
+def test_cutting_padding_columns_does_not_change_scores():
+    m = model()
+    full = scores(m, [[0, 0, 0, 0, 0, 3, 9, 27], [0, 0, 0, 0, 0, 0, 5, 6]])
+    cut = scores(m, [[3, 9, 27], [0, 5, 6]])
+    assert torch.allclose(full, cut, atol=1e-5)
+
+
+def test_positions_count_from_the_right():
+    m = model()
+    # The same items placed further left (more padding on the right is not allowed, so compare a
+    # row against its own left-shifted copy): left-aligned positions would score them the same.
+    with torch.no_grad():
+        m.pos_emb.weight[:4] += 5.0  # make the leftmost positions very different
+    right = scores(m, [[0, 0, 0, 0, 0, 1, 2, 3]])
+    cut = scores(m, [[1, 2, 3]])
+    assert torch.allclose(right, cut, atol=1e-5)  # they use positions 5, 6, 7 either way
+
+
+def test_only_the_past_and_real_items_matter():
+    m = model()
+    # padding content is ignored: index 0 rows are masked out of attention
+    a = scores(m, [[0, 0, 0, 4, 8]])
+    m.item_emb.weight.data[0] += 1.0  # even a non-zero padding embedding changes nothing
+    assert torch.allclose(a, scores(m, [[0, 0, 0, 4, 8]]), atol=1e-5)
+    # causality: hidden state at position t does not depend on later items
+    with torch.no_grad():
+        h1 = m.encode({"item_seq": torch.tensor([[1, 2, 3, 4]])})
+        h2 = m.encode({"item_seq": torch.tensor([[1, 2, 3, 9]])})
+    assert torch.allclose(h1[:, :3], h2[:, :3], atol=1e-6)
+    assert not torch.allclose(h1[:, 3], h2[:, 3])
+
+
+def test_padding_index_is_never_a_candidate():
+    m = model()
+    with torch.no_grad():
+        full = m.full_sort_scores({"item_seq": torch.tensor([[0, 1, 2]])})
+    assert full[0, 0] == float("-inf")
+    assert torch.isfinite(full[0, 1:]).all()
+
+
+@pytest.mark.parametrize("loss", ["ce", "bce"])
+def test_losses_are_finite_and_ignore_padding_targets(loss):
+    m = model(loss=loss, dropout=0.2).train()
+    batch = {"item_seq": torch.tensor([[0, 0, 1, 2], [3, 4, 5, 6]]),
+             "target_seq": torch.tensor([[0, 0, 2, 7], [4, 5, 6, 8]])}
+    value = m.calculate_loss(batch)
+    value.backward()
+    assert torch.isfinite(value)
+    assert m.item_emb.weight.grad[0].abs().sum() == 0  # padding row gets no gradient
+
+
+def test_chunked_cross_entropy_equals_one_softmax(monkeypatch):
+    import nextitem_trainer.models.base as base
+    m = model()
+    hidden, targets = torch.randn(50, 16), torch.randint(1, N + 1, (50,))
+    monkeypatch.setattr(base, "CE_CHUNK", 7)
+    chunked = m._full_softmax_loss(hidden, targets)
+    whole = torch.nn.functional.cross_entropy(hidden @ m.item_emb.weight[1:].t(), targets - 1)
+    assert torch.allclose(chunked, whole, atol=1e-6)
+
+
+def test_registry():
+    assert {"sasrec", "mostpop"} <= set(registered_models())
+    assert model_class("sasrec") is SASRec
+    assert build_model("sasrec", SASRec.Config(hidden=8, max_len=4), 5).item_emb.weight.shape == (6, 8)
+    with pytest.raises(KeyError, match="unknown model"):
+        model_class("nope")
