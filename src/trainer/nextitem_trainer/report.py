@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from . import checkpoint
 from .config import RunConfig
@@ -44,6 +45,7 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
     """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
     (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects."""
     per_seed: dict[str, list[dict]] = {p: [] for p in protocols}
+    train_machine = None
     seeds, train_seconds, epochs, model_name = [], [], [], baseline
     interactions: InteractionLog | None = None
     run_config: dict = {}
@@ -53,6 +55,9 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             ckpt = checkpoint.load(path)
             model, cfg = checkpoint.model_from_checkpoint(ckpt)
             run_config = ckpt["config"]
+            train_machine = train_machine or ckpt.get("machine")
+            if cfg.train.threads:
+                torch.set_num_threads(cfg.train.threads)
             interactions = eval_log(ckpt, cfg, data, fmt, dataset_name)
             if baseline:
                 model = _baseline(baseline, cfg, len(ckpt["item_ids"]), np.asarray(ckpt["popularity"]))
@@ -65,6 +70,8 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             if config is None:
                 raise ValueError("--baseline without --checkpoint needs --config (for the data)")
             cfg, run_config = config, config.to_dict()
+            if cfg.train.threads:
+                torch.set_num_threads(cfg.train.threads)
             interactions = load_training_log(cfg)
             model = _baseline(baseline, cfg, interactions.num_items, train_popularity(interactions))
         started = time.time()
@@ -74,6 +81,9 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             per_seed[p].append(figures[p])
 
     assert interactions is not None
+    if baseline:  # the baseline has no hyperparameters: record only the data it was fitted on
+        run_config = {"data": run_config.get("data"),
+                      "model": {"name": baseline, "fitted_on": "item counts of the training split"}}
     results = {}
     for p in protocols:
         mean, std = aggregate(per_seed[p])
@@ -91,7 +101,8 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             "commit": git_commit(),
             "train_seconds": train_seconds if len(train_seconds) > 1 else (train_seconds[0] if train_seconds else 0),
             "epochs": epochs if len(epochs) > 1 else (epochs[0] if epochs else 0),
-            "machine": machine(),
+            # where the model was trained (timings) - the evaluation machine when not recorded
+            "machine": train_machine if train_machine and not baseline else machine(),
         })
         if p == "P2":
             result["negatives"] = {"count": P2_NEGATIVES, "seed": p2_seed,

@@ -24,6 +24,7 @@ from .data import InteractionLog, TrainSequences, load_log, train_popularity
 from .evaluate import evaluate
 from .models import build_model
 from .paths import RUNS_DIR, from_config
+from .results import machine
 
 log = logging.getLogger("nextitem.train")
 
@@ -98,7 +99,8 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
         log.info("resumed %s at epoch %d (%.0f s trained)", last_path, state["epoch"], state["train_seconds"])
 
     common = {"config": config.to_dict(), "item_ids": data.item_ids, "data": data.describe(),
-              "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist()}
+              "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist(),
+              "machine": machine()}
     sequences = TrainSequences(data, config.model.max_len)
     budget = tc.max_minutes * 60 if tc.max_minutes else float("inf")
     stop_reason = "epochs"

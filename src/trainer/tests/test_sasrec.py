@@ -88,3 +88,10 @@ def test_registry():
     assert build_model("sasrec", SASRec.Config(hidden=8, max_len=4), 5).item_emb.weight.shape == (6, 8)
     with pytest.raises(KeyError, match="unknown model"):
         model_class("nope")
+
+
+def test_export_graph_needs_enough_items_for_k_prime():
+    m = model()  # N = 40, max_len 8
+    assert m.export_graph(top_k=32).k_graph == 40
+    with pytest.raises(ValueError, match="exceeds the catalogue of 40 items"):
+        m.export_graph(top_k=33)
