@@ -58,6 +58,11 @@ def _softmax(x, axis=-1):
     return (e / e.sum(axis=axis, keepdims=True)).astype(x.dtype)
 
 
+def _gemm(a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):  # noqa: N803 - ONNX attribute names
+    y = alpha * np.matmul(a.T if transA else a, b.T if transB else b)
+    return (y + beta * c if c is not None else y).astype(a.dtype)
+
+
 def _topk(x, k, axis=-1, largest=1, sorted=1):  # noqa: A002 - ONNX attribute name
     order = np.argsort(-x if largest else x, axis=axis, kind="stable")
     idx = np.take(order, np.arange(int(k[0])), axis=axis)
@@ -70,6 +75,7 @@ OPS = {
     "Mul": lambda a, b: a * b,
     "Div": _div,
     "MatMul": lambda a, b: np.matmul(a, b),
+    "Gemm": _gemm,
     "Relu": lambda x: np.maximum(x, 0).astype(x.dtype),
     "Sqrt": lambda x: np.sqrt(x),
     "Neg": lambda x: -x,

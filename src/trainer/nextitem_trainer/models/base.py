@@ -142,7 +142,11 @@ class SequenceEncoderModel(Recommender):
 
     def item_scores(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         user = self.encode(batch)[:, -1, :]  # (B, d): the newest item is always the last column
-        return user @ self.item_emb.weight.t()  # (B, N+1)
+        table = self.item_emb.weight  # (N+1, d)
+        # With a (zero) bias, linear exports as one Gemm(transB=1) sharing the table with the
+        # input Gather; `user @ table.t()` would be constant-folded into a second, transposed
+        # copy of the table and double the size of model.onnx.
+        return F.linear(user, table, table.new_zeros(table.shape[0]))  # (B, N+1)
 
     def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         hidden = self.encode(batch)  # (B, L, d)
