@@ -38,6 +38,7 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--key", help="dataset key in result file names (default: the config's data.key)")
     p.add_argument("--out", help="result folder (default: src/site/results/)")
     p.add_argument("--p2-seed", type=int, default=None, help="seed of P2's negatives")
+    p.add_argument("--note", help="free text written into the result (e.g. how the run was resumed)")
     p.add_argument("--no-write", action="store_true", help="print only")
 
 
@@ -113,7 +114,8 @@ def _run(args) -> int:
                      config=load_config(paths.config_file(args.config)) if args.config else None,
                      data=args.data, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
                      out_dir=args.out or paths.RESULTS_DIR,
-                     p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write)
+                     p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
+                     note=args.note)
     elif args.command == "export":
         from .export import export
 

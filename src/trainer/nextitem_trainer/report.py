@@ -41,7 +41,7 @@ def eval_log(ckpt: dict, config: RunConfig, data: str | None, fmt: str | None, n
 def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: str | None = None,
                  config: RunConfig | None = None, data: str | None = None, fmt: str | None = None,
                  dataset_name: str | None = None, key: str | None = None, out_dir: Path = RESULTS_DIR,
-                 p2_seed: int = P2_SEED, write: bool = True) -> dict[str, dict]:
+                 p2_seed: int = P2_SEED, write: bool = True, note: str | None = None) -> dict[str, dict]:
     """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
     (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects."""
     per_seed: dict[str, list[dict]] = {p: [] for p in protocols}
@@ -109,6 +109,8 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
                                    "drawn": "uniform without replacement from items the user never interacted with"}
         if p == "P1":
             result["ties"] = "pessimistic: rank = 1 + #higher + #equal; items of the input sequence excluded"
+        if note:
+            result["note"] = note
         if write:
             file_key = key or run_config.get("data", {}).get("key") or "data"
             target = write_result(Path(out_dir) / f"{model_name}_{file_key}_{p}.json", result)
