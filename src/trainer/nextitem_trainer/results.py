@@ -15,11 +15,13 @@ from .paths import REPO_ROOT
 
 
 def git_commit() -> str:
-    """HEAD, with "-dirty" when tracked files differ from it."""
+    """HEAD, with "-dirty" when tracked files differ from it. Result files themselves are left
+    out of the check: writing one result must not mark the next as dirty."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)src/site/results"], cwd=REPO_ROOT,
                                capture_output=True, text=True, check=True).stdout.strip()
         return head + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
