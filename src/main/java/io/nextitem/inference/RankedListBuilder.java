@@ -2,6 +2,7 @@ package io.nextitem.inference;
 
 import io.nextitem.avro.RankedItem;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,7 @@ final class RankedListBuilder {
     private final Set<String> excluded;
     private final List<RankedItem> items;
 
-    RankedListBuilder(int k, Set<String> seenItemIds) {
+    RankedListBuilder(int k, Collection<String> seenItemIds) {
         this.k = k;
         this.excluded = new HashSet<>(seenItemIds);
         this.items = new ArrayList<>(k);

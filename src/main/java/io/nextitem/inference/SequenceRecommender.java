@@ -10,7 +10,6 @@ import io.nextitem.model.PopularityList;
 import io.nextitem.sequence.ScoringRequest;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns a user's sequence into a top-K list: the encoder ranks when the sequence holds at least
@@ -37,8 +36,7 @@ public final class SequenceRecommender implements AutoCloseable {
 
     public Recommendation recommend(ScoringRequest request, long nowMillis) throws OrtException {
         long[] known = knownIndices(request.itemIds);
-        Set<String> seen = Set.of(dedupe(request.itemIds));
-        RankedListBuilder list = new RankedListBuilder(topK, seen);
+        RankedListBuilder list = new RankedListBuilder(topK, Arrays.asList(request.itemIds));
         RecommendationSource source = RecommendationSource.POPULARITY;
         if (known.length > 0) {
             source = RecommendationSource.MODEL;
@@ -88,10 +86,6 @@ public final class SequenceRecommender implements AutoCloseable {
 
     private static String indexToId(ItemVocabulary items, long index) {
         return index >= 1 && index <= items.size() ? items.idOf((int) index) : null;
-    }
-
-    private static String[] dedupe(String[] ids) {
-        return Arrays.stream(ids).distinct().toArray(String[]::new);
     }
 
     public int lastUnknownItems() {

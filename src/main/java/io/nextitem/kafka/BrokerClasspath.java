@@ -44,8 +44,8 @@ final class BrokerClasspath {
     private static java.util.Optional<Path> besideRunningJar() {
         try {
             Path location = Path.of(BrokerClasspath.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = Files.isDirectory(location) ? location.getParent() : location.getParent();
-            return java.util.Optional.ofNullable(dir).map(d -> d.resolve(FILE_NAME));
+            // target/nextitem.jar and target/classes both sit beside target/kafka-broker.classpath.
+            return java.util.Optional.ofNullable(location.getParent()).map(d -> d.resolve(FILE_NAME));
         } catch (URISyntaxException | RuntimeException e) {
             return java.util.Optional.empty();
         }

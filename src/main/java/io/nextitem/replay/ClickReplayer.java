@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -76,7 +75,7 @@ public final class ClickReplayer implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, timestampMillis, key, value));
     }
 
-    public void flush() throws InterruptedException, ExecutionException {
+    public void flush() {
         producer.flush();
     }
 
