@@ -83,7 +83,8 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
     if not model.trainable:
         raise ValueError(f"model {config.model_name} has nothing to train; evaluate it with --baseline")
     # betas (0.9, 0.98) as in the SASRec reference code.
-    optimizer = torch.optim.Adam(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
+    optimizer_class = torch.optim.AdamW if tc.optimizer == "adamw" else torch.optim.Adam
+    optimizer = optimizer_class(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
     rng = np.random.default_rng(tc.seed)
     state = {"epoch": 0, "train_seconds": 0.0, "history": [], "best": None, "stale_evals": 0}
     if resume and last_path.exists():

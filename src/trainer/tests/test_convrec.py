@@ -1,0 +1,84 @@
+"""ConvRec: causal lightweight convolution, shared kernels, padding invariance, export."""
+import dataclasses
+import io
+
+import onnx
+import pytest
+import torch
+
+from nextitem_trainer.models import model_class
+from nextitem_trainer.models.convrec import CausalLightweightConv, ConvRec
+
+N = 40
+
+
+def model(**overrides):
+    config = dataclasses.replace(ConvRec.Config(hidden=10, heads=5, kernel=3, blocks=1, max_len=8, dropout=0.0),
+                                 **overrides)
+    torch.manual_seed(0)
+    return ConvRec(config, N).eval()
+
+
+def scores(m, rows):
+    with torch.no_grad():
+        return m.full_sort_scores({"item_seq": torch.tensor(rows)})[:, 1:]  # (B, N)
+
+
+def test_registered_under_its_config_name():
+    assert model_class("convrec") is ConvRec
+
+
+def test_one_softmax_kernel_per_head_shared_by_its_channels():
+    conv = CausalLightweightConv(hidden=10, heads=5, kernel=3, weight_dropout=0.0)
+    assert conv.weight.shape == (5, 3)
+    # A constant input stays constant: each channel's kernel sums to one over the window.
+    x = torch.ones(1, 6, 10)
+    y = conv(x)
+    assert torch.allclose(y[:, 2:], x[:, 2:], atol=1e-6)
+    # Channels 0 and 1 belong to head 0 and see the same kernel.
+    x = torch.zeros(1, 6, 10)
+    x[0, 2, 0] = x[0, 2, 1] = 1.0
+    y = conv(x)
+    assert torch.allclose(y[0, :, 0], y[0, :, 1])
+
+
+def test_window_is_causal_and_k_wide():
+    conv = CausalLightweightConv(hidden=10, heads=5, kernel=3, weight_dropout=0.0)
+    x = torch.randn(1, 8, 10)
+    changed = x.clone()
+    changed[0, 4] += 1.0
+    delta = (conv(changed) - conv(x)).abs().sum(-1)[0]  # (L,)
+    assert torch.all(delta[:4] == 0)      # the past never sees the future
+    assert torch.all(delta[4:7] > 0)      # positions 4, 5, 6 have 4 in their window of 3
+    assert delta[7] == 0                  # position 7's window is 5..7
+
+
+def test_cutting_padding_columns_does_not_change_scores():
+    m = model()
+    full = scores(m, [[0, 0, 0, 0, 0, 3, 9, 27], [0, 0, 0, 0, 0, 0, 5, 6]])
+    cut = scores(m, [[3, 9, 27], [0, 5, 6]])
+    assert torch.allclose(full, cut, atol=1e-5)
+
+
+@pytest.mark.parametrize("loss", ["ce", "bce"])
+def test_losses_are_finite_and_train_the_kernel(loss):
+    m = model(loss=loss, dropout=0.2).train()
+    batch = {"item_seq": torch.tensor([[0, 0, 1, 2], [3, 4, 5, 6]]),
+             "target_seq": torch.tensor([[0, 0, 2, 7], [4, 5, 6, 8]])}
+    value = m.calculate_loss(batch)
+    value.backward()
+    assert torch.isfinite(value)
+    assert m.blocks[0].conv.weight.grad.abs().sum() > 0
+
+
+def test_exports_to_a_valid_opset_17_graph_with_dynamic_length():
+    m = model()
+    graph = m.export_graph(top_k=10)
+    buffer = io.BytesIO()
+    torch.onnx.export(graph, (torch.tensor([[0, 0, 1, 2, 3, 4, 5, 6]]),), buffer, opset_version=17,
+                      input_names=["item_seq"], output_names=["top_items", "top_scores"],
+                      dynamic_axes={"item_seq": {0: "batch", 1: "length"}, "top_items": {0: "batch"},
+                                    "top_scores": {0: "batch"}})
+    proto = onnx.load_from_string(buffer.getvalue())
+    onnx.checker.check_model(proto, full_check=True)
+    assert "Conv" in {node.op_type for node in proto.graph.node}
