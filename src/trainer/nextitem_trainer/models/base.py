@@ -176,6 +176,37 @@ class SequenceEncoderModel(Recommender):
         return total / max(hidden.shape[0], 1)
 
 
+class PositionalBlockEncoder(SequenceEncoderModel):
+    """SASRec's layout, shared by the models that only swap its sequence layer (SASRec, ConvRec):
+    scaled item embedding + learned positions counted from the right, dropout, padding zeroed;
+    subclasses add ``blocks`` and end with ``final_norm``."""
+
+    @dataclass
+    class Config(SequenceEncoderModel.Config):
+        blocks: int = 2
+        heads: int = 1
+
+        def check(self) -> None:
+            super().check()
+            if self.blocks <= 0 or self.heads <= 0:
+                raise ConfigError("model.blocks and model.heads: expected positive integers")
+            if self.hidden % self.heads:
+                raise ConfigError(f"model.heads: expected a divisor of hidden={self.hidden}, got {self.heads}")
+
+    def __init__(self, config, num_items: int):
+        super().__init__(config, num_items)
+        self.pos_emb = nn.Embedding(config.max_len, config.hidden)  # (L_max, d)
+        self.emb_dropout = nn.Dropout(config.dropout)
+        self.final_norm = nn.LayerNorm(config.hidden, eps=1e-8)
+
+    def embed(self, item_seq: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, L) left-padded -> x (B, L, d) with padding rows zero, keep (B, L, 1) = 1 at items."""
+        positions = right_aligned_positions(item_seq, self.max_len)  # (L,)
+        x = scaled_item_embedding(self, item_seq) + self.pos_emb(positions)  # (B, L, d)
+        keep = (item_seq > 0).unsqueeze(-1).to(x.dtype)  # (B, L, 1)
+        return self.emb_dropout(x) * keep, keep
+
+
 def right_aligned_positions(item_seq: torch.Tensor, max_len: int) -> torch.Tensor:
     """Position ids counted from the right: the newest item (last column) is max_len - 1, so a
     batch cut to L < max_len columns gets max_len - L .. max_len - 1 and scores exactly as the

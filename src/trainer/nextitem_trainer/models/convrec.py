@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..config import ConfigError
-from .base import SequenceEncoderModel, register, right_aligned_positions, scaled_item_embedding
+from .base import PositionalBlockEncoder, register
 from .sasrec import PointWiseFeedForward
 
 
@@ -66,37 +66,28 @@ class ConvRecBlock(nn.Module):
 
 
 @register("convrec")
-class ConvRec(SequenceEncoderModel):
+class ConvRec(PositionalBlockEncoder):
     inputs = ("item_seq",)
 
     @dataclass
-    class Config(SequenceEncoderModel.Config):
+    class Config(PositionalBlockEncoder.Config):
         blocks: int = 1
         heads: int = 5
         kernel: int = 31
 
         def check(self) -> None:
             super().check()
-            if self.blocks <= 0 or self.heads <= 0 or self.kernel <= 0:
-                raise ConfigError("model.blocks, model.heads and model.kernel: expected positive integers")
-            if self.hidden % self.heads:
-                raise ConfigError(f"model.heads: expected a divisor of hidden={self.hidden}, got {self.heads}")
+            if self.kernel <= 0:
+                raise ConfigError("model.kernel: expected a positive integer")
 
     def __init__(self, config: "ConvRec.Config", num_items: int):
         super().__init__(config, num_items)
-        self.pos_emb = nn.Embedding(config.max_len, config.hidden)  # (L_max, d)
-        self.emb_dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(ConvRecBlock(config.hidden, config.heads, config.kernel, config.dropout)
                                     for _ in range(config.blocks))
-        self.final_norm = nn.LayerNorm(config.hidden, eps=1e-8)
         self.reset_parameters()
 
     def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        item_seq = batch["item_seq"]  # (B, L), left-padded with 0
-        positions = right_aligned_positions(item_seq, self.max_len)  # (L,)
-        x = scaled_item_embedding(self, item_seq) + self.pos_emb(positions)  # (B, L, d)
-        keep = (item_seq > 0).unsqueeze(-1).to(x.dtype)  # (B, L, 1)
-        x = self.emb_dropout(x) * keep
+        x, keep = self.embed(batch["item_seq"])  # (B, L, d), (B, L, 1)
         for block in self.blocks:
             x = block(x, keep)
         return self.final_norm(x)  # (B, L, d)

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..config import ConfigError
-from .base import SequenceEncoderModel, register, right_aligned_positions, scaled_item_embedding
+from .base import PositionalBlockEncoder, register
 
 MASKED = -1e9
 
@@ -81,37 +80,23 @@ class SASRecBlock(nn.Module):
 
 
 @register("sasrec")
-class SASRec(SequenceEncoderModel):
+class SASRec(PositionalBlockEncoder):
     inputs = ("item_seq",)
 
     @dataclass
-    class Config(SequenceEncoderModel.Config):
-        blocks: int = 2
-        heads: int = 1
-
-        def check(self) -> None:
-            super().check()
-            if self.blocks <= 0 or self.heads <= 0:
-                raise ConfigError("model.blocks and model.heads: expected positive integers")
-            if self.hidden % self.heads:
-                raise ConfigError(f"model.heads: expected a divisor of hidden={self.hidden}, got {self.heads}")
+    class Config(PositionalBlockEncoder.Config):
+        pass
 
     def __init__(self, config: "SASRec.Config", num_items: int):
         super().__init__(config, num_items)
-        self.pos_emb = nn.Embedding(config.max_len, config.hidden)  # (L_max, d)
-        self.emb_dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(SASRecBlock(config.hidden, config.heads, config.dropout)
                                     for _ in range(config.blocks))
-        self.final_norm = nn.LayerNorm(config.hidden, eps=1e-8)
         self.reset_parameters()
 
     def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         item_seq = batch["item_seq"]  # (B, L), left-padded with 0
-        positions = right_aligned_positions(item_seq, self.max_len)  # (L,)
-        x = scaled_item_embedding(self, item_seq) + self.pos_emb(positions)  # (B, L, d)
+        x, keep = self.embed(item_seq)  # (B, L, d), (B, L, 1)
         real = item_seq > 0  # (B, L)
-        keep = real.unsqueeze(-1).to(x.dtype)  # (B, L, 1)
-        x = self.emb_dropout(x) * keep
         steps = torch.arange(item_seq.shape[1], device=item_seq.device)  # (L,)
         causal = steps.unsqueeze(1) >= steps.unsqueeze(0)  # (L, L): key j <= query i
         allowed = causal.unsqueeze(0) & real.unsqueeze(1)  # (B, L, L): and key j is an item
