@@ -20,7 +20,7 @@ class ConfigError(ValueError):
     """A config file or dict that does not match the expected shape."""
 
 
-DATA_FORMATS = ("sasrec", "movielens", "csv")
+DATA_FORMATS = ("sasrec", "movielens", "movielens-tab", "csv")
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Offline protocols P1 (full ranking) and P2 (100 sampled negatives) on a leave-one-out split.
+"""Offline protocols on a leave-one-out split: P1 (full ranking, HR/NDCG@10,@20, MRR), P2 (100
+sampled negatives, HR/NDCG@10) and P3 (AttRec's: full ranking, HR@50 and MRR; the same ranks as P1).
 
 P2's negatives depend only on the dataset, the user and the seed (one generator per user,
 seeded with (seed, user index)), so every model meets the same negatives, whatever subset of
@@ -13,7 +14,8 @@ from .data import InteractionLog, eval_batches, eval_users
 from .metrics import full_ranking_ranks, ranking_metrics, sampled_ranks
 from .models import Recommender
 
-PROTOCOLS = ("P1", "P2")
+PROTOCOLS = ("P1", "P2", "P3")
+FULL_RANKING = ("P1", "P3")  # protocols ranking the whole catalogue, seen items excluded
 P2_NEGATIVES = 100
 P2_SEED = 2018
 
@@ -50,8 +52,11 @@ def evaluate(model: Recommender, log: InteractionLog, split: str = "test",
     for batch in eval_batches(log, users, split, model.max_len, batch_size):
         inputs = {name: batch[name] for name in model.inputs}
         scores = model.full_sort_scores(inputs)  # (B, N+1)
-        if "P1" in protocols:
-            ranks["P1"].append(full_ranking_ranks(scores, batch["target"], batch["history"]))
+        if any(p in protocols for p in FULL_RANKING):
+            full = full_ranking_ranks(scores, batch["target"], batch["history"])
+            for p in FULL_RANKING:
+                if p in protocols:
+                    ranks[p].append(full)
         if "P2" in protocols:
             rows = len(batch["target"])
             ranks["P2"].append(sampled_ranks(scores, batch["target"], negatives[start:start + rows]))
@@ -60,6 +65,8 @@ def evaluate(model: Recommender, log: InteractionLog, split: str = "test",
     out = {}
     for p in protocols:
         r = torch.cat(ranks[p]).numpy()
-        metrics = ranking_metrics(r) if p == "P1" else ranking_metrics(r, cutoffs=(10,), mrr=False)
+        metrics = {"P1": lambda: ranking_metrics(r),
+                   "P2": lambda: ranking_metrics(r, cutoffs=(10,), mrr=False),
+                   "P3": lambda: ranking_metrics(r, cutoffs=(50,))}[p]()
         out[p] = {**metrics, "users": int(len(r))}
     return out

@@ -107,7 +107,7 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
         if p == "P2":
             result["negatives"] = {"count": P2_NEGATIVES, "seed": p2_seed,
                                    "drawn": "uniform without replacement from items the user never interacted with"}
-        if p == "P1":
+        if p in ("P1", "P3"):
             result["ties"] = "pessimistic: rank = 1 + #higher + #equal; items of the input sequence excluded"
         if note:
             result["note"] = note

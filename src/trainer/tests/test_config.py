@@ -21,7 +21,7 @@ def broken(section, key, value):
     ("train", "lr", True, "train.lr: expected a number, got True"),
     ("model", "loss", "hinge", "model.loss: expected one of ce, bce, got 'hinge'"),
     ("model", "heads", 3, "model.heads: expected a divisor of hidden=16, got 3"),
-    ("data", "format", "parquet", "data.format: expected one of sasrec, movielens, csv"),
+    ("data", "format", "parquet", "data.format: expected one of sasrec, movielens, movielens-tab, csv"),
     ("model", "name", "gru4rec", "model.name: unknown model 'gru4rec'"),
 ])
 def test_bad_config_names_the_key(section, key, value, message):

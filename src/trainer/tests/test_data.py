@@ -19,6 +19,8 @@ def write(path, text, gz=False):
     ("sasrec", "1 1\n1 2 3\n", 2, "got '1 2 3'"),
     ("movielens", "1::10::5::978300760\n1::11::5::soon\n", 2, "expected timestamp in seconds as an integer"),
     ("movielens", "1::10::5\n", 1, "expected user::item::rating::timestamp"),
+    ("movielens", "1::10::good::978300760\n", 1, "expected rating as an integer"),
+    ("movielens-tab", "1\t10\t5\t978300760\n1 11 5 978300761\n", 2, "expected user<TAB>item<TAB>rating<TAB>timestamp"),
     ("csv", "user_id,item_id,timestamp_ms\na,x,1\nb,y\n", 3, "expected 3 comma-separated fields"),
     ("csv", "user_id,item_id,timestamp_ms\na,x,1\nb,y,later\n", 3, "expected timestamp_ms as an integer"),
     ("csv", "user,item,time\na,x,1\n", 1, "expected a header naming user_id, item_id and timestamp_ms"),
@@ -46,6 +48,13 @@ def test_movielens_sorts_each_user_by_time_stably(tmp_path):
     first = [log.item_ids[i - 1] for i in log.sequences[0]]
     assert first == ["10", "21", "20", "30"]  # equal times keep file order
     assert log.times_s[0].tolist() == [100, 200, 200, 300]
+
+
+def test_movielens_tab_reads_ratings_and_seconds_as_milliseconds(tmp_path):
+    raw = read_interactions(write(tmp_path / "u.data", "196\t242\t3\t881250949\n22\t377\t1\t878887116\n"),
+                            "movielens-tab")
+    assert raw.users == ["196", "22"] and raw.items == ["242", "377"]
+    assert raw.ratings == [3, 1] and raw.times_ms == [881250949000, 878887116000]
 
 
 def test_csv_keeps_categories_and_times_in_milliseconds(tmp_path):

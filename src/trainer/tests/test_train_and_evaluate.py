@@ -68,3 +68,11 @@ def test_several_seeds_give_mean_and_std(tmp_path, tiny_config):
     result = run_evaluate(runs, ("P1", "P2"), write=False)
     assert result["P1"]["seeds"] == [1, 2] and len(result["P1"]["metrics_per_seed"]) == 2
     assert set(result["P2"]["metrics"]) == {"HR@10", "NDCG@10"} and "metrics_std" in result["P2"]
+
+
+def test_p3_reports_hr50_and_mrr_from_the_same_full_ranking_as_p1(tmp_path, tiny_config, tiny_log):
+    model, _ = checkpoint.model_from_checkpoint(checkpoint.load(train(tiny_config, tmp_path / "r", progress=False)))
+    figures = evaluate(model, tiny_log, "test", ("P1", "P3"))
+    assert set(figures["P3"]) == {"HR@50", "NDCG@50", "MRR", "users"}
+    assert figures["P3"]["MRR"] == figures["P1"]["MRR"]  # one ranking, two reports
+    assert figures["P3"]["HR@50"] >= figures["P1"]["HR@20"]

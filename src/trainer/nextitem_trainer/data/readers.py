@@ -3,7 +3,8 @@
 - ``sasrec``: ``user item`` separated by one space, each user's lines already in time order
   (SASRec's ``ml-1m.txt``, ``Video.txt``); no timestamps.
 - ``movielens``: ``user::item::rating::timestamp_seconds`` (ML-1M ``ratings.dat``); every
-  rating counts as an implicit interaction.
+  rating counts as an implicit interaction (the rating is kept for protocols that filter on it).
+- ``movielens-tab``: ``user<TAB>item<TAB>rating<TAB>timestamp_seconds`` (ML-100K ``u.data``), the same.
 - ``csv``: a header naming ``user_id,item_id,timestamp_ms`` and optionally ``category``,
   ``session_id`` (the demo click log; the Java replayer reads the same format).
 
@@ -33,6 +34,7 @@ class RawInteractions:
     items: list[str] = field(default_factory=list)
     times_ms: list[int] | None = None
     categories: list[str] | None = None
+    ratings: list[int] | None = None   # explicit rating per row (MovieLens), or None
 
 
 class _HashingLines:
@@ -78,22 +80,32 @@ def read_sasrec(path: Path) -> RawInteractions:
     return out
 
 
-def read_movielens(path: Path) -> RawInteractions:
+def _read_rated(path: Path, separator: str, layout: str) -> RawInteractions:
     # MovieLens files are Latin-1; ids and timestamps are ASCII either way.
     lines = _HashingLines(path, "latin-1")
-    out = RawInteractions(source=str(path), sha256="", times_ms=[])
+    out = RawInteractions(source=str(path), sha256="", times_ms=[], ratings=[])
     for number, line in lines:
         if not line.strip():
             continue
-        fields = line.split("::")
+        fields = line.split(separator)
         if len(fields) != 4 or not fields[0] or not fields[1]:
-            raise _malformed(str(path), number, "user::item::rating::timestamp", line)
+            raise _malformed(str(path), number, layout, line)
+        rating = _parse_int(fields[2], str(path), number, "rating", line)
         seconds = _parse_int(fields[3], str(path), number, "timestamp in seconds", line)
         out.users.append(fields[0])
         out.items.append(fields[1])
+        out.ratings.append(rating)
         out.times_ms.append(seconds * 1000)
     out.sha256 = lines.digest.hexdigest()
     return out
+
+
+def read_movielens(path: Path) -> RawInteractions:
+    return _read_rated(path, "::", "user::item::rating::timestamp")
+
+
+def read_movielens_tab(path: Path) -> RawInteractions:
+    return _read_rated(path, "\t", "user<TAB>item<TAB>rating<TAB>timestamp")
 
 
 def read_csv(path: Path) -> RawInteractions:
@@ -127,7 +139,7 @@ def read_csv(path: Path) -> RawInteractions:
     return out
 
 
-READERS = {"sasrec": read_sasrec, "movielens": read_movielens, "csv": read_csv}
+READERS = {"sasrec": read_sasrec, "movielens": read_movielens, "movielens-tab": read_movielens_tab, "csv": read_csv}
 
 
 def read_interactions(path: str | Path, fmt: str) -> RawInteractions:
