@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from . import checkpoint
 from .config import RunConfig
-from .data import InteractionLog, TrainSequences, load_log, train_popularity
+from .data import InteractionLog, load_log, train_popularity
 from .evaluate import evaluate
 from .models import build_model
 from .paths import RUNS_DIR, from_config
@@ -99,10 +99,12 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
         state = ckpt["state"]
         log.info("resumed %s at epoch %d (%.0f s trained)", last_path, state["epoch"], state["train_seconds"])
 
-    common = {"config": config.to_dict(), "item_ids": data.item_ids, "data": data.describe(),
+    # user_ids: user_idx = position + 1 (0 = unknown), what models with a user embedding export
+    common = {"config": config.to_dict(), "item_ids": data.item_ids, "user_ids": data.user_ids,
+              "data": data.describe(),
               "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist(),
               "machine": machine()}
-    sequences = TrainSequences(data, config.model.max_len)
+    sequences = model.training_examples(data, config.model.max_len)
     budget = tc.max_minutes * 60 if tc.max_minutes else float("inf")
     stop_reason = "epochs"
     for epoch in range(state["epoch"] + 1, tc.epochs + 1):

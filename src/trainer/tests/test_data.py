@@ -91,3 +91,16 @@ def test_vocabulary_is_first_appearance_and_can_be_fixed(tmp_path):
 def test_item_indices_run_from_one_to_n(tiny_log):
     used = np.unique(np.concatenate(tiny_log.sequences))
     assert used.tolist() == list(range(1, tiny_log.num_items + 1))
+
+
+def test_train_windows_cover_every_training_position_with_the_items_that_follow(tmp_path):
+    from nextitem_trainer.data import TrainWindows
+    log = build_log(read_interactions(write(tmp_path / "d.txt", "".join(f"1 {i}\n" for i in range(1, 9))), "sasrec"),
+                    "d", min_interactions=1)
+    # 8 items: training part is items 1..6 (the last two are validation and test targets)
+    windows = TrainWindows(log, max_len=3, targets=2, min_history=2)
+    assert windows.inputs["item_seq"].tolist() == [[0, 1, 2], [1, 2, 3], [2, 3, 4]]
+    assert windows.inputs["target_next"].tolist() == [[3, 4], [4, 5], [5, 6]]
+    assert windows.inputs["user_idx"].tolist() == [1, 1, 1]
+    batches = list(windows.batches(2, np.random.default_rng(0)))
+    assert [len(b["target_next"]) for b in batches] == [2, 1]

@@ -58,6 +58,40 @@ class TrainSequences:
             yield {k: torch.from_numpy(v[idx]) for k, v in self.inputs.items()}
 
 
+class TrainWindows:
+    """Training examples for models that read a fixed-length window and predict what follows
+    it (AttRec, CASFE): for every user and every position t of the training part with at least
+    ``min_history`` items before it, the window is the (up to) ``max_len`` items before t,
+    left-padded, and ``target_next`` holds the ``targets`` items from t on.  -> per example
+    item_seq (L,), target_next (T,), user_idx, and time_seq/cat_seq when the data has them."""
+
+    def __init__(self, log: InteractionLog, max_len: int, targets: int = 1, min_history: int = 1):
+        if targets < 1 or min_history < 1:
+            raise ValueError("TrainWindows: targets and min_history must be at least 1")
+        users, stops = [], []
+        for u, seq in enumerate(log.sequences):
+            end = train_length(len(seq))
+            stop = np.arange(min_history, end - targets + 1, dtype=np.int64)  # window = seq[:t][-max_len:]
+            users.append(np.full(len(stop), u, dtype=np.int64))
+            stops.append(stop)
+        self.users = np.concatenate(users) if users else np.zeros(0, dtype=np.int64)
+        stop = np.concatenate(stops) if stops else np.zeros(0, dtype=np.int64)
+        self.inputs = _features(log, self.users, stop.tolist(), max_len)
+        self.inputs["target_next"] = np.stack(
+            [log.sequences[u][t:t + targets] for u, t in zip(self.users, stop)]
+        ) if len(stop) else np.zeros((0, targets), dtype=np.int64)  # (E, T)
+        self.num_items = log.num_items
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def batches(self, batch_size: int, rng: np.random.Generator):
+        order = rng.permutation(len(self.users))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            yield {k: torch.from_numpy(v[idx]) for k, v in self.inputs.items()}
+
+
 def eval_batches(log: InteractionLog, users: np.ndarray, split: str, max_len: int, batch_size: int):
     """Batches of (inputs, target, history) for the users' `split` cases.
 

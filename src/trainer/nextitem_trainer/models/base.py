@@ -83,6 +83,13 @@ class Recommender(nn.Module):
     def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         return self.full_sort_scores(batch)  # (B, N+1)
 
+    def training_examples(self, log, max_len: int):
+        """What an epoch iterates over: an object with ``__len__`` and ``batches(batch_size, rng)``.
+        Default: one full training sequence per user with a target at every position (SASRec);
+        window models return ``data.TrainWindows``."""
+        from ..data import TrainSequences
+        return TrainSequences(log, max_len)
+
     def export_graph(self, top_k: int) -> "TopKGraph":
         return TopKGraph(self, top_k + self.max_len)
 
