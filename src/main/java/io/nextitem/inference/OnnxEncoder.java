@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import io.nextitem.model.ModelLoadException;
 import io.nextitem.model.ModelVersion;
 import java.nio.LongBuffer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,7 +20,7 @@ import java.util.Set;
  * mismatched file is refused before it serves anything.
  */
 public final class OnnxEncoder implements AutoCloseable {
-    static final String ITEM_SEQ = "item_seq";
+    static final String ITEM_SEQ = EncoderInputs.ITEM_SEQ;
     static final String TOP_ITEMS = "top_items";
     static final String TOP_SCORES = "top_scores";
     private static final Set<String> KNOWN_INPUTS = Set.of(ITEM_SEQ, "time_seq", "query_time", "cat_seq", "user_idx");
@@ -28,6 +29,7 @@ public final class OnnxEncoder implements AutoCloseable {
     private final OrtSession session;
     private final ExecutionProvider provider;
     private final String label;
+    private final Set<String> inputNames;
 
     public OnnxEncoder(ModelVersion version, String providerPreference, int intraOpThreads) {
         this.label = version.name() + " " + version.version();
@@ -37,6 +39,7 @@ public final class OnnxEncoder implements AutoCloseable {
         this.provider = provided.provider();
         try {
             checkSignature(version);
+            this.inputNames = Set.copyOf(session.getInputNames());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -76,24 +79,51 @@ public final class OnnxEncoder implements AutoCloseable {
     }
 
     /**
-     * Runs the encoder on item sequences only (the inputs every model reads).
+     * Runs the encoder on item sequences only.
      *
      * @param itemSeq (B, L) item indices, left-padded with 0
      */
     public TopItems score(long[][] itemSeq) throws OrtException {
-        int batch = itemSeq.length;
-        int length = itemSeq[0].length;
-        LongBuffer flat = LongBuffer.allocate(batch * length);
-        for (long[] row : itemSeq) {
-            flat.put(row);
+        return score(EncoderInputs.ofItems(itemSeq));
+    }
+
+    /**
+     * Runs the encoder on a batch holding every input the graph reads; extra inputs are ignored,
+     * a missing one is an {@link IllegalArgumentException} naming it.
+     */
+    public TopItems score(EncoderInputs inputs) throws OrtException {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            for (String name : inputNames) {
+                feeds.put(name, tensorFor(name, inputs));
+            }
+            try (OrtSession.Result result = session.run(feeds)) {
+                long[][] items = (long[][]) result.get(TOP_ITEMS).orElseThrow().getValue();
+                float[][] scores = (float[][]) result.get(TOP_SCORES).orElseThrow().getValue();
+                return new TopItems(items, scores);
+            }
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
         }
-        flat.flip();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, flat, new long[] {batch, length});
-             OrtSession.Result result = session.run(Map.of(ITEM_SEQ, input))) {
-            long[][] items = (long[][]) result.get(TOP_ITEMS).orElseThrow().getValue();
-            float[][] scores = (float[][]) result.get(TOP_SCORES).orElseThrow().getValue();
-            return new TopItems(items, scores);
+    }
+
+    private OnnxTensor tensorFor(String name, EncoderInputs inputs) throws OrtException {
+        int batch = inputs.batchSize();
+        long[][] sequence = inputs.sequences().get(name);
+        if (sequence != null) {
+            int length = inputs.length();
+            LongBuffer flat = LongBuffer.allocate(batch * length);
+            for (long[] row : sequence) {
+                flat.put(row);
+            }
+            flat.flip();
+            return OnnxTensor.createTensor(env, flat, new long[] {batch, length});
         }
+        long[] perRow = inputs.perRowValues().get(name);
+        if (perRow != null) {
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(perRow), new long[] {batch});
+        }
+        throw new IllegalArgumentException(label + " reads input " + name + ", which the batch does not carry");
     }
 
     public ExecutionProvider provider() {

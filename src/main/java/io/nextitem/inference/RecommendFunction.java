@@ -20,7 +20,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *
  * <p>Metrics: {@code executionProvider} (CUDA/CPU, as text) and {@code executionProviderIsGpu}
  * (1/0, for Prometheus), {@code modelVersion}, {@code recommendationsFromModel},
- * {@code recommendationsFromPopularity}, {@code unknownItems}, {@code inferenceMicros}.
+ * {@code recommendationsFromPopularity}, {@code unknownItems}, {@code unknownUsers} (scored with
+ * user_idx 0 by a model that reads it: a rising count means the served version is stale),
+ * {@code inferenceMicros}.
  */
 public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommendation> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +32,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
     private transient Counter fromModel;
     private transient Counter fromPopularity;
     private transient Counter unknownItems;
+    private transient Counter unknownUsers;
     private transient Histogram inferenceMicros;
 
     public RecommendFunction(ModelSettings settings) {
@@ -51,6 +54,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
         fromModel = metrics.counter("recommendationsFromModel");
         fromPopularity = metrics.counter("recommendationsFromPopularity");
         unknownItems = metrics.counter("unknownItems");
+        unknownUsers = metrics.counter("unknownUsers");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
     }
 
@@ -60,6 +64,9 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
         Recommendation recommendation = recommender.recommend(request, System.currentTimeMillis());
         inferenceMicros.update((System.nanoTime() - start) / 1000);
         unknownItems.inc(recommender.lastUnknownItems());
+        if (recommender.lastUserUnknown()) {
+            unknownUsers.inc();
+        }
         (recommendation.getSource() == RecommendationSource.MODEL ? fromModel : fromPopularity).inc();
         return recommendation;
     }

@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.RecommendationSource;
-import io.nextitem.model.ItemVocabulary;
+import io.nextitem.model.IdVocabulary;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.model.PopularityList;
 import io.nextitem.sequence.ScoringRequest;
@@ -23,6 +23,7 @@ public final class SequenceRecommender implements AutoCloseable {
 
     /** Counts from the last call, read by the operator for its metrics. */
     private int lastUnknownItems;
+    private boolean lastUserUnknown;
 
     public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
         if (topK > version.manifest().topK()) {
@@ -35,13 +36,14 @@ public final class SequenceRecommender implements AutoCloseable {
     }
 
     public Recommendation recommend(ScoringRequest request, long nowMillis) throws OrtException {
+        lastUserUnknown = false;
         long[] known = knownIndices(request.itemIds);
         RankedListBuilder list = new RankedListBuilder(topK, Arrays.asList(request.itemIds));
         RecommendationSource source = RecommendationSource.POPULARITY;
         if (known.length > 0) {
             source = RecommendationSource.MODEL;
-            TopItems top = encoder.score(new long[][] {known});
-            ItemVocabulary items = version.items();
+            TopItems top = encoder.score(inputsFor(request, known));
+            IdVocabulary items = version.items();
             long[] indices = top.itemIndices()[0];
             float[] scores = top.scores()[0];
             for (int i = 0; i < indices.length && list.offer(indexToId(items, indices[i]), scores[i]); i++) {
@@ -67,6 +69,18 @@ public final class SequenceRecommender implements AutoCloseable {
                 .build();
     }
 
+    /** The contract inputs the version reads, for one user's known items. */
+    private EncoderInputs inputsFor(ScoringRequest request, long[] known) {
+        EncoderInputs inputs = EncoderInputs.ofItems(new long[][] {known});
+        if (version.users() != null) {
+            // 0 = a user the model never saw; the graph scores it from the sequence alone.
+            long userIdx = version.users().indexOf(request.userId);
+            lastUserUnknown = userIdx == 0;
+            inputs.withPerRow(EncoderInputs.USER_IDX, new long[] {userIdx});
+        }
+        return inputs;
+    }
+
     /** Newest max_seq_len items the model knows, oldest first; unknown items are skipped. */
     private long[] knownIndices(String[] itemIds) {
         int maxLen = version.manifest().maxSeqLen();
@@ -84,12 +98,17 @@ public final class SequenceRecommender implements AutoCloseable {
         return Arrays.copyOfRange(buffer, buffer.length - filled, buffer.length);
     }
 
-    private static String indexToId(ItemVocabulary items, long index) {
+    private static String indexToId(IdVocabulary items, long index) {
         return index >= 1 && index <= items.size() ? items.idOf((int) index) : null;
     }
 
     public int lastUnknownItems() {
         return lastUnknownItems;
+    }
+
+    /** Whether the last call scored with user_idx = 0 although the model reads user_idx. */
+    public boolean lastUserUnknown() {
+        return lastUserUnknown;
     }
 
     public ExecutionProvider provider() {

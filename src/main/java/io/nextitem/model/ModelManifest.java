@@ -16,11 +16,19 @@ public record ModelManifest(
         @JsonProperty("inputs") List<String> inputs,
         @JsonProperty("max_seq_len") int maxSeqLen,
         @JsonProperty("num_items") int numItems,
+        @JsonProperty("num_users") Integer numUsers,
         @JsonProperty("top_k") int topK,
         @JsonProperty("top_k_graph") int topKGraph,
         @JsonProperty("files") Map<String, FileEntry> files) {
 
     public static final int SUPPORTED_FORMAT = 1;
+    public static final String USER_IDX = "user_idx";
+    public static final String USERS_FILE = "users.tsv";
+
+    /** Whether the graph reads {@code user_idx}: then the version carries users.tsv. */
+    public boolean readsUserIndex() {
+        return inputs != null && inputs.contains(USER_IDX);
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record FileEntry(@JsonProperty("sha256") String sha256) {}
@@ -38,6 +46,10 @@ public record ModelManifest(
                 "top_k_graph is " + topKGraph + " but must be top_k + max_seq_len = " + (topK + maxSeqLen));
         require(files != null && files.containsKey("model.onnx") && files.containsKey("items.tsv")
                 && files.containsKey("popularity.tsv"), where, "files must list model.onnx, items.tsv and popularity.tsv with sha256");
+        if (readsUserIndex()) {
+            require(numUsers != null && numUsers > 0, where, "inputs include user_idx, so num_users must be a positive count");
+            require(files.containsKey(USERS_FILE), where, "inputs include user_idx, so files must list users.tsv with sha256");
+        }
     }
 
     private static void require(boolean ok, String where, String problem) {

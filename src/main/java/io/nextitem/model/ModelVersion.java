@@ -11,11 +11,12 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * One model version folder, checked and loaded: manifest, sha256 of every listed file,
- * vocabulary and popularity fallback. The ONNX graph's bytes are held for the session factory.
+ * One model version folder, checked and loaded: manifest, sha256 of every listed file, item
+ * vocabulary, user vocabulary (only for graphs that read {@code user_idx}; null otherwise) and
+ * popularity fallback. The ONNX graph's bytes are held for the session factory.
  * Any inconsistency refuses the whole version with a {@link ModelLoadException}.
  */
-public record ModelVersion(Path folder, ModelManifest manifest, ItemVocabulary items,
+public record ModelVersion(Path folder, ModelManifest manifest, IdVocabulary items, IdVocabulary users,
                            PopularityList popularity, byte[] onnxModel) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,10 +36,13 @@ public record ModelVersion(Path folder, ModelManifest manifest, ItemVocabulary i
         for (Map.Entry<String, ModelManifest.FileEntry> file : manifest.files().entrySet()) {
             verifySha256(folder.resolve(file.getKey()), file.getValue().sha256());
         }
-        ItemVocabulary items = ItemVocabulary.read(folder.resolve("items.tsv"), manifest.numItems());
+        IdVocabulary items = IdVocabulary.read(folder.resolve("items.tsv"), manifest.numItems(), "item");
+        IdVocabulary users = manifest.readsUserIndex()
+                ? IdVocabulary.read(folder.resolve(ModelManifest.USERS_FILE), manifest.numUsers(), "user")
+                : null;
         PopularityList popularity = PopularityList.read(folder.resolve("popularity.tsv"));
         try {
-            return new ModelVersion(folder, manifest, items, popularity, Files.readAllBytes(folder.resolve("model.onnx")));
+            return new ModelVersion(folder, manifest, items, users, popularity, Files.readAllBytes(folder.resolve("model.onnx")));
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + folder.resolve("model.onnx") + ": " + e.getMessage(), e);
         }

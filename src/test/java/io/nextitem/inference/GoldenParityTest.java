@@ -42,11 +42,11 @@ class GoldenParityTest {
         assertThat(cases.size()).as("golden cases in " + folder).isGreaterThanOrEqualTo(1);
         try (OnnxEncoder encoder = new OnnxEncoder(version, "auto", 1)) {
             for (JsonNode golden : cases) {
-                long[][] itemSeq = JSON.treeToValue(golden.path("inputs").path("item_seq"), long[][].class);
+                EncoderInputs inputs = goldenInputs(golden.path("inputs"), version.manifest().inputs());
                 long[][] expectedItems = JSON.treeToValue(golden.path("top_items"), long[][].class);
                 float[][] expectedScores = JSON.treeToValue(golden.path("top_scores"), float[][].class);
 
-                TopItems actual = encoder.score(itemSeq);
+                TopItems actual = encoder.score(inputs);
 
                 assertThat(actual.itemIndices()).isDeepEqualTo(expectedItems);
                 for (int row = 0; row < expectedScores.length; row++) {
@@ -57,5 +57,22 @@ class GoldenParityTest {
                 assertThat(actual.itemIndices()[0]).hasSize(version.manifest().topKGraph());
             }
         }
+    }
+
+    /** Every input the manifest lists, from the golden case: *_seq as (B, L), the rest as (B). */
+    private static EncoderInputs goldenInputs(JsonNode fields, List<String> names) throws Exception {
+        EncoderInputs inputs = EncoderInputs.ofItems(JSON.treeToValue(fields.path(EncoderInputs.ITEM_SEQ), long[][].class));
+        for (String name : names) {
+            assertThat(fields.has(name)).as("golden case carries " + name).isTrue();
+            if (name.equals(EncoderInputs.ITEM_SEQ)) {
+                continue;
+            }
+            if (name.endsWith("_seq")) {
+                inputs.withSequence(name, JSON.treeToValue(fields.path(name), long[][].class));
+            } else {
+                inputs.withPerRow(name, JSON.treeToValue(fields.path(name), long[].class));
+            }
+        }
+        return inputs;
     }
 }

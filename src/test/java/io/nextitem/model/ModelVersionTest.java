@@ -61,11 +61,33 @@ class ModelVersionTest {
     @Test
     void refusesAGraphWhoseInputsDisagreeWithTheManifest() throws Exception {
         Path folder = DemoModel.copyTo(tmp);
-        rewriteManifest(folder, m -> m.putArray("inputs").add("item_seq").add("user_idx"));
+        addUsers(folder, "1\tu-1\n2\tu-2\n", 2);
         ModelVersion version = ModelVersion.load(folder);
+        assertThat(version.users().indexOf("u-2")).isEqualTo(2);
+        assertThat(version.users().indexOf("someone-new")).isZero();
         assertThatThrownBy(() -> new OnnxEncoder(version, "auto", 1))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("but the manifest declares");
+    }
+
+    @Test
+    void aGraphReadingUserIdxNeedsAConsistentUserVocabulary() throws Exception {
+        Path noUsers = DemoModel.copyTo(tmp.resolve("a"));
+        rewriteManifest(noUsers, m -> m.putArray("inputs").add("item_seq").add("user_idx"));
+        assertThatThrownBy(() -> ModelVersion.load(noUsers)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("num_users must be a positive count");
+
+        Path unlisted = DemoModel.copyTo(tmp.resolve("b"));
+        rewriteManifest(unlisted, m -> m.put("num_users", 2).putArray("inputs").add("item_seq").add("user_idx"));
+        assertThatThrownBy(() -> ModelVersion.load(unlisted)).hasMessageContaining("files must list users.tsv");
+
+        Path shortFile = DemoModel.copyTo(tmp.resolve("c"));
+        addUsers(shortFile, "1\tu-1\n", 2);
+        assertThatThrownBy(() -> ModelVersion.load(shortFile)).hasMessageContaining("users.tsv has 1 lines but manifest num_users is 2");
+
+        Path twice = DemoModel.copyTo(tmp.resolve("d"));
+        addUsers(twice, "1\tu-1\n2\tu-1\n", 2);
+        assertThatThrownBy(() -> ModelVersion.load(twice)).hasMessageContaining("users.tsv:2: user id 'u-1' appears twice");
     }
 
     @Test
@@ -88,6 +110,16 @@ class ModelVersionTest {
         ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
         assertThat(registry.resolve("latest")).isEqualTo(newer);
         assertThatThrownBy(() -> registry.resolve("nope")).hasMessageContaining("zz-newer");
+    }
+
+    /** Declares user_idx and writes users.tsv (listed with its sha256) into a copied version. */
+    private static void addUsers(Path folder, String usersTsv, int numUsers) throws Exception {
+        Files.writeString(folder.resolve("users.tsv"), usersTsv);
+        String sha = ModelVersion.sha256(folder.resolve("users.tsv"));
+        rewriteManifest(folder, m -> {
+            m.put("num_users", numUsers).putArray("inputs").add("item_seq").add("user_idx");
+            ((ObjectNode) m.path("files")).putObject("users.tsv").put("sha256", sha);
+        });
     }
 
     private static void rewriteManifest(Path folder, java.util.function.Consumer<ObjectNode> change) throws Exception {
