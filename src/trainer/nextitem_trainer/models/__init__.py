@@ -1,5 +1,6 @@
 """Model registry: ``model.name`` in a config -> class. Importing this package registers all."""
 from . import convrec, mostpop, sasrec  # noqa: F401  (registration side effect)
+from . import casfe  # noqa: F401
 from .base import (CONTRACT_INPUTS, Recommender, SequenceEncoderModel, TopKGraph, model_class,
                    registered_models)
 
