@@ -56,7 +56,7 @@ class TrainConfig:
     batch_size: int = 128
     lr: float = 1e-3
     weight_decay: float = 0.0
-    optimizer: str = "adam"  # adam | adamw (decoupled weight decay, ConvRec's choice)
+    optimizer: str = "adam"  # adam | adamw (decoupled weight decay, ConvRec's choice) | adagrad (AttRec's)
     # Validation (P1 on the second-last item) every eval_every epochs; stop after `patience`
     # evaluations without improvement of `early_stop_metric`.
     eval_every: int = 2
@@ -75,8 +75,8 @@ class TrainConfig:
                 raise ConfigError(f"train.{key}: expected a positive integer, got {value}")
         if self.lr <= 0:
             raise ConfigError(f"train.lr: expected a positive number, got {self.lr}")
-        if self.optimizer not in ("adam", "adamw"):
-            raise ConfigError(f"train.optimizer: expected adam or adamw, got {self.optimizer!r}")
+        if self.optimizer not in ("adam", "adamw", "adagrad"):
+            raise ConfigError(f"train.optimizer: expected adam, adamw or adagrad, got {self.optimizer!r}")
         if self.early_stop_metric not in ("HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR"):
             raise ConfigError(f"train.early_stop_metric: expected HR@10, NDCG@10, HR@20, NDCG@20 or MRR, "
                               f"got {self.early_stop_metric!r}")

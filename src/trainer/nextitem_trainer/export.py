@@ -1,14 +1,16 @@
 """Export a checkpoint as a model version folder, exactly as schemas/model/README.md specifies:
 
     <registry>/<version>/model.onnx, manifest.json, items.tsv, popularity.tsv, golden.json
+                         (+ users.tsv when the model reads user_idx)
 
 The folder is written under a hidden temporary name and renamed into place when complete, so a
 job watching the registry never sees half a version. Before the rename the exporter checks
 what it can without an ONNX runtime (Debian ships none for Python): ``onnx.checker``, the
 graph's input/output names, dtypes and shapes against the contract, that the export wrapper's
 top items equal the evaluation path's for every golden batch, and that a batch cut to fewer
-columns scores the same as the batch padded to ``max_seq_len``. Running the graph itself on the
-golden inputs is the Java parity test.
+columns scores the same as the batch padded to ``max_seq_len``, and that every served score is
+finite (unknown users, user_idx 0, included). Running the graph itself on the golden inputs is
+the Java parity test.
 """
 from __future__ import annotations
 
@@ -60,41 +62,69 @@ def _rows_to_batch(rows: list[np.ndarray], length: int) -> np.ndarray:
     return out
 
 
-def _well_separated(model: Recommender, item_seq: np.ndarray, k_graph: int) -> bool:
-    """True when the top K'+1 scores of the row are pairwise at least MIN_SCORE_GAP apart, so
-    the order (and the K'-th item) cannot flip between runtimes."""
+def _well_separated(model: Recommender, row: dict[str, np.ndarray], k_graph: int) -> bool:
+    """True when the top K'+1 scores of the row (one value per input) are pairwise at least
+    MIN_SCORE_GAP apart, so the order (and the K'-th item) cannot flip between runtimes."""
     with torch.no_grad():
-        scores = model.full_sort_scores({"item_seq": torch.from_numpy(item_seq[None])})[0]  # (N+1,)
+        scores = model.full_sort_scores({name: torch.from_numpy(np.asarray(v)[None]) for name, v in row.items()})[0]  # (N+1,)
     top = torch.topk(scores, min(k_graph + 1, scores.shape[0] - 1)).values
     return bool((top[:-1] - top[1:]).min() >= MIN_SCORE_GAP)
 
 
-def golden_inputs(model: Recommender, popularity: np.ndarray, k_graph: int, seed: int = 7) -> list[np.ndarray]:
-    """Three item_seq batches: full length (B=4, L=max_len), cut to L=7 (lengths 7, 4, 1) and
-    heavy padding (B=3, L=max_len, lengths 1..3). Items are drawn without repetition, weighted
-    by training popularity; rows whose top scores nearly tie are redrawn."""
-    if tuple(model.inputs) != ("item_seq",):
-        raise ValueError(f"golden inputs for {list(model.inputs)} are not written yet: this exporter "
-                         f"draws item_seq batches only")
+# Which rows of each golden batch get an unknown user (user_idx 0), for models that read user_idx.
+UNKNOWN_USER_ROWS = ({1}, {2}, {0})
+GOLDEN_INPUTS = ("item_seq", "user_idx")  # the inputs golden_inputs can draw
+
+
+def golden_inputs(model: Recommender, popularity: np.ndarray, k_graph: int, seed: int = 7,
+                  num_users: int = 0) -> list[dict[str, np.ndarray]]:
+    """Three batches, each {input name: array} in ``model.inputs`` order: full length (B=4,
+    L=max_len), cut to L=7 (lengths 7, 4, 1) and heavy padding (B=3, L=max_len, lengths 1..3).
+    Items are drawn without repetition, weighted by training popularity; rows whose top scores
+    nearly tie are redrawn. With ``user_idx`` every batch holds known users (drawn from 1..
+    num_users with a generator of their own, so item_seq-only models get the same batches as
+    before) and one unknown user (0)."""
+    unsupported = [name for name in model.inputs if name not in GOLDEN_INPUTS]
+    if unsupported:
+        raise ValueError(f"golden inputs for {unsupported} are not written yet: this exporter "
+                         f"draws {' and '.join(GOLDEN_INPUTS)} batches only")
     rng = np.random.default_rng(seed)
+    user_rng = np.random.default_rng(seed + 1)
     weights = popularity[1:].astype(np.float64) + 1.0
     weights /= weights.sum()
     max_len = model.max_len
+    reads_users = "user_idx" in model.inputs
 
-    def row(length: int, width: int) -> np.ndarray:
+    def row(length: int, width: int, user: int) -> tuple[np.ndarray, int]:
         for _ in range(200):
             items = rng.choice(np.arange(1, len(popularity)), size=length, replace=False, p=weights)
-            if _well_separated(model, _rows_to_batch([items], width)[0], k_graph):
-                return items
+            inputs = {"item_seq": _rows_to_batch([items], width)[0]}
+            if reads_users:
+                inputs["user_idx"] = np.array(user, dtype=np.int64)
+            if _well_separated(model, inputs, k_graph):
+                return items, user
         raise ValueError(f"could not draw a golden row of length {length} whose top scores are "
                          f"{MIN_SCORE_GAP} apart: the model scores many items (nearly) the same")
 
+    def batch(lengths: list[int], width: int, unknown: set[int]) -> dict[str, np.ndarray]:
+        users = [0 if (i in unknown or num_users == 0) else int(user_rng.integers(1, num_users + 1))
+                 for i in range(len(lengths))] if reads_users else [0] * len(lengths)
+        rows = [row(n, width, u) for n, u in zip(lengths, users)]
+        out = {"item_seq": _rows_to_batch([items for items, _ in rows], width)}  # (B, L)
+        if reads_users:
+            out["user_idx"] = np.array([u for _, u in rows], dtype=np.int64)  # (B,)
+        return {name: out[name] for name in model.inputs}
+
     cut = min(7, max_len)
     return [
-        _rows_to_batch([row(max_len, max_len) for _ in range(4)], max_len),
-        _rows_to_batch([row(n, cut) for n in (cut, max(cut // 2, 1), 1)], cut),
-        _rows_to_batch([row(n, max_len) for n in (1, min(2, max_len), min(3, max_len))], max_len),
+        batch([max_len] * 4, max_len, UNKNOWN_USER_ROWS[0]),
+        batch([cut, max(cut // 2, 1), 1], cut, UNKNOWN_USER_ROWS[1]),
+        batch([1, min(2, max_len), min(3, max_len)], max_len, UNKNOWN_USER_ROWS[2]),
     ]
+
+
+def _tensors(batch: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
+    return {name: torch.from_numpy(value) for name, value in batch.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,21 +162,30 @@ def check_onnx_signature(path: Path, inputs: tuple[str, ...], k_graph: int) -> N
             raise ValueError(f"{path.name}: {name} must have shape [B, {k_graph}], has {dims}")
 
 
-def check_against_eval_path(model: Recommender, graph: torch.nn.Module, batch: np.ndarray,
+def check_against_eval_path(model: Recommender, graph: torch.nn.Module, batch: dict[str, np.ndarray],
                             items: torch.Tensor, scores: torch.Tensor) -> None:
-    """The served graph returns the evaluation path's best items, never padding, and a batch
-    cut shorter than max_seq_len scores as the same rows padded to max_seq_len."""
+    """The served graph returns the evaluation path's best items, never padding, with finite
+    scores (unknown users included), and a batch cut shorter than max_seq_len scores as the
+    same rows padded to max_seq_len. ``batch``: {input name: array} in ``model.inputs`` order."""
     with torch.no_grad():
-        full = model.full_sort_scores({"item_seq": torch.from_numpy(batch)})  # (B, N+1)
+        full = model.full_sort_scores(_tensors(batch))  # (B, N+1)
         expected = torch.argsort(full, dim=1, descending=True)[:, :items.shape[1]]  # (B, K')
         if not torch.equal(expected, items):
             raise AssertionError("export graph and evaluation path disagree on the top items")
         if (items == 0).any():
             raise AssertionError("export graph returned the padding index 0")
-        if batch.shape[1] < model.max_len:
-            padded = np.zeros((batch.shape[0], model.max_len), dtype=np.int64)
-            padded[:, -batch.shape[1]:] = batch
-            items_padded, scores_padded = graph(torch.from_numpy(padded))
+        if not torch.isfinite(scores).all():
+            raise AssertionError("export graph returned a non-finite score")
+        width = batch["item_seq"].shape[1]
+        if width < model.max_len:
+            padded = {}
+            for name, value in batch.items():  # only the sequence inputs have a length axis
+                if name.endswith("_seq"):
+                    padded[name] = np.zeros((value.shape[0], model.max_len), dtype=np.int64)
+                    padded[name][:, -width:] = value
+                else:
+                    padded[name] = value
+            items_padded, scores_padded = graph(*_tensors(padded).values())
             if not torch.equal(items_padded, items) or (scores_padded - scores).abs().max() > 1e-5:
                 raise AssertionError("cutting padding changed the scores: positions are not counted from the right")
 
@@ -163,10 +202,11 @@ def _export_onnx(graph: torch.nn.Module, model: Recommender, example: dict[str, 
                       opset_version=OPSET, do_constant_folding=True)
 
 
-def _write_items(path: Path, item_ids: list[str]) -> None:
+def _write_items(path: Path, item_ids: list[str], what: str = "item") -> None:
+    """index<TAB>id, index 1..n: items.tsv, and users.tsv with what="user"."""
     for i, item in enumerate(item_ids, start=1):
         if not item or any(c in item for c in "\t\r\n"):
-            raise ValueError(f"item {i} has id {item!r}; ids must be non-empty without tabs or newlines")
+            raise ValueError(f"{what} {i} has id {item!r}; ids must be non-empty without tabs or newlines")
     path.write_text("".join(f"{i}\t{item}\n" for i, item in enumerate(item_ids, start=1)), encoding="utf-8")
 
 
@@ -208,20 +248,28 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
     graph = model.export_graph(top_k).eval()
     k_graph = graph.k_graph
     popularity = np.asarray(ckpt["popularity"], dtype=np.int64)
-    batches = golden_inputs(model, popularity, k_graph)
-    _export_onnx(graph, model, {"item_seq": torch.from_numpy(batches[0])}, work / "model.onnx")
+    reads_users = "user_idx" in model.inputs
+    user_ids = list(ckpt.get("user_ids") or [])
+    if reads_users and len(user_ids) != getattr(model, "num_users", len(user_ids)):
+        raise ValueError(f"checkpoint has {len(user_ids)} user ids, the model's user table {model.num_users}")
+    batches = golden_inputs(model, popularity, k_graph, num_users=len(user_ids))
+    _export_onnx(graph, model, _tensors(batches[0]), work / "model.onnx")
     check_onnx_signature(work / "model.onnx", model.inputs, k_graph)
 
     cases = []
     with torch.no_grad():
         for batch in batches:
-            items, scores = graph(torch.from_numpy(batch))  # (B, K') each
+            items, scores = graph(*_tensors(batch).values())  # (B, K') each
             check_against_eval_path(model, graph, batch, items, scores)
-            cases.append({"inputs": {"item_seq": batch.tolist()}, "top_items": items.tolist(),
+            cases.append({"inputs": {name: value.tolist() for name, value in batch.items()}, "top_items": items.tolist(),
                           "top_scores": [[round(float(s), 6) for s in row] for row in scores]})
     (work / "golden.json").write_text(json.dumps({"cases": cases}) + "\n")
     _write_items(work / "items.tsv", ckpt["item_ids"])
     _write_popularity(work / "popularity.tsv", ckpt["item_ids"], popularity)
+    files = ["model.onnx", "items.tsv", "popularity.tsv", "golden.json"]
+    if reads_users:
+        _write_items(work / "users.tsv", user_ids, what="user")
+        files.append("users.tsv")
 
     data = ckpt["data"]
     manifest = {
@@ -233,11 +281,11 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
         "inputs": list(model.inputs),
         "max_seq_len": model.max_len,
         "num_items": model.num_items,
+        **({"num_users": len(user_ids)} if reads_users else {}),
         "top_k": top_k,
         "top_k_graph": k_graph,
         "opset": OPSET,
-        "files": {name: {"sha256": sha256_file(work / name)}
-                  for name in ("model.onnx", "items.tsv", "popularity.tsv", "golden.json")},
+        "files": {name: {"sha256": sha256_file(work / name)} for name in files},
         "offline_metrics": _offline_metrics(ckpt, metrics_file),
         "training_data": {"dataset": data["dataset"], "path": Path(data["path"]).name, "sha256": data["sha256"],
                           "interactions": data["interactions"], "users": data["users"],

@@ -79,12 +79,15 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
     log.info("data %s: %d users, %d items, %d interactions, sha256 %s", data.name, data.num_users,
              data.num_items, data.num_interactions, data.sha256)
 
-    model = build_model(config.model_name, config.model, data.num_items)
+    model = build_model(config.model_name, config.model, data.num_items, data.num_users)
     if not model.trainable:
         raise ValueError(f"model {config.model_name} has nothing to train; evaluate it with --baseline")
-    # betas (0.9, 0.98) as in the SASRec reference code.
-    optimizer_class = torch.optim.AdamW if tc.optimizer == "adamw" else torch.optim.Adam
-    optimizer = optimizer_class(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
+    if tc.optimizer == "adagrad":  # AttRec's "adaptive gradient algorithm"; TensorFlow's initial accumulator
+        optimizer = torch.optim.Adagrad(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay,
+                                        initial_accumulator_value=0.1)
+    else:  # betas (0.9, 0.98) as in the SASRec reference code.
+        optimizer_class = torch.optim.AdamW if tc.optimizer == "adamw" else torch.optim.Adam
+        optimizer = optimizer_class(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
     rng = np.random.default_rng(tc.seed)
     state = {"epoch": 0, "train_seconds": 0.0, "history": [], "best": None, "stale_evals": 0}
     if resume and last_path.exists():
@@ -118,6 +121,7 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
             loss = model.calculate_loss(batch)
             loss.backward()
             optimizer.step()
+            model.after_step()
             total += float(loss)
             batches += 1
             bar.set_postfix(loss=f"{total / batches:.4f}", refresh=False)

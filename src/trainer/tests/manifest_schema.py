@@ -1,5 +1,6 @@
 """Checks a manifest against schemas/model/manifest.schema.json with a small validator for the
-JSON-schema keywords that file uses (Debian's python3 here has no jsonschema package)."""
+JSON-schema keywords that file uses, allOf/if/then/contains included (Debian's python3 here has
+no jsonschema package)."""
 from __future__ import annotations
 
 import json
@@ -12,9 +13,21 @@ TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number":
          "boolean": bool, "null": type(None)}
 
 
+def _matches(value, schema: dict, root: dict) -> bool:
+    try:
+        _check(value, schema, "", root)
+    except AssertionError:
+        return False
+    return True
+
+
 def _check(value, schema: dict, where: str, root: dict) -> None:
     if "$ref" in schema:
         schema = root["$defs"][schema["$ref"].split("/")[-1]]
+    for sub in schema.get("allOf", []):
+        _check(value, sub, where, root)
+    if "if" in schema and _matches(value, schema["if"], root) and "then" in schema:
+        _check(value, schema["then"], where, root)
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         ok = any(isinstance(value, TYPES[t]) and not (t in ("integer", "number") and isinstance(value, bool))
@@ -44,6 +57,9 @@ def _check(value, schema: dict, where: str, root: dict) -> None:
             assert len(value) >= schema["minItems"], f"{where}: fewer than {schema['minItems']} items"
         if schema.get("uniqueItems"):
             assert len(set(map(json.dumps, value))) == len(value), f"{where}: items not unique"
+        if "contains" in schema:
+            assert any(_matches(item, schema["contains"], root) for item in value), \
+                f"{where}: no item matches {schema['contains']}"
         if "items" in schema:
             for i, item in enumerate(value):
                 _check(item, schema["items"], f"{where}[{i}]", root)

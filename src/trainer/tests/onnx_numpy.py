@@ -63,6 +63,19 @@ def _gemm(a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):  # noqa: N803 
     return (y + beta * c if c is not None else y).astype(a.dtype)
 
 
+def _reduce(fn, x, axes=None, keepdims=1, noop_with_empty_axes=0):
+    """ReduceSum (opset 13+: axes as an input) and ReduceMean (opset 17: axes as an attribute)."""
+    if axes is None or len(axes) == 0:
+        if noop_with_empty_axes:
+            return x
+        axes = range(x.ndim)
+    return fn(x, axis=tuple(int(a) for a in axes), keepdims=bool(keepdims)).astype(x.dtype)
+
+
+def _clip(x, low=None, high=None):
+    return np.clip(x, -np.inf if low is None else low, np.inf if high is None else high).astype(x.dtype)
+
+
 def _topk(x, k, axis=-1, largest=1, sorted=1):  # noqa: A002 - ONNX attribute name
     order = np.argsort(-x if largest else x, axis=axis, kind="stable")
     idx = np.take(order, np.arange(int(k[0])), axis=axis)
@@ -79,6 +92,12 @@ OPS = {
     "Relu": lambda x: np.maximum(x, 0).astype(x.dtype),
     "Sqrt": lambda x: np.sqrt(x),
     "Neg": lambda x: -x,
+    "Pow": lambda x, y: np.power(x, y).astype(x.dtype),
+    "Clip": _clip,
+    "ReduceSum": lambda x, axes=None, **attrs: _reduce(np.sum, x, axes, **attrs),
+    "ReduceMean": lambda x, axes=None, **attrs: _reduce(np.mean, x, axes, **attrs),
+    "Or": lambda a, b: np.logical_or(a, b),
+    "LessOrEqual": lambda a, b: a <= b,
     "Not": lambda x: np.logical_not(x),
     "And": lambda a, b: np.logical_and(a, b),
     "Equal": lambda a, b: a == b,

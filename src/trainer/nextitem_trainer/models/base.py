@@ -90,6 +90,10 @@ class Recommender(nn.Module):
         from ..data import TrainSequences
         return TrainSequences(log, max_len)
 
+    def after_step(self) -> None:
+        """Called by the trainer after every optimizer step (AttRec projects its embeddings back
+        into the unit ball here). Default: nothing."""
+
     def export_graph(self, top_k: int) -> "TopKGraph":
         return TopKGraph(self, top_k + self.max_len)
 
