@@ -31,7 +31,8 @@ def _add_evaluate(sub) -> None:
                    help="best.pt files (or run folders), one per seed; several give mean and std")
     p.add_argument("--baseline", choices=["mostpop"], help="evaluate a baseline instead of the checkpoint's model")
     p.add_argument("--config", help="config for the data (needed for --baseline without --checkpoint)")
-    p.add_argument("--protocol", nargs="+", default=["P1", "P2"], choices=["P1", "P2", "P3"])
+    p.add_argument("--protocol", nargs="+", default=["P1", "P2"], choices=["P1", "P2", "P3", "P4"],
+                   help="P4 (CASFE's MovieLens windows) needs a checkpoint trained with data.p4_window")
     p.add_argument("--data", help="evaluate on another file through the checkpoint's vocabulary")
     p.add_argument("--format", choices=["sasrec", "movielens", "movielens-tab", "csv"], help="format of --data")
     p.add_argument("--dataset-name", help="dataset name written into the result")
@@ -102,7 +103,12 @@ def _run(args) -> int:
             config.name = f"{config.name}-s{args.seed}"
         if args.epochs is not None:
             config.train.epochs = args.epochs
-        train(config, args.run_dir, resume=args.resume, progress=not args.no_progress)
+        if config.data.p4_window:  # P4 trains on its own windows (protocol_p4.py)
+            from .protocol_p4 import train_p4
+
+            train_p4(config, args.run_dir, resume=args.resume, progress=not args.no_progress)
+        else:
+            train(config, args.run_dir, resume=args.resume, progress=not args.no_progress)
     elif args.command == "evaluate":
         from .config import load_config
         from .evaluate import P2_SEED

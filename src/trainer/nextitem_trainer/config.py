@@ -35,6 +35,9 @@ class DataConfig:
     # k-core filter: users and items with fewer interactions are dropped (repeatedly until
     # stable); 0 or 1 disables it. EVALUATION.md: 5 (the SASRec preprocessing).
     min_interactions: int = 5
+    # P4 (CASFE's MovieLens protocol, protocol_p4.py): windows of this many ratings; 0 = the
+    # leave-one-out split of P1-P3.
+    p4_window: int = 0
 
     def check(self) -> None:
         if self.format not in DATA_FORMATS:
@@ -47,6 +50,8 @@ class DataConfig:
             self.key = self.name.split(" ")[0]
         if self.min_interactions < 0:
             raise ConfigError(f"data.min_interactions: expected >= 0, got {self.min_interactions}")
+        if self.p4_window < 0 or self.p4_window == 1:
+            raise ConfigError(f"data.p4_window: expected 0 (no P4) or a window of at least 2, got {self.p4_window}")
 
 
 @dataclass

@@ -44,6 +44,13 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
                  p2_seed: int = P2_SEED, write: bool = True, note: str | None = None) -> dict[str, dict]:
     """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
     (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects."""
+    if "P4" in protocols:  # its own data (rating windows) and result fields: protocol_p4.py
+        if len(protocols) > 1 or baseline:
+            raise ValueError("P4 runs alone and on trained checkpoints (MostPop is reported beside them)")
+        from .protocol_p4 import run_evaluate_p4
+
+        return {"P4": run_evaluate_p4(checkpoints, out_dir=out_dir, key=key, dataset_name=dataset_name,
+                                      write=write, note=note)}
     per_seed: dict[str, list[dict]] = {p: [] for p in protocols}
     train_machine = None
     seeds, train_seconds, epochs, model_name = [], [], [], baseline

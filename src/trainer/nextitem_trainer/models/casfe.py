@@ -136,7 +136,7 @@ class CASFE(SequenceEncoderModel):
         for conv, attention in zip(self.convs, self.attentions[1:]):
             c = conv(c)  # (B, d*M, L' - k + 1)
             keep = keep[:, conv.kernel_size[0] - 1:]  # a window is real iff its newest item is
-            pooled.append(attention(c.transpose(1, 2), keep))  # r^i (B, d*M)
+            pooled.append(attention(c.transpose(1, 2).contiguous(), keep))  # r^i (B, d*M); contiguous: 10x faster Linear
         return self.mlp(torch.cat(pooled, dim=-1))  # rs (B, d + C*M*d) -> y (B, d)
 
     def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
