@@ -1,6 +1,6 @@
 """Command line: ``python3 -m nextitem_trainer <command>`` (or ``src/trainer/bin/trainer``).
 
-Commands: train, evaluate, export, synthetic, demo-assets. Run one with --help for its options.
+Commands: train, evaluate, export, synthetic, demo-assets, test-models. Run one with --help for its options.
 Errors in inputs (a malformed data line, a bad config key, a missing file) end with one line
 naming the input and what was expected, and exit status 2.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from .config import ConfigError
 from .data import DataFormatError
@@ -72,11 +73,17 @@ def _add_demo_assets(sub) -> None:
     p.add_argument("--keep-old", action="store_true", help="keep older versions in the demo registry")
 
 
+def _add_test_models(sub) -> None:
+    p = sub.add_parser("test-models", help="train and export one tiny version per model for the Java tests")
+    p.add_argument("--models", nargs="*", help="model names (default: every configs/tiny/*.yaml)")
+    p.add_argument("--out", help="folder of per-model registries (default: src/test/resources/nextitem/models/)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trainer", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets):
+    for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models):
         add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -137,6 +144,10 @@ def _run(args) -> int:
 
         build_demo_assets(paths.config_file(args.config), train_users=args.train_users,
                           replay_events=args.replay_events, version=args.version, keep_old=args.keep_old)
+    elif args.command == "test-models":
+        from .test_models import TEST_MODELS_DIR, build_test_models
+
+        build_test_models(args.models, Path(args.out) if args.out else TEST_MODELS_DIR)
     return 0
 
 

@@ -7,17 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.testing.DemoModel;
+import io.nextitem.testing.TestModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exported graph, run by ONNX Runtime in Java, reproduces what the exporter's PyTorch model
  * gave for the same inputs (golden.json): identical top items, scores within 1e-4. Runs for the
- * shipped demo model, and for any extra version folder named by -Dnextitem.parity.versions=a,b.
+ * shipped demo model, the tiny version of every model family (TestModels), and any extra version
+ * folder named by -Dnextitem.parity.versions=a,b (e.g. a full-size export).
  */
 class GoldenParityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,6 +28,7 @@ class GoldenParityTest {
 
     static Stream<Path> versions() {
         List<Path> versions = new ArrayList<>(List.of(DemoModel.versionFolder()));
+        TestModels.registries().forEach(registry -> versions.add(TestModels.versionIn(registry)));
         String extra = System.getProperty("nextitem.parity.versions", "");
         for (String folder : extra.split(",")) {
             if (!folder.isBlank()) {
@@ -34,7 +38,13 @@ class GoldenParityTest {
         return versions.stream();
     }
 
-    @ParameterizedTest
+    @Test
+    void everyRequiredModelFamilyHasATestVersion() {
+        List<String> families = TestModels.registries().stream().map(p -> p.getFileName().toString()).toList();
+        assertThat(families).containsAll(TestModels.REQUIRED);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     void onnxRuntimeReproducesTheExportersOutputs(Path folder) throws Exception {
         ModelVersion version = ModelVersion.load(folder);

@@ -8,34 +8,27 @@ import io.nextitem.avro.DeadLetterReason;
 import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.KafkaTopics;
 import io.nextitem.kafka.LocalKafkaBroker;
 import io.nextitem.replay.ClickReplayer;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.DemoModel;
+import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.KafkaTestTopics;
 import io.nextitem.testing.MalformedClicks;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,17 +72,9 @@ class RecommendationLoopITCase {
 
     @Test
     void everyValidClickGetsOneRecommendationAndEveryBadRecordOneDeadLetter() throws Exception {
-        JobConfig config = configFor(UUID.randomUUID().toString().substring(0, 8));
-        KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
-        KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
-
-        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
+        JobConfig config = JobUnderTest.configFor(broker, DemoModel.REGISTRY, tmp.resolve("checkpoints"));
         // Any exception would fail the job instead of restarting it, so RUNNING at the end proves none happened.
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-        env.setParallelism(config.parallelism);
-        NextItemJob.build(env, config);
-        JobClient job = env.executeAsync("nextitem-itcase");
+        JobClient job = JobUnderTest.start(broker, config);
 
         List<ClickEvent> valid = validClicks();
         List<MalformedClicks.Case> kinds = MalformedClicks.all();
@@ -115,10 +100,10 @@ class RecommendationLoopITCase {
 
         List<Recommendation> recommendations = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
                         config.kafka.recommendationsTopic, valid.size(), Duration.ofSeconds(150), Duration.ofSeconds(3))
-                .stream().map(r -> decode(r, Recommendation::fromByteBuffer)).toList();
+                .stream().map(r -> JobUnderTest.decode(r, Recommendation::fromByteBuffer)).toList();
         List<DeadLetter> deadLetters = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
                         config.kafka.deadLetterTopic, MALFORMED, Duration.ofSeconds(30), Duration.ofSeconds(1))
-                .stream().map(r -> decode(r, DeadLetter::fromByteBuffer)).toList();
+                .stream().map(r -> JobUnderTest.decode(r, DeadLetter::fromByteBuffer)).toList();
 
         assertThat(job.getJobStatus().get()).as("the job never failed or restarted").isEqualTo(JobStatus.RUNNING);
         job.cancel().get();
@@ -129,7 +114,7 @@ class RecommendationLoopITCase {
                 .isEqualTo(valid.stream().map(ClickEvent::getEventId).collect(Collectors.toSet()));
 
         // None recommends an item already in that user's sequence at the time of the click.
-        Map<String, Set<String>> seenAtEvent = sequencesAtEachClick(valid);
+        Map<String, Set<String>> seenAtEvent = Clicks.seenAtEachClick(valid);
         for (Recommendation r : recommendations) {
             List<String> items = r.getItems().stream().map(RankedItem::getItemId).toList();
             assertThat(items).as("recommendation for " + r.getTriggerEventId()).hasSize(10).doesNotHaveDuplicates()
@@ -161,44 +146,5 @@ class RecommendationLoopITCase {
             }
         }
         return clicks;
-    }
-
-    private static Map<String, Set<String>> sequencesAtEachClick(List<ClickEvent> clicks) {
-        Map<String, Set<String>> seenByUser = new HashMap<>();
-        Map<String, Set<String>> seenAtEvent = new HashMap<>();
-        for (ClickEvent click : clicks) {
-            Set<String> seen = seenByUser.computeIfAbsent(click.getUserId(), u -> new HashSet<>());
-            seen.add(click.getItemId());
-            seenAtEvent.put(click.getEventId(), Set.copyOf(seen));
-        }
-        return seenAtEvent;
-    }
-
-    private JobConfig configFor(String run) {
-        JobConfig config = new JobConfig();
-        config.parallelism = 2;
-        config.kafka.bootstrapServers = broker.bootstrapServers();
-        config.kafka.clicksTopic = "clicks-" + run;
-        config.kafka.recommendationsTopic = "recommendations-" + run;
-        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
-        config.kafka.groupId = "itcase-" + run;
-        config.kafka.transactionalIdPrefix = "itcase-" + run;
-        config.kafka.startingOffsets = "earliest";
-        config.model.registry = DemoModel.REGISTRY.toString();
-        config.checkpoint.dir = tmp.resolve("checkpoints").toUri().toString();
-        config.checkpoint.intervalMs = 1_000;
-        return config.validated();
-    }
-
-    private interface Decoder<T> {
-        T decode(ByteBuffer bytes) throws java.io.IOException;
-    }
-
-    private static <T> T decode(ConsumerRecord<byte[], byte[]> record, Decoder<T> decoder) {
-        try {
-            return decoder.decode(ByteBuffer.wrap(record.value()));
-        } catch (java.io.IOException e) {
-            throw new AssertionError("output record is not valid Avro single-object", e);
-        }
     }
 }

@@ -2,6 +2,11 @@ package io.nextitem.testing;
 
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.EventType;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Builds valid clicks for tests; each test changes only what it is about. */
 public final class Clicks {
@@ -18,5 +23,17 @@ public final class Clicks {
                 .setEventType(EventType.CLICK)
                 .setEventTimeMillis(eventTimeMillis)
                 .build();
+    }
+
+    /** For each click's event id: the items its user had clicked up to and including it. */
+    public static Map<String, Set<String>> seenAtEachClick(List<ClickEvent> clicks) {
+        Map<String, Set<String>> seenByUser = new HashMap<>();
+        Map<String, Set<String>> seenAtEvent = new HashMap<>();
+        for (ClickEvent click : clicks) {
+            Set<String> seen = seenByUser.computeIfAbsent(click.getUserId(), u -> new HashSet<>());
+            seen.add(click.getItemId());
+            seenAtEvent.put(click.getEventId(), Set.copyOf(seen));
+        }
+        return seenAtEvent;
     }
 }

@@ -1,0 +1,69 @@
+package io.nextitem.testing;
+
+import io.nextitem.config.JobConfig;
+import io.nextitem.job.JobEnvironment;
+import io.nextitem.job.NextItemJob;
+import io.nextitem.kafka.KafkaTopics;
+import io.nextitem.kafka.LocalKafkaBroker;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The real job on the test's MiniCluster against the test's broker: fresh topics and
+ * transactional ids per run, 1 s checkpoints (exactly-once output becomes visible at each), and
+ * no restarts, so any exception fails the job and a RUNNING job at the end proves none happened.
+ */
+public final class JobUnderTest {
+    private JobUnderTest() {}
+
+    /** A config for one run: its own topics, group and transactional ids, the given registry. */
+    public static JobConfig configFor(LocalKafkaBroker broker, Path registry, Path checkpoints) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        JobConfig config = new JobConfig();
+        config.parallelism = 2;
+        config.kafka.bootstrapServers = broker.bootstrapServers();
+        config.kafka.clicksTopic = "clicks-" + run;
+        config.kafka.recommendationsTopic = "recommendations-" + run;
+        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
+        config.kafka.groupId = "itcase-" + run;
+        config.kafka.transactionalIdPrefix = "itcase-" + run;
+        config.kafka.startingOffsets = "earliest";
+        config.model.registry = registry.toString();
+        config.checkpoint.dir = checkpoints.toUri().toString();
+        config.checkpoint.intervalMs = 1_000;
+        return config.validated();
+    }
+
+    /** Creates the run's topics (clicks with 2 partitions) and starts the job asynchronously. */
+    public static JobClient start(LocalKafkaBroker broker, JobConfig config) throws Exception {
+        KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
+        KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
+        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+        env.setParallelism(config.parallelism);
+        NextItemJob.build(env, config);
+        return env.executeAsync("nextitem-itcase");
+    }
+
+    /** An Avro single-object decoder, e.g. {@code Recommendation::fromByteBuffer}. */
+    public interface Decoder<T> {
+        T decode(ByteBuffer bytes) throws IOException;
+    }
+
+    public static <T> T decode(ConsumerRecord<byte[], byte[]> record, Decoder<T> decoder) {
+        try {
+            return decoder.decode(ByteBuffer.wrap(record.value()));
+        } catch (IOException e) {
+            throw new AssertionError("output record is not valid Avro single-object", e);
+        }
+    }
+}
