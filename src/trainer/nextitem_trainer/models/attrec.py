@@ -34,6 +34,10 @@ Choices and deviations, written down:
   stays finite and meaningful.
 - Negatives are drawn uniformly from I minus the T positives (the paper's T- in I \\ T+), not
   excluding the user's other items.
+- Deviation from the paper: the configs train with Adam (lr 1e-3) instead of Adagrad (lr 0.05).
+  ``train.optimizer: adagrad`` runs the paper's choice (TensorFlow's initial accumulator 0.1);
+  on ML-100K validation it sat on a plateau for ~10 epochs and stayed well below Adam
+  (HR@50 0.40 vs 0.55 after ~25 epochs).
 """
 from __future__ import annotations
 
