@@ -1,6 +1,6 @@
 """Command line: ``python3 -m nextitem_trainer <command>`` (or ``src/trainer/bin/trainer``).
 
-Commands: train, evaluate, export, synthetic, demo-assets, test-models. Run one with --help for its options.
+Commands: train, evaluate, export, synthetic, demo-assets, test-models, results-table. Run one with --help for its options.
 Errors in inputs (a malformed data line, a bad config key, a missing file) end with one line
 naming the input and what was expected, and exit status 2.
 """
@@ -41,6 +41,8 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--out", help="result folder (default: src/site/results/)")
     p.add_argument("--p2-seed", type=int, default=None, help="seed of P2's negatives")
     p.add_argument("--note", help="free text written into the result (e.g. how the run was resumed)")
+    p.add_argument("--variant", help="a setting of the same model (e.g. plus for SASRec+): written into the "
+                                     "result and its file name <model>-<variant>_<key>_<protocol>.json")
     p.add_argument("--no-write", action="store_true", help="print only")
 
 
@@ -79,11 +81,16 @@ def _add_test_models(sub) -> None:
     p.add_argument("--out", help="folder of per-model registries (default: src/test/resources/nextitem/models/)")
 
 
+def _add_results_table(sub) -> None:
+    sub.add_parser("results-table", help="print the README's results tables from src/site/results/*.json")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trainer", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models):
+    for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models,
+                _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -128,7 +135,7 @@ def _run(args) -> int:
                      data=args.data, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
                      out_dir=args.out or paths.RESULTS_DIR,
                      p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
-                     note=args.note)
+                     note=args.note, variant=args.variant)
     elif args.command == "export":
         from .export import export
 
@@ -148,6 +155,10 @@ def _run(args) -> int:
         from .test_models import TEST_MODELS_DIR, build_test_models
 
         build_test_models(args.models, Path(args.out) if args.out else TEST_MODELS_DIR)
+    elif args.command == "results-table":
+        from .results_table import print_tables
+
+        print_tables()
     return 0
 
 

@@ -41,9 +41,12 @@ def eval_log(ckpt: dict, config: RunConfig, data: str | None, fmt: str | None, n
 def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: str | None = None,
                  config: RunConfig | None = None, data: str | None = None, fmt: str | None = None,
                  dataset_name: str | None = None, key: str | None = None, out_dir: Path = RESULTS_DIR,
-                 p2_seed: int = P2_SEED, write: bool = True, note: str | None = None) -> dict[str, dict]:
+                 p2_seed: int = P2_SEED, write: bool = True, note: str | None = None,
+                 variant: str | None = None) -> dict[str, dict]:
     """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
-    (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects."""
+    (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects.
+    ``variant`` names a setting of the same model (e.g. "plus" for SASRec+): it goes into the
+    result and its file name, <model>-<variant>_<key>_<protocol>.json, so both settings keep a file."""
     if "P4" in protocols:  # its own data (rating windows) and result fields: protocol_p4.py
         if len(protocols) > 1 or baseline:
             raise ValueError("P4 runs alone and on trained checkpoints (MostPop is reported beside them)")
@@ -116,11 +119,13 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
                                    "drawn": "uniform without replacement from items the user never interacted with"}
         if p in ("P1", "P3"):
             result["ties"] = "pessimistic: rank = 1 + #higher + #equal; items of the input sequence excluded"
+        if variant:
+            result["variant"] = variant
         if note:
             result["note"] = note
         if write:
             file_key = key or run_config.get("data", {}).get("key") or "data"
-            target = write_result(Path(out_dir) / f"{model_name}_{file_key}_{p}.json", result)
+            target = write_result(Path(out_dir) / f"{model_name}{'-' + variant if variant else ''}_{file_key}_{p}.json", result)
             log.info("wrote %s", portable(target))
         results[p] = result
     return results

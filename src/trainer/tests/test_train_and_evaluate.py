@@ -56,6 +56,8 @@ def test_evaluate_writes_result_files(tmp_path, tiny_config):
         assert key in written
     assert set(written["metrics"]) == {"HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR"}
     assert written["seeds"] == [3] and written["machine"]["cores"] >= 1
+    plus = run_evaluate([str(best)], ("P1",), out_dir=tmp_path / "results", variant="plus")["P1"]
+    assert plus["variant"] == "plus" and (tmp_path / "results" / "sasrec-plus_tiny_P1.json").exists()
     pop = run_evaluate([str(best)], ("P1",), baseline="mostpop", out_dir=tmp_path / "results")["P1"]
     assert pop["model"] == "mostpop" and (tmp_path / "results" / "mostpop_tiny_P1.json").exists()
 

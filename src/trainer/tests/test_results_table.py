@@ -1,0 +1,26 @@
+"""The README's tables come from the result files: figures, std, seeds and the paper's number."""
+import json
+
+from nextitem_trainer.results_table import load_results, own_protocol_table, p1_table
+
+
+def write(folder, name, result):
+    (folder / name).write_text(json.dumps(result))
+
+
+def test_tables_show_each_file_with_std_and_the_papers_figure(tmp_path):
+    write(tmp_path, "sasrec_ml-1m_P1.json", {"model": "sasrec", "protocol": "P1", "dataset": "ml-1m", "seeds": [42, 43],
+                                              "metrics": {"HR@10": 0.27104, "NDCG@10": 0.15}, "metrics_std": {"HR@10": 0.001}})
+    write(tmp_path, "mostpop_ml-1m_P1.json", {"model": "mostpop", "protocol": "P1", "dataset": "ml-1m", "seeds": [],
+                                               "metrics": {"HR@10": 0.04}})
+    write(tmp_path, "convrec_video_P2.json", {"model": "convrec", "protocol": "P2", "dataset": "video games",
+                                               "seeds": [42], "metrics": {"HR@10": 0.7, "NDCG@10": 0.5}})
+    write(tmp_path, "sasrec_video_P1.json", {"model": "sasrec", "protocol": "P1", "dataset": "video", "seeds": [1],
+                                              "metrics": {"HR@10": 0.1}})
+    results = load_results(tmp_path)
+    p1 = p1_table(results).splitlines()
+    assert len(p1) == 4  # header, rule, sasrec, mostpop: other datasets stay out
+    assert p1[2].startswith("| sasrec | 42, 43 | 0.2710 ± 0.0010 | 0.1500 |")
+    assert p1[3].startswith("| mostpop | - | 0.0400 |")
+    own = own_protocol_table(results)
+    assert "| convrec | video games | P2 | HR@10 0.7000, NDCG@10 0.5000 | HR@10 0.7361, NDCG@10 0.5379 |" in own
