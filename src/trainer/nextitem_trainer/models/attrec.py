@@ -29,6 +29,8 @@ Choices and deviations, written down:
   as in collaborative metric learning (Hsieh et al.), which the paper follows; the paper names
   clipping for its sparse datasets and l2 for the others without saying which it ran on
   MovieLens. ``l2_emb`` adds lambda ||.||^2 of the embedding rows a batch uses, for that reading.
+  Chosen on validation MRR: ML-1M runs that reading (no clipping, l2_emb 1e-3: 0.109 vs 0.106
+  with clipping), ML-100K keeps clipping (0.114 vs 0.109).
 - Unknown user (user_idx 0): row 0 of U is not trained; it is replaced by the mean of the known
   users' rows, so the long-term term measures the distance to the average user and the score
   stays finite and meaningful.
