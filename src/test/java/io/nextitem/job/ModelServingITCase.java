@@ -7,10 +7,10 @@ import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.RecommendationSource;
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.LocalKafkaBroker;
 import io.nextitem.model.ModelManifest;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.replay.ClickReplayer;
+import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.KafkaTestTopics;
@@ -26,12 +26,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,33 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that version, whatever inputs its graph reads (users the model knows and users it never saw
  * alike, for graphs that read user_idx).
  */
-class ModelServingITCase {
+class ModelServingITCase extends BrokerAndFlinkITCase {
     private static final int USERS = 60;
     private static final int CLICKS_PER_USER = 5;
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    private static LocalKafkaBroker broker;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     static List<Path> registries() {
         return TestModels.registries();

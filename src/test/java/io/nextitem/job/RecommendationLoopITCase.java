@@ -8,15 +8,14 @@ import io.nextitem.avro.DeadLetterReason;
 import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.LocalKafkaBroker;
 import io.nextitem.replay.ClickReplayer;
+import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.DemoModel;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.KafkaTestTopics;
 import io.nextitem.testing.MalformedClicks;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,13 +26,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole loop on real parts: a KRaft broker in its own JVM, the job on a Flink MiniCluster
@@ -41,34 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * malformed records are interleaved; output is read as a downstream service would
  * (read_committed).
  */
-class RecommendationLoopITCase {
+class RecommendationLoopITCase extends BrokerAndFlinkITCase {
     private static final int USERS = 200;
     private static final int CLICKS_PER_USER = 10;
     private static final int MALFORMED = 100;
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    private static LocalKafkaBroker broker;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void everyValidClickGetsOneRecommendationAndEveryBadRecordOneDeadLetter() throws Exception {
