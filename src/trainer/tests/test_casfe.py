@@ -115,6 +115,9 @@ def test_config_checks():
     raw["model"] = {"name": "casfe", "loss": "bce"}
     with pytest.raises(ConfigError, match="ce"):
         config_from_dict(raw)
+    raw["model"] = {"name": "casfe", "init_std": 0.02}  # would be silently ignored by its own init
+    with pytest.raises(ConfigError, match="init_std"):
+        config_from_dict(raw)
     raw["model"] = {"name": "casfe", "max_len": 4, "kernels": [3, 2]}  # the paper's N = 5 setting
     assert config_from_dict(raw).model.kernels == [3, 2]
 

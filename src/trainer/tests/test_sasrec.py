@@ -5,6 +5,7 @@ import pytest
 import torch
 from model_scores import catalogue_scores
 
+from nextitem_trainer.config import ConfigError
 from nextitem_trainer.models import build_model, model_class, registered_models
 from nextitem_trainer.models.sasrec import SASRec
 
@@ -73,13 +74,31 @@ def test_losses_are_finite_and_ignore_padding_targets(loss):
 
 
 def test_chunked_cross_entropy_equals_one_softmax(monkeypatch):
-    import nextitem_trainer.models.base as base
+    from nextitem_trainer.models import training_ops
     m = model()
     hidden, targets = torch.randn(50, 16), torch.randint(1, N + 1, (50,))
-    monkeypatch.setattr(base, "CE_CHUNK", 7)
+    monkeypatch.setattr(training_ops, "LOGITS_BUFFER_FLOATS", 7 * N)  # chunks of 7 positions
     chunked = m._full_softmax_loss(hidden, targets)
     whole = torch.nn.functional.cross_entropy(hidden @ m.item_emb.weight[1:].t(), targets - 1)
     assert torch.allclose(chunked, whole, atol=1e-6)
+
+
+def test_init_std_draws_normal_weights_and_zero_biases():
+    torch.manual_seed(0)
+    m = build_model("sasrec", SASRec.Config(hidden=32, max_len=8, init_std=0.02), N)
+    ffn = m.blocks[0].ffn.net[0]
+    assert torch.all(ffn.bias == 0)
+    assert abs(ffn.weight.std().item() - 0.02) < 0.004
+    assert abs(m.pos_emb.weight.std().item() - 0.02) < 0.004
+    assert torch.all(m.item_emb.weight[0] == 0)  # padding row still zero
+    assert m.blocks[0].attention_norm.weight.eq(1).all()  # LayerNorm untouched
+    xavier = build_model("sasrec", SASRec.Config(hidden=32, max_len=8), N)
+    assert xavier.blocks[0].ffn.net[0].weight.std().item() > 0.1  # sqrt(2 / (32 + 32)) = 0.18
+
+
+def test_negative_init_std_is_refused():
+    with pytest.raises(ConfigError, match="init_std"):
+        SASRec.Config(init_std=-0.1).check()
 
 
 def test_registry():

@@ -52,6 +52,7 @@ from torch import nn
 
 from ..config import ConfigError
 from .base import Recommender, register, right_aligned_positions
+from .training_ops import Dropout
 
 MASKED = -1e9  # finite, so a row without any allowed key yields zeros instead of NaN
 
@@ -102,7 +103,7 @@ class AttRec(Recommender):
         self.item_metric = nn.Embedding(num_items + 1, d, padding_idx=0)  # V (N+1, d): long term
         self.user_emb = nn.Embedding(num_users + 1, d)                    # U (U+1, d), row 0 unused
         self.query_key = nn.Linear(d, d, bias=False)                      # W = W_Q = W_K
-        self.dropout = nn.Dropout(config.dropout)
+        self.dropout = Dropout(config.dropout)
         self.register_buffer("time_emb", sinusoid_table(config.max_len, d), persistent=False)  # (L_max, d)
         self.reset_parameters()
 

@@ -43,6 +43,7 @@ from torch import nn
 
 from ..config import ConfigError
 from .base import SequenceEncoderModel, register
+from .training_ops import Dropout
 
 MASKED = -1e9  # finite, as in SASRec: an all-masked row yields uniform weights, not NaN
 
@@ -86,6 +87,8 @@ class CASFE(SequenceEncoderModel):
             super().check()
             if self.loss != "ce":
                 raise ConfigError(f"model.loss: casfe trains with the softmax over all items (ce), got {self.loss!r}")
+            if self.init_std:
+                raise ConfigError("model.init_std: casfe keeps its own initialisation (see reset_parameters)")
             if not self.kernels or any(k <= 0 for k in self.kernels):
                 raise ConfigError(f"model.kernels: expected a list of positive widths, got {self.kernels}")
             if sum(k - 1 for k in self.kernels) >= self.max_len:
@@ -103,10 +106,10 @@ class CASFE(SequenceEncoderModel):
             for i, k in enumerate(config.kernels))
         self.attentions = nn.ModuleList(
             [AttentionPool(d, config.attention)] + [AttentionPool(d * maps, config.attention) for _ in config.kernels])
-        layers: list[nn.Module] = [nn.Dropout(config.dropout)]
+        layers: list[nn.Module] = [Dropout(config.dropout)]
         width = d + len(config.kernels) * maps * d  # eq. (4) with one feature field
         for hidden in config.mlp:
-            layers += [nn.Linear(width, hidden), nn.Tanh(), nn.Dropout(config.dropout)]
+            layers += [nn.Linear(width, hidden), nn.Tanh(), Dropout(config.dropout)]
             width = hidden
         layers += [nn.Linear(width, d), nn.Tanh()]
         self.mlp = nn.Sequential(*layers)

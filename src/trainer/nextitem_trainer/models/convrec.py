@@ -27,6 +27,7 @@ from torch import nn
 from ..config import ConfigError
 from .base import PositionalBlockEncoder, register
 from .sasrec import PointWiseFeedForward
+from .training_ops import Dropout
 
 
 class CausalLightweightConv(nn.Module):
@@ -53,7 +54,7 @@ class ConvRecBlock(nn.Module):
         super().__init__()
         self.conv_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.conv = CausalLightweightConv(hidden, heads, kernel, dropout)
-        self.conv_dropout = nn.Dropout(dropout)
+        self.conv_dropout = Dropout(dropout)
         self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.ffn = PointWiseFeedForward(hidden, dropout)
 

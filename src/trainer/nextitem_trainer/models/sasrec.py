@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from .base import PositionalBlockEncoder, register
+from .training_ops import Dropout
 
 MASKED = -1e9
 
@@ -37,7 +38,7 @@ class CausalSelfAttention(nn.Module):
         self.head_dim = hidden // heads
         self.qkv = nn.Linear(hidden, 3 * hidden)
         self.out = nn.Linear(hidden, hidden)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
 
     def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
         # x (B, L, d); allowed (B, L, L): query i may attend key j
@@ -56,8 +57,8 @@ class CausalSelfAttention(nn.Module):
 class PointWiseFeedForward(nn.Module):
     def __init__(self, hidden: int, dropout: float):
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
-                                 nn.Linear(hidden, hidden), nn.Dropout(dropout))
+        self.net = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), Dropout(dropout),
+                                 nn.Linear(hidden, hidden), Dropout(dropout))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)  # (B, L, d)
@@ -68,7 +69,7 @@ class SASRecBlock(nn.Module):
         super().__init__()
         self.attention_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.attention = CausalSelfAttention(hidden, heads, dropout)
-        self.attention_dropout = nn.Dropout(dropout)
+        self.attention_dropout = Dropout(dropout)
         self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.ffn = PointWiseFeedForward(hidden, dropout)
 
