@@ -32,7 +32,7 @@ def _add_evaluate(sub) -> None:
                    help="best.pt files (or run folders), one per seed; several give mean and std")
     p.add_argument("--baseline", choices=["mostpop"], help="evaluate a baseline instead of the checkpoint's model")
     p.add_argument("--config", help="config for the data (needed for --baseline without --checkpoint)")
-    p.add_argument("--protocol", nargs="+", default=["P1", "P2"], choices=["P1", "P2", "P3", "P4"],
+    p.add_argument("--protocol", nargs="+", default=["P1", "P2"], choices=["P1", "P2", "P3", "P4", "P5"],
                    help="P4 (CASFE's MovieLens windows) needs a checkpoint trained with data.p4_window")
     p.add_argument("--data", help="evaluate on another file through the checkpoint's vocabulary")
     p.add_argument("--format", choices=["sasrec", "movielens", "movielens-tab", "csv"], help="format of --data")

@@ -29,7 +29,8 @@ def load(path: str | Path) -> dict:
 
 def model_from_checkpoint(ckpt: dict) -> tuple[Recommender, RunConfig]:
     config = config_from_dict(ckpt["config"], "checkpoint config")
-    model = build_model(config.model_name, config.model, len(ckpt["item_ids"]), len(ckpt.get("user_ids") or []))
+    model = build_model(config.model_name, config.model, len(ckpt["item_ids"]), len(ckpt.get("user_ids") or []),
+                        len(ckpt.get("category_ids") or []))
     model.load_state_dict(ckpt["model_state"])
     model.eval()
     return model, config

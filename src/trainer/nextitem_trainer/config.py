@@ -21,6 +21,7 @@ class ConfigError(ValueError):
 
 
 DATA_FORMATS = ("sasrec", "movielens", "movielens-tab", "csv")
+CATEGORY_FORMATS = ("movielens-movies", "movielens-items")  # data/categories.py
 
 
 @dataclass
@@ -38,6 +39,10 @@ class DataConfig:
     # P4 (CASFE's MovieLens protocol, protocol_p4.py): windows of this many ratings; 0 = the
     # leave-one-out split of P1-P3.
     p4_window: int = 0
+    # Side file with one category per item (DMRAN, SSRF read them as cat_seq), relative to the
+    # repository root like path, and its format (data/categories.py); "" = none.
+    item_categories: str = ""
+    item_categories_format: str = ""
 
     def check(self) -> None:
         if self.format not in DATA_FORMATS:
@@ -48,6 +53,11 @@ class DataConfig:
             self.name = Path(self.path).name
         if not self.key:
             self.key = self.name.split(" ")[0]
+        if bool(self.item_categories) != bool(self.item_categories_format):
+            raise ConfigError("data.item_categories and data.item_categories_format: give both or neither")
+        if self.item_categories_format and self.item_categories_format not in CATEGORY_FORMATS:
+            raise ConfigError(f"data.item_categories_format: expected one of {', '.join(CATEGORY_FORMATS)}, "
+                              f"got {self.item_categories_format!r}")
         if self.min_interactions < 0:
             raise ConfigError(f"data.min_interactions: expected >= 0, got {self.min_interactions}")
         if self.p4_window < 0 or self.p4_window == 1:

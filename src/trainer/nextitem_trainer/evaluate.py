@@ -1,5 +1,7 @@
 """Offline protocols on a leave-one-out split: P1 (full ranking, HR/NDCG@10,@20, MRR), P2 (100
-sampled negatives, HR/NDCG@10) and P3 (AttRec's: full ranking, HR@50 and MRR; the same ranks as P1).
+sampled negatives, HR/NDCG@10), P3 (AttRec's: full ranking, HR@50 and MRR; the same ranks as P1)
+and P5 (AUC: ``AUC`` against every item the user never touched, SSRF's eq. 14; ``AUC_1neg``
+against one sampled never-touched item per case, the ATRank protocol DMRAN follows).
 
 P2's negatives depend only on the dataset, the user and the seed (one generator per user,
 seeded with (seed, user index)), so every model meets the same negatives, whatever subset of
@@ -11,13 +13,14 @@ import numpy as np
 import torch
 
 from .data import InteractionLog, eval_batches, eval_users
-from .metrics import full_ranking_ranks, ranking_metrics, sampled_ranks
+from .metrics import auc_against_unseen, full_ranking_ranks, ranking_metrics, sampled_ranks
 from .models import Recommender
 
-PROTOCOLS = ("P1", "P2", "P3")
+PROTOCOLS = ("P1", "P2", "P3", "P5")
 FULL_RANKING = ("P1", "P3")  # protocols ranking the whole catalogue, seen items excluded
 P2_NEGATIVES = 100
 P2_SEED = 2018
+P5_SEED = 2020  # P5's one negative per case: same generator as P2's, another seed
 
 
 def p2_negatives(log: InteractionLog, users: np.ndarray, seed: int = P2_SEED,
@@ -47,23 +50,32 @@ def evaluate(model: Recommender, log: InteractionLog, split: str = "test",
     model.eval()
     users = eval_users(log) if users is None else users
     negatives = torch.from_numpy(p2_negatives(log, users, p2_seed)) if "P2" in protocols else None
+    auc_negative = torch.from_numpy(p2_negatives(log, users, P5_SEED, count=1)) if "P5" in protocols else None
     ranks: dict[str, list[torch.Tensor]] = {p: [] for p in protocols}
+    aucs: dict[str, list[torch.Tensor]] = {"AUC": [], "AUC_1neg": []}
     start = 0
     for batch in eval_batches(log, users, split, model.max_len, batch_size):
         inputs = {name: batch[name] for name in model.inputs}
         scores = model.full_sort_scores(inputs)  # (B, N+1)
+        rows = len(batch["target"])
         if any(p in protocols for p in FULL_RANKING):
             full = full_ranking_ranks(scores, batch["target"], batch["history"])
             for p in FULL_RANKING:
                 if p in protocols:
                     ranks[p].append(full)
         if "P2" in protocols:
-            rows = len(batch["target"])
             ranks["P2"].append(sampled_ranks(scores, batch["target"], negatives[start:start + rows]))
-        start += len(batch["target"])
+        if "P5" in protocols:
+            aucs["AUC"].append(auc_against_unseen(scores, batch["target"], batch["touched"]))
+            one = scores.gather(1, auc_negative[start:start + rows])[:, 0]  # (B,)
+            aucs["AUC_1neg"].append((scores.gather(1, batch["target"].unsqueeze(1))[:, 0] > one).double())
+        start += rows
     model.train(was_training)
     out = {}
     for p in protocols:
+        if p == "P5":
+            out[p] = {**{name: float(torch.cat(v).mean()) for name, v in aucs.items()}, "users": int(len(users))}
+            continue
         r = torch.cat(ranks[p]).numpy()
         metrics = {"P1": lambda: ranking_metrics(r),
                    "P2": lambda: ranking_metrics(r, cutoffs=(10,), mrr=False),

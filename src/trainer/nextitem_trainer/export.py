@@ -1,7 +1,8 @@
 """Export a checkpoint as a model version folder, exactly as schemas/model/README.md specifies:
 
     <registry>/<version>/model.onnx, manifest.json, items.tsv, popularity.tsv, golden.json
-                         (+ users.tsv when the model reads user_idx)
+                         (+ users.tsv when the model reads user_idx, categories.tsv when it
+                          reads cat_seq)
 
 The folder is written under a hidden temporary name and renamed into place when complete, so a
 job watching the registry never sees half a version. Before the rename the exporter checks
@@ -9,7 +10,7 @@ what it can without an ONNX runtime (Debian ships none for Python): ``onnx.check
 graph's input/output names, dtypes and shapes against the contract, that the export wrapper's
 top items equal the evaluation path's for every golden batch, and that a batch cut to fewer
 columns scores the same as the batch padded to ``max_seq_len``, and that every served score is
-finite (unknown users, user_idx 0, included). Running the graph itself on the golden inputs is
+finite (unknown users and categories, index 0, included). Running the graph itself on the golden inputs is
 the Java parity test.
 """
 from __future__ import annotations
@@ -73,47 +74,62 @@ def _well_separated(model: Recommender, row: dict[str, np.ndarray], k_graph: int
 
 # Which rows of each golden batch get an unknown user (user_idx 0), for models that read user_idx.
 UNKNOWN_USER_ROWS = ({1}, {2}, {0})
-GOLDEN_INPUTS = ("item_seq", "user_idx")  # the inputs golden_inputs can draw
+# Golden times: the query at a fixed instant, item ages spread over ~3 years (so every
+# time bucket of DMRAN's log2-day scale is met), and now and then an unknown category (0).
+GOLDEN_QUERY_TIME_S = 1_700_000_000
+GOLDEN_MAX_AGE_S = 3 * 365 * 86_400
+UNKNOWN_CATEGORY_SHARE = 0.2
 
 
 def golden_inputs(model: Recommender, popularity: np.ndarray, k_graph: int, seed: int = 7,
-                  num_users: int = 0) -> list[dict[str, np.ndarray]]:
+                  num_users: int = 0, num_categories: int = 0) -> list[dict[str, np.ndarray]]:
     """Three batches, each {input name: array} in ``model.inputs`` order: full length (B=4,
     L=max_len), cut to L=7 (lengths 7, 4, 1) and heavy padding (B=3, L=max_len, lengths 1..3).
     Items are drawn without repetition, weighted by training popularity; rows whose top scores
     nearly tie are redrawn. With ``user_idx`` every batch holds known users (drawn from 1..
-    num_users with a generator of their own, so item_seq-only models get the same batches as
-    before) and one unknown user (0)."""
-    unsupported = [name for name in model.inputs if name not in GOLDEN_INPUTS]
-    if unsupported:
-        raise ValueError(f"golden inputs for {unsupported} are not written yet: this exporter "
-                         f"draws {' and '.join(GOLDEN_INPUTS)} batches only")
+    num_users) and one unknown user (0); with ``time_seq``/``query_time`` the items get ages
+    oldest first (log-uniform up to ~3 years); with ``cat_seq`` each item its own category
+    (the model's ``item_category`` when it has one) or, at times, the unknown category 0. Each
+    extra input draws from a generator of its own, so item_seq-only models keep their batches."""
     rng = np.random.default_rng(seed)
     user_rng = np.random.default_rng(seed + 1)
+    context_rng = np.random.default_rng(seed + 2)
     weights = popularity[1:].astype(np.float64) + 1.0
     weights /= weights.sum()
     max_len = model.max_len
-    reads_users = "user_idx" in model.inputs
+    wants = set(model.inputs)
+    item_category = getattr(model, "item_category", None)
 
-    def row(length: int, width: int, user: int) -> tuple[np.ndarray, int]:
+    def context(items: np.ndarray) -> dict[str, np.ndarray]:
+        out = {}
+        if wants & {"time_seq", "query_time"}:
+            ages = np.sort(np.exp(context_rng.uniform(0.0, np.log(GOLDEN_MAX_AGE_S), len(items))).astype(np.int64))[::-1]
+            out["time_seq"] = GOLDEN_QUERY_TIME_S - ages  # oldest first
+            out["query_time"] = np.array(GOLDEN_QUERY_TIME_S, dtype=np.int64)
+        if "cat_seq" in wants:
+            cats = (item_category[torch.from_numpy(items)].numpy() if item_category is not None
+                    else context_rng.integers(1, num_categories + 1, len(items)) if num_categories else np.zeros(len(items), np.int64))
+            out["cat_seq"] = np.where(context_rng.random(len(items)) < UNKNOWN_CATEGORY_SHARE, 0, cats).astype(np.int64)
+        return out
+
+    def row(length: int, width: int, user: int) -> dict[str, np.ndarray]:
         for _ in range(200):
             items = rng.choice(np.arange(1, len(popularity)), size=length, replace=False, p=weights)
-            inputs = {"item_seq": _rows_to_batch([items], width)[0]}
-            if reads_users:
+            raw = {"item_seq": items, **context(items)}
+            inputs = {name: (_rows_to_batch([v], width)[0] if name.endswith("_seq") else v) for name, v in raw.items()}
+            if "user_idx" in wants:
                 inputs["user_idx"] = np.array(user, dtype=np.int64)
+            inputs = {name: inputs[name] for name in model.inputs}
             if _well_separated(model, inputs, k_graph):
-                return items, user
+                return inputs
         raise ValueError(f"could not draw a golden row of length {length} whose top scores are "
                          f"{MIN_SCORE_GAP} apart: the model scores many items (nearly) the same")
 
     def batch(lengths: list[int], width: int, unknown: set[int]) -> dict[str, np.ndarray]:
         users = [0 if (i in unknown or num_users == 0) else int(user_rng.integers(1, num_users + 1))
-                 for i in range(len(lengths))] if reads_users else [0] * len(lengths)
+                 for i in range(len(lengths))] if "user_idx" in wants else [0] * len(lengths)
         rows = [row(n, width, u) for n, u in zip(lengths, users)]
-        out = {"item_seq": _rows_to_batch([items for items, _ in rows], width)}  # (B, L)
-        if reads_users:
-            out["user_idx"] = np.array([u for _, u in rows], dtype=np.int64)  # (B,)
-        return {name: out[name] for name in model.inputs}
+        return {name: np.stack([r[name] for r in rows]) for name in model.inputs}  # (B, L) or (B,)
 
     cut = min(7, max_len)
     return [
@@ -252,7 +268,9 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
     user_ids = list(ckpt.get("user_ids") or [])
     if reads_users and len(user_ids) != getattr(model, "num_users", len(user_ids)):
         raise ValueError(f"checkpoint has {len(user_ids)} user ids, the model's user table {model.num_users}")
-    batches = golden_inputs(model, popularity, k_graph, num_users=len(user_ids))
+    reads_categories = "cat_seq" in model.inputs
+    category_ids = list(ckpt.get("category_ids") or [])
+    batches = golden_inputs(model, popularity, k_graph, num_users=len(user_ids), num_categories=len(category_ids))
     _export_onnx(graph, model, _tensors(batches[0]), work / "model.onnx")
     check_onnx_signature(work / "model.onnx", model.inputs, k_graph)
 
@@ -270,6 +288,9 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
     if reads_users:
         _write_items(work / "users.tsv", user_ids, what="user")
         files.append("users.tsv")
+    if reads_categories:
+        _write_items(work / "categories.tsv", category_ids, what="category")
+        files.append("categories.tsv")
 
     data = ckpt["data"]
     manifest = {
@@ -282,6 +303,7 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
         "max_seq_len": model.max_len,
         "num_items": model.num_items,
         **({"num_users": len(user_ids)} if reads_users else {}),
+        **({"num_categories": len(category_ids)} if reads_categories else {}),
         "top_k": top_k,
         "top_k_graph": k_graph,
         "opset": OPSET,

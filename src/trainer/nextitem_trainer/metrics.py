@@ -35,6 +35,18 @@ def sampled_ranks(scores: torch.Tensor, target: torch.Tensor, negatives: torch.T
     return pessimistic_rank(t, scores.gather(1, negatives))
 
 
+def auc_against_unseen(scores: torch.Tensor, target: torch.Tensor, touched: torch.Tensor) -> torch.Tensor:
+    """P5 as SSRF defines it (eq. 14): the share of the items the user never touched (in any
+    split) that score strictly below the target; ties count against the model.
+    scores (B, N+1); target (B,); touched (B, H) every item of the user, padded with 0.  -> (B,)"""
+    t = scores.gather(1, target.unsqueeze(1))  # (B, 1)
+    unseen = torch.ones_like(scores, dtype=torch.bool)
+    unseen[:, 0] = False
+    unseen.scatter_(1, touched, False)
+    below = ((scores < t) & unseen).sum(1)  # (B,)
+    return below.double() / unseen.sum(1).clamp(min=1).double()
+
+
 def ranking_metrics(ranks: np.ndarray, cutoffs=(10, 20), mrr: bool = True) -> dict[str, float]:
     """HR@k, NDCG@k (one relevant item: 1/log2(rank+1) when rank <= k) and MRR (1/rank, uncut)."""
     ranks = np.asarray(ranks, dtype=np.float64)

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from . import checkpoint
 from .config import RunConfig
-from .data import InteractionLog, load_log, train_popularity
+from .data import InteractionLog, check_data_has_inputs, item_categories, load_log, train_popularity
 from .evaluate import evaluate
 from .models import build_model
 from .paths import RUNS_DIR, from_config
@@ -36,7 +36,9 @@ def seed_everything(seed: int) -> None:
 
 
 def load_training_log(config: RunConfig) -> InteractionLog:
-    return load_log(from_config(config.data.path), config.data.format, config.data.name, config.data.min_interactions)
+    d = config.data
+    categories = (from_config(d.item_categories), d.item_categories_format) if d.item_categories else None
+    return load_log(from_config(d.path), d.format, d.name, d.min_interactions, item_categories=categories)
 
 
 def _log_to_file(run_dir: Path) -> logging.Handler:
@@ -79,9 +81,12 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
     log.info("data %s: %d users, %d items, %d interactions, sha256 %s", data.name, data.num_users,
              data.num_items, data.num_interactions, data.sha256)
 
-    model = build_model(config.model_name, config.model, data.num_items, data.num_users)
+    model = build_model(config.model_name, config.model, data.num_items, data.num_users, len(data.category_ids))
     if not model.trainable:
         raise ValueError(f"model {config.model_name} has nothing to train; evaluate it with --baseline")
+    check_data_has_inputs(model, data)
+    if hasattr(model, "set_item_categories"):
+        model.set_item_categories(item_categories(data))
     if tc.optimizer == "adagrad":  # AttRec's "adaptive gradient algorithm"; TensorFlow's initial accumulator
         optimizer = torch.optim.Adagrad(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay,
                                         initial_accumulator_value=0.1)
@@ -104,6 +109,7 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
 
     # user_ids: user_idx = position + 1 (0 = unknown), what models with a user embedding export
     common = {"config": config.to_dict(), "item_ids": data.item_ids, "user_ids": data.user_ids,
+              "category_ids": data.category_ids,
               "data": data.describe(),
               "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist(),
               "machine": machine()}

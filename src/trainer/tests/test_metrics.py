@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from nextitem_trainer.metrics import full_ranking_ranks, pessimistic_rank, ranking_metrics, sampled_ranks
+from nextitem_trainer.metrics import auc_against_unseen, full_ranking_ranks, pessimistic_rank, ranking_metrics, sampled_ranks
 
 
 def test_rank_counts_strictly_higher_and_ties_against_the_target():
@@ -53,3 +53,12 @@ def test_metrics_by_hand():
     assert m["HR@20"] == pytest.approx(4 / 5)
     assert m["NDCG@20"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(12) + 1 / math.log2(4)) / 5)
     assert m["MRR"] == pytest.approx((1 + 1 / 2 + 1 / 11 + 1 / 3 + 1 / 25) / 5)
+
+
+def test_auc_against_unseen_items_by_hand():
+    # items 1..6; the user touched 2 and 5 (5 is the target); unseen: 1, 3, 4, 6
+    scores = torch.tensor([[0.0, 0.9, 3.0, 0.5, 0.7, 0.7, 0.2]])
+    auc = auc_against_unseen(scores, torch.tensor([5]), torch.tensor([[0, 2, 5]]))
+    assert auc.tolist() == [pytest.approx(2 / 4)]  # 3 (0.5) and 6 (0.2) below; 1 (0.9) above; 4 ties (0.7)
+    constant = auc_against_unseen(torch.ones(1, 7), torch.tensor([5]), torch.tensor([[2, 5]]))
+    assert constant.tolist() == [0.0]  # ties never count for the model

@@ -2,7 +2,7 @@
 
 Every sequence is cut to its last ``max_len`` items and left-padded with 0, so the newest item
 is always in the last column (the position counted from the right). A batch is a dict of
-tensors keyed by contract name (``item_seq``, ``time_seq``, ``cat_seq``, ``user_idx``) plus the
+tensors keyed by contract name (``item_seq``, ``time_seq``, ``query_time``, ``cat_seq``, ``user_idx``) plus the
 training/evaluation extras (``target_seq``, ``target``, ``history``).
 """
 from __future__ import annotations
@@ -29,6 +29,9 @@ def _features(log: InteractionLog, users: np.ndarray, stop: list[int], max_len: 
     feats = {"item_seq": left_pad([log.sequences[u][:s] for u, s in zip(users, stop)], max_len)}  # (B, L)
     if log.times_s is not None:
         feats["time_seq"] = left_pad([log.times_s[u][:s] for u, s in zip(users, stop)], max_len)  # (B, L)
+        # The job asks for recommendations right after an event: the query time is the newest
+        # input item's time (never the target's, which would leak when the next click comes).
+        feats["query_time"] = feats["time_seq"][:, -1].copy()  # (B,)
     if log.categories is not None:
         feats["cat_seq"] = left_pad([log.categories[u][:s] for u, s in zip(users, stop)], max_len)  # (B, L)
     feats["user_idx"] = users.astype(np.int64) + 1  # (B,), 0 = unknown user
@@ -104,4 +107,6 @@ def eval_batches(log: InteractionLog, users: np.ndarray, split: str, max_len: in
         batch["target"] = torch.tensor([log.sequences[u][c] for u, c in zip(chunk, cuts)], dtype=torch.int64)  # (B,)
         longest = max(cuts)
         batch["history"] = torch.from_numpy(left_pad([log.sequences[u][:c] for u, c in zip(chunk, cuts)], longest))  # (B, H)
+        whole = max(len(log.sequences[u]) for u in chunk)
+        batch["touched"] = torch.from_numpy(left_pad([log.sequences[u] for u in chunk], whole))  # (B, n): P5's "never touched"
         yield batch

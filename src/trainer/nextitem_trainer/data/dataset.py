@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .categories import attach_categories, read_item_categories
 from .readers import RawInteractions, read_interactions
 
 
@@ -45,8 +46,39 @@ class InteractionLog:
                 int(max(t.max() for t in self.times_s if len(t))) * 1000]
 
     def describe(self) -> dict:
-        return {"dataset": self.name, "path": self.source_file, "sha256": self.sha256,
-                "interactions": self.num_interactions, "users": self.num_users, "items": self.num_items}
+        out = {"dataset": self.name, "path": self.source_file, "sha256": self.sha256,
+               "interactions": self.num_interactions, "users": self.num_users, "items": self.num_items}
+        if self.categories is not None:
+            out["categories"] = len(self.category_ids)
+        if "item_categories" in self.notes:  # the side file is part of the data: its checksum too
+            out["item_categories"] = self.notes["item_categories"]
+        return out
+
+
+def check_data_has_inputs(model, log: InteractionLog) -> None:
+    """A model that reads event times or categories cannot train on data without them."""
+    if {"time_seq", "query_time"} & set(model.inputs) and log.times_s is None:
+        raise ValueError(f"model {model.name} reads event times (time_seq), but {log.source_file} has no timestamps; "
+                         f"use a dataset with times (format movielens, movielens-tab or csv)")
+    if "cat_seq" in model.inputs and log.categories is None:
+        raise ValueError(f"model {model.name} reads item categories (cat_seq), but {log.source_file} has none; "
+                         f"set data.item_categories (and its format) or use a csv with a category column")
+
+
+def item_categories(log: InteractionLog) -> np.ndarray:
+    """The category index of every item (N+1,), 0 for padding and uncategorised items: the most
+    frequent category the item was seen with (MovieLens: its only one), ties to the lowest index."""
+    out = np.zeros(log.num_items + 1, dtype=np.int64)
+    if log.categories is None:
+        return out
+    items = np.concatenate(log.sequences) if log.sequences else np.zeros(0, dtype=np.int64)
+    cats = np.concatenate(log.categories) if log.categories else np.zeros(0, dtype=np.int64)
+    counts = np.zeros((log.num_items + 1, len(log.category_ids) + 1), dtype=np.int64)
+    np.add.at(counts, (items, cats), 1)
+    counts[:, 0] = 0  # an uncategorised row never wins over a category
+    seen = counts.sum(1) > 0
+    out[seen] = counts[seen].argmax(1)
+    return out
 
 
 def _group_by_user(raw: RawInteractions) -> dict[str, list[int]]:
@@ -122,5 +154,17 @@ def build_log(raw: RawInteractions, name: str, min_interactions: int = 5,
 
 
 def load_log(path: str | Path, fmt: str, name: str, min_interactions: int = 5,
-             vocabulary: list[str] | None = None) -> InteractionLog:
-    return build_log(read_interactions(path, fmt), name, min_interactions, vocabulary)
+             vocabulary: list[str] | None = None,
+             item_categories: tuple[str | Path, str] | None = None) -> InteractionLog:
+    """Reads and groups a dataset file; ``item_categories`` = (side file, its format) joins one
+    category per row from an item-category file (data/categories.py)."""
+    raw = read_interactions(path, fmt)
+    side: dict = {}
+    if item_categories is not None:
+        mapping, sha256 = read_item_categories(*item_categories)
+        missing = attach_categories(raw, mapping, str(item_categories[0]))
+        side = {"item_categories": {"path": Path(item_categories[0]).name, "sha256": sha256,
+                                    "rows_without_category": missing}}
+    log = build_log(raw, name, min_interactions, vocabulary)
+    log.notes.update(side)
+    return log

@@ -2,6 +2,7 @@
 from . import convrec, mostpop, sasrec  # noqa: F401  (registration side effect)
 from . import casfe  # noqa: F401
 from . import attrec  # noqa: F401
+from . import dmran, ssrf  # noqa: F401
 from .base import (CONTRACT_INPUTS, Recommender, SequenceEncoderModel, TopKGraph, model_class,
                    registered_models)
 
@@ -9,9 +10,13 @@ __all__ = ["CONTRACT_INPUTS", "Recommender", "SequenceEncoderModel", "TopKGraph"
            "registered_models", "build_model"]
 
 
-def build_model(name: str, config, num_items: int, num_users: int = 0) -> Recommender:
-    """num_users sizes the user table of models that read ``user_idx`` (the others ignore it)."""
+def build_model(name: str, config, num_items: int, num_users: int = 0, num_categories: int = 0) -> Recommender:
+    """num_users sizes the user table of models that read ``user_idx``, num_categories the
+    category table of models that read ``cat_seq`` (the others ignore them)."""
     cls = model_class(name)
+    sizes = {}
     if "user_idx" in cls.inputs:
-        return cls(config, num_items, num_users)
-    return cls(config, num_items)
+        sizes["num_users"] = num_users
+    if "cat_seq" in cls.inputs:
+        sizes["num_categories"] = num_categories
+    return cls(config, num_items, **sizes)

@@ -51,7 +51,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..config import ConfigError
-from .base import Recommender, register, right_aligned_positions
+from .base import (Recommender, register, right_aligned_positions, sample_negatives,
+                   user_table_with_mean_unknown)
 from .training_ops import Dropout
 
 MASKED = -1e9  # finite, so a row without any allowed key yields zeros instead of NaN
@@ -141,11 +142,7 @@ class AttRec(Recommender):
         return (attended * keep).sum(1) / keep.sum(1).clamp(min=1.0)  # (B, d)
 
     def user_table(self) -> torch.Tensor:
-        """U with row 0 (unknown user) replaced by the mean of the known users.  -> (U+1, d)"""
-        if self.num_users == 0:
-            return self.user_emb.weight
-        known = self.user_emb.weight[1:]  # (U, d)
-        return torch.cat([known.mean(0, keepdim=True), known], dim=0)
+        return user_table_with_mean_unknown(self.user_emb)  # (U+1, d)
 
     def long_term(self, user_idx: torch.Tensor) -> torch.Tensor:
         return F.embedding(user_idx, self.user_table())  # (B,) -> (B, d)
@@ -173,14 +170,7 @@ class AttRec(Recommender):
                 - w * u.pow(2).sum(1, keepdim=True) - (1.0 - w) * m.pow(2).sum(1, keepdim=True))  # (B, N+1)
 
     def sample_negatives(self, positives: torch.Tensor) -> torch.Tensor:
-        """T items per row, uniform over the catalogue minus the row's positives.  (B, T) -> (B, T)"""
-        negatives = torch.randint(1, self.num_items + 1, positives.shape)
-        for _ in range(20):  # redraw clashes; after a few rounds none are left in practice
-            clash = (negatives.unsqueeze(2) == positives.unsqueeze(1)).any(2)  # (B, T)
-            if not clash.any():
-                break
-            negatives[clash] = torch.randint(1, self.num_items + 1, (int(clash.sum()),))
-        return negatives
+        return sample_negatives(self.num_items, positives, positives.shape[1])  # (B, T)
 
     def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         item_seq, users, positives = batch["item_seq"], batch["user_idx"], batch["target_next"]  # (B, L), (B,), (B, T)

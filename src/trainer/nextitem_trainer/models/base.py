@@ -237,3 +237,25 @@ def right_aligned_positions(item_seq: torch.Tensor, max_len: int) -> torch.Tenso
 def scaled_item_embedding(model: SequenceEncoderModel, item_seq: torch.Tensor) -> torch.Tensor:
     """Item embeddings scaled by sqrt(d) as in the Transformer.  (B, L) -> (B, L, d)"""
     return model.item_emb(item_seq) * math.sqrt(model.config.hidden)
+
+
+def user_table_with_mean_unknown(user_emb: nn.Embedding) -> torch.Tensor:
+    """The user table with row 0 (unknown user: cold start, or a user the version never saw)
+    replaced by the mean of the known users' rows, so an unknown user is scored as an average
+    one rather than as a zero vector.  -> (U+1, d)"""
+    if user_emb.num_embeddings <= 1:
+        return user_emb.weight
+    known = user_emb.weight[1:]  # (U, d)
+    return torch.cat([known.mean(0, keepdim=True), known], dim=0)
+
+
+def sample_negatives(num_items: int, positives: torch.Tensor, count: int) -> torch.Tensor:
+    """``count`` items per row, uniform over 1..N minus the row's positives (drawn with
+    replacement between rows' negatives).  positives (B, T) -> (B, count)"""
+    negatives = torch.randint(1, num_items + 1, (positives.shape[0], count))
+    for _ in range(20):  # redraw clashes; after a few rounds none are left in practice
+        clash = (negatives.unsqueeze(2) == positives.unsqueeze(1)).any(2)  # (B, count)
+        if not clash.any():
+            break
+        negatives[clash] = torch.randint(1, num_items + 1, (int(clash.sum()),))
+    return negatives
