@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class EncoderInputs {
     public static final String ITEM_SEQ = "item_seq";
+    public static final String TIME_SEQ = "time_seq";
+    public static final String QUERY_TIME = "query_time";
+    public static final String CAT_SEQ = "cat_seq";
     public static final String USER_IDX = "user_idx";
 
     private final Map<String, long[][]> perPosition = new LinkedHashMap<>();

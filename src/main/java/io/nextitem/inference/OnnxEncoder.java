@@ -23,7 +23,8 @@ public final class OnnxEncoder implements AutoCloseable {
     static final String ITEM_SEQ = EncoderInputs.ITEM_SEQ;
     static final String TOP_ITEMS = "top_items";
     static final String TOP_SCORES = "top_scores";
-    private static final Set<String> KNOWN_INPUTS = Set.of(ITEM_SEQ, "time_seq", "query_time", "cat_seq", "user_idx");
+    private static final Set<String> KNOWN_INPUTS = Set.of(ITEM_SEQ, EncoderInputs.TIME_SEQ, EncoderInputs.QUERY_TIME,
+            EncoderInputs.CAT_SEQ, EncoderInputs.USER_IDX);
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;

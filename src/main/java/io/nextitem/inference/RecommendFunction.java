@@ -22,6 +22,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * (1/0, for Prometheus), {@code modelVersion}, {@code recommendationsFromModel},
  * {@code recommendationsFromPopularity}, {@code unknownItems}, {@code unknownUsers} (scored with
  * user_idx 0 by a model that reads it: a rising count means the served version is stale),
+ * {@code unknownCategories} (items scored with category 0: missing on the event or new to the
+ * version),
  * {@code inferenceMicros}.
  */
 public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommendation> {
@@ -33,6 +35,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
     private transient Counter fromPopularity;
     private transient Counter unknownItems;
     private transient Counter unknownUsers;
+    private transient Counter unknownCategories;
     private transient Histogram inferenceMicros;
 
     public RecommendFunction(ModelSettings settings) {
@@ -55,6 +58,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
         fromPopularity = metrics.counter("recommendationsFromPopularity");
         unknownItems = metrics.counter("unknownItems");
         unknownUsers = metrics.counter("unknownUsers");
+        unknownCategories = metrics.counter("unknownCategories");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
     }
 
@@ -64,6 +68,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
         Recommendation recommendation = recommender.recommend(request, System.currentTimeMillis());
         inferenceMicros.update((System.nanoTime() - start) / 1000);
         unknownItems.inc(recommender.lastUnknownItems());
+        unknownCategories.inc(recommender.lastUnknownCategories());
         if (recommender.lastUserUnknown()) {
             unknownUsers.inc();
         }

@@ -24,6 +24,7 @@ public final class SequenceRecommender implements AutoCloseable {
     /** Counts from the last call, read by the operator for its metrics. */
     private int lastUnknownItems;
     private boolean lastUserUnknown;
+    private int lastUnknownCategories;
 
     public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
         if (topK > version.manifest().topK()) {
@@ -36,13 +37,15 @@ public final class SequenceRecommender implements AutoCloseable {
     }
 
     public Recommendation recommend(ScoringRequest request, long nowMillis) throws OrtException {
-        lastUserUnknown = false;
-        long[] known = knownIndices(request.itemIds);
+        RequestInputs assembled = RequestInputs.of(request, version);
+        lastUnknownItems = assembled.unknownItems();
+        lastUserUnknown = assembled.userUnknown();
+        lastUnknownCategories = assembled.unknownCategories();
         RankedListBuilder list = new RankedListBuilder(topK, Arrays.asList(request.itemIds));
         RecommendationSource source = RecommendationSource.POPULARITY;
-        if (known.length > 0) {
+        if (assembled.inputs() != null) {
             source = RecommendationSource.MODEL;
-            TopItems top = encoder.score(inputsFor(request, known));
+            TopItems top = encoder.score(assembled.inputs());
             IdVocabulary items = version.items();
             long[] indices = top.itemIndices()[0];
             float[] scores = top.scores()[0];
@@ -69,41 +72,17 @@ public final class SequenceRecommender implements AutoCloseable {
                 .build();
     }
 
-    /** The contract inputs the version reads, for one user's known items. */
-    private EncoderInputs inputsFor(ScoringRequest request, long[] known) {
-        EncoderInputs inputs = EncoderInputs.ofItems(new long[][] {known});
-        if (version.users() != null) {
-            // 0 = a user the model never saw; the graph scores it from the sequence alone.
-            long userIdx = version.users().indexOf(request.userId);
-            lastUserUnknown = userIdx == 0;
-            inputs.withPerRow(EncoderInputs.USER_IDX, new long[] {userIdx});
-        }
-        return inputs;
-    }
-
-    /** Newest max_seq_len items the model knows, oldest first; unknown items are skipped. */
-    private long[] knownIndices(String[] itemIds) {
-        int maxLen = version.manifest().maxSeqLen();
-        long[] buffer = new long[Math.min(itemIds.length, maxLen)];
-        int filled = 0;
-        lastUnknownItems = 0;
-        for (int i = itemIds.length - 1; i >= 0 && filled < buffer.length; i--) {
-            int index = version.items().indexOf(itemIds[i]);
-            if (index == 0) {
-                lastUnknownItems++;
-            } else {
-                buffer[buffer.length - 1 - filled++] = index;
-            }
-        }
-        return Arrays.copyOfRange(buffer, buffer.length - filled, buffer.length);
-    }
-
     private static String indexToId(IdVocabulary items, long index) {
         return index >= 1 && index <= items.size() ? items.idOf((int) index) : null;
     }
 
     public int lastUnknownItems() {
         return lastUnknownItems;
+    }
+
+    /** Items of the last call's sequence that the model reads whose category it does not know. */
+    public int lastUnknownCategories() {
+        return lastUnknownCategories;
     }
 
     /** Whether the last call scored with user_idx = 0 although the model reads user_idx. */

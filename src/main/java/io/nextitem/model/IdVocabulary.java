@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * items.tsv or users.tsv: the model's index (1..N) of each producer id. Index 0 is padding for
- * items and "unknown" for users, so an id the model never saw maps to 0.
+ * items.tsv, users.tsv or categories.tsv: the model's index (1..N) of each producer id. Index 0
+ * is padding for items and "unknown" for users and categories, so an id the model never saw
+ * (or a null one) maps to 0.
  */
 public final class IdVocabulary {
     private final String[] idByIndex;
@@ -21,7 +22,7 @@ public final class IdVocabulary {
         this.indexById = indexById;
     }
 
-    /** @param kind what the ids are ("item", "user"), for messages and the manifest field name */
+    /** @param kind what the ids are ("item", "user", "category"), for messages and the manifest field name */
     public static IdVocabulary read(Path file, int expectedIds, String kind) {
         List<String> lines;
         try {
@@ -30,7 +31,7 @@ public final class IdVocabulary {
             throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (lines.size() != expectedIds) {
-            throw new ModelLoadException(file + " has " + lines.size() + " lines but manifest num_" + kind + "s is " + expectedIds);
+            throw new ModelLoadException(file + " has " + lines.size() + " lines but manifest " + countField(kind) + " is " + expectedIds);
         }
         String[] ids = new String[expectedIds + 1];
         Map<String, Integer> indices = new HashMap<>(expectedIds * 2);
@@ -48,8 +49,15 @@ public final class IdVocabulary {
         return new IdVocabulary(ids, indices);
     }
 
-    /** @return the index 1..N, or 0 when the model does not know the id */
+    private static String countField(String kind) {
+        return "num_" + (kind.endsWith("y") ? kind.substring(0, kind.length() - 1) + "ies" : kind + "s");
+    }
+
+    /** @return the index 1..N, or 0 when the model does not know the id (or it is null) */
     public int indexOf(String id) {
+        if (id == null) {
+            return 0;
+        }
         Integer index = indexById.get(id);
         return index == null ? 0 : index;
     }

@@ -17,6 +17,7 @@ public record ModelManifest(
         @JsonProperty("max_seq_len") int maxSeqLen,
         @JsonProperty("num_items") int numItems,
         @JsonProperty("num_users") Integer numUsers,
+        @JsonProperty("num_categories") Integer numCategories,
         @JsonProperty("top_k") int topK,
         @JsonProperty("top_k_graph") int topKGraph,
         @JsonProperty("files") Map<String, FileEntry> files) {
@@ -24,10 +25,17 @@ public record ModelManifest(
     public static final int SUPPORTED_FORMAT = 1;
     public static final String USER_IDX = "user_idx";
     public static final String USERS_FILE = "users.tsv";
+    public static final String CAT_SEQ = "cat_seq";
+    public static final String CATEGORIES_FILE = "categories.tsv";
 
     /** Whether the graph reads {@code user_idx}: then the version carries users.tsv. */
     public boolean readsUserIndex() {
         return inputs != null && inputs.contains(USER_IDX);
+    }
+
+    /** Whether the graph reads {@code cat_seq}: then the version carries categories.tsv. */
+    public boolean readsCategories() {
+        return inputs != null && inputs.contains(CAT_SEQ);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -49,6 +57,11 @@ public record ModelManifest(
         if (readsUserIndex()) {
             require(numUsers != null && numUsers > 0, where, "inputs include user_idx, so num_users must be a positive count");
             require(files.containsKey(USERS_FILE), where, "inputs include user_idx, so files must list users.tsv with sha256");
+        }
+        if (readsCategories()) {
+            require(numCategories != null && numCategories >= 0, where, "inputs include cat_seq, so num_categories must be a count");
+            require(files.containsKey(CATEGORIES_FILE), where,
+                    "inputs include cat_seq, so files must list categories.tsv with sha256");
         }
     }
 

@@ -12,12 +12,13 @@ import java.util.Map;
 
 /**
  * One model version folder, checked and loaded: manifest, sha256 of every listed file, item
- * vocabulary, user vocabulary (only for graphs that read {@code user_idx}; null otherwise) and
+ * vocabulary, user vocabulary (only for graphs that read {@code user_idx}; null otherwise),
+ * category vocabulary (only for graphs that read {@code cat_seq}; null otherwise) and
  * popularity fallback. The ONNX graph's bytes are held for the session factory.
  * Any inconsistency refuses the whole version with a {@link ModelLoadException}.
  */
 public record ModelVersion(Path folder, ModelManifest manifest, IdVocabulary items, IdVocabulary users,
-                           PopularityList popularity, byte[] onnxModel) {
+                           IdVocabulary categories, PopularityList popularity, byte[] onnxModel) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,9 +41,12 @@ public record ModelVersion(Path folder, ModelManifest manifest, IdVocabulary ite
         IdVocabulary users = manifest.readsUserIndex()
                 ? IdVocabulary.read(folder.resolve(ModelManifest.USERS_FILE), manifest.numUsers(), "user")
                 : null;
+        IdVocabulary categories = manifest.readsCategories()
+                ? IdVocabulary.read(folder.resolve(ModelManifest.CATEGORIES_FILE), manifest.numCategories(), "category")
+                : null;
         PopularityList popularity = PopularityList.read(folder.resolve("popularity.tsv"));
         try {
-            return new ModelVersion(folder, manifest, items, users, popularity, Files.readAllBytes(folder.resolve("model.onnx")));
+            return new ModelVersion(folder, manifest, items, users, categories, popularity, Files.readAllBytes(folder.resolve("model.onnx")));
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + folder.resolve("model.onnx") + ": " + e.getMessage(), e);
         }

@@ -7,21 +7,16 @@ import io.nextitem.avro.DeadLetterReason;
 import io.nextitem.config.DecoderSettings;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.MalformedClicks;
-import java.nio.ByteBuffer;
+import io.nextitem.testing.OldProducerClicks;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ClickEventDecoderTest {
-    private static final Path WRITER_SCHEMAS = Path.of("src/test/resources/writer-schemas");
 
     private static ClickEventDecoder decoder(DecoderSettings settings) {
         return new ClickEventDecoder(settings, new ClickEventValidator(settings, () -> Clicks.T0));
@@ -76,24 +71,15 @@ class ClickEventDecoderTest {
     }
 
     @Test
-    void oldWriterSchemaDecodesWithTheNewReader() throws Exception {
-        Schema v0 = new Schema.Parser().parse(WRITER_SCHEMAS.resolve("ClickEvent-v0.avsc").toFile());
-        GenericRecord old = new GenericData.Record(v0);
-        old.put("event_id", "e1");
-        old.put("user_id", "u1");
-        old.put("item_id", "i1");
-        old.put("event_type", new GenericData.EnumSymbol(v0.getField("event_type").schema(), "VIEW"));
-        old.put("event_time_millis", Clicks.T0);
-        ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old);
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
+    void oldWriterSchemaDecodesWithTheNewReader() {
+        byte[] bytes = OldProducerClicks.encode("e1", "u1", "i1", Clicks.T0);
 
         DecoderSettings withoutOldSchema = new DecoderSettings();
         assertThat(decoder(withoutOldSchema).decode(bytes)).isInstanceOfSatisfying(DecodeOutcome.Rejected.class,
                 r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.UNKNOWN_SCHEMA));
 
         DecoderSettings settings = new DecoderSettings();
-        settings.schemaDir = WRITER_SCHEMAS.toString();
+        settings.schemaDir = OldProducerClicks.WRITER_SCHEMAS.toString();
         DecodeOutcome outcome = decoder(settings).decode(bytes);
         assertThat(outcome).isInstanceOfSatisfying(DecodeOutcome.Accepted.class, accepted -> {
             assertThat(accepted.event().getUserId()).isEqualTo("u1");

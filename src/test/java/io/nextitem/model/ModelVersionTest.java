@@ -91,6 +91,30 @@ class ModelVersionTest {
     }
 
     @Test
+    void aGraphReadingCategoriesNeedsAConsistentCategoryVocabulary() throws Exception {
+        Path noCount = DemoModel.copyTo(tmp.resolve("a"));
+        rewriteManifest(noCount, m -> m.putArray("inputs").add("item_seq").add("cat_seq"));
+        assertThatThrownBy(() -> ModelVersion.load(noCount)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("num_categories must be a count");
+
+        Path unlisted = DemoModel.copyTo(tmp.resolve("b"));
+        rewriteManifest(unlisted, m -> m.put("num_categories", 2).putArray("inputs").add("item_seq").add("cat_seq"));
+        assertThatThrownBy(() -> ModelVersion.load(unlisted)).hasMessageContaining("files must list categories.tsv");
+
+        Path shortFile = DemoModel.copyTo(tmp.resolve("c"));
+        addCategories(shortFile, "1\tbooks\n", 2);
+        assertThatThrownBy(() -> ModelVersion.load(shortFile))
+                .hasMessageContaining("categories.tsv has 1 lines but manifest num_categories is 2");
+
+        Path good = DemoModel.copyTo(tmp.resolve("d"));
+        addCategories(good, "1\tbooks\n2\tgames\n", 2);
+        ModelVersion version = ModelVersion.load(good);
+        assertThat(version.categories().indexOf("games")).isEqualTo(2);
+        assertThat(version.categories().indexOf("films")).isZero();
+        assertThat(version.categories().indexOf(null)).isZero();
+    }
+
+    @Test
     void refusesAMissingFileAndAnUnknownFormat() throws Exception {
         Path folder = DemoModel.copyTo(tmp);
         Files.delete(folder.resolve("popularity.tsv"));
@@ -119,6 +143,16 @@ class ModelVersionTest {
         rewriteManifest(folder, m -> {
             m.put("num_users", numUsers).putArray("inputs").add("item_seq").add("user_idx");
             ((ObjectNode) m.path("files")).putObject("users.tsv").put("sha256", sha);
+        });
+    }
+
+    /** Declares cat_seq and writes categories.tsv (listed with its sha256) into a copied version. */
+    private static void addCategories(Path folder, String categoriesTsv, int numCategories) throws Exception {
+        Files.writeString(folder.resolve("categories.tsv"), categoriesTsv);
+        String sha = ModelVersion.sha256(folder.resolve("categories.tsv"));
+        rewriteManifest(folder, m -> {
+            m.put("num_categories", numCategories).putArray("inputs").add("item_seq").add("cat_seq");
+            ((ObjectNode) m.path("files")).putObject("categories.tsv").put("sha256", sha);
         });
     }
 

@@ -25,6 +25,13 @@ public final class Clicks {
                 .build();
     }
 
+    /** A click with a category (null: the producer gave none). */
+    public static ClickEvent click(String user, String item, long eventTimeMillis, String category) {
+        ClickEvent click = click(user, item, eventTimeMillis);
+        click.setCategory(category);
+        return click;
+    }
+
     /** For each click's event id: the items its user had clicked up to and including it. */
     public static Map<String, Set<String>> seenAtEachClick(List<ClickEvent> clicks) {
         Map<String, Set<String>> seenByUser = new HashMap<>();

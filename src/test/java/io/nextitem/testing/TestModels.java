@@ -16,7 +16,7 @@ public final class TestModels {
     public static final Path ROOT = Path.of("src/test/resources/nextitem/models");
 
     /** The families every release must serve; a missing one fails the tests instead of being skipped. */
-    public static final List<String> REQUIRED = List.of("sasrec", "convrec", "attrec", "casfe");
+    public static final List<String> REQUIRED = List.of("sasrec", "convrec", "attrec", "casfe", "dmran", "ssrf");
 
     private TestModels() {}
 
@@ -42,7 +42,7 @@ public final class TestModels {
         }
     }
 
-    /** Ids listed in a version's items.tsv or users.tsv, in index order. */
+    /** Ids listed in a version's items.tsv, users.tsv or categories.tsv, in index order. */
     public static List<String> idsIn(Path versionFolder, String file) {
         try {
             return Files.readAllLines(versionFolder.resolve(file)).stream().map(line -> line.split("\t")[1]).toList();

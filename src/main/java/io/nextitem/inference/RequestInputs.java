@@ -1,0 +1,101 @@
+package io.nextitem.inference;
+
+import io.nextitem.model.IdVocabulary;
+import io.nextitem.model.ModelVersion;
+import io.nextitem.sequence.ScoringRequest;
+import java.util.List;
+
+/**
+ * The contract inputs (schemas/model/README.md) of one scoring request, for the inputs the
+ * version's graph declares: the newest {@code max_seq_len} items the model knows (unknown items
+ * are skipped, and their times and categories with them), their event times in epoch seconds,
+ * the query time, their category indices, and the user index. Unknown categories and users map
+ * to 0, which every model scores without error; the counts feed the operator's metrics.
+ *
+ * @param inputs            the (1, L) batch, or null when no item of the sequence is known
+ * @param unknownItems      items skipped because the version does not know them
+ * @param userUnknown       the graph reads user_idx and the user is not in users.tsv
+ * @param unknownCategories kept items whose category is missing or not in categories.tsv
+ */
+public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean userUnknown, int unknownCategories) {
+
+    private static final long MILLIS_PER_SECOND = 1000L;
+
+    public static RequestInputs of(ScoringRequest request, ModelVersion version) {
+        int[] kept = newestKnownPositions(request.itemIds, version);
+        int unknownItems = countUnknownSkipped(request.itemIds, kept, version);
+        if (kept.length == 0) {
+            return new RequestInputs(null, unknownItems, false, 0);
+        }
+        List<String> declared = version.manifest().inputs();
+        long[] items = new long[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            items[i] = version.items().indexOf(request.itemIds[kept[i]]);
+        }
+        EncoderInputs inputs = EncoderInputs.ofItems(new long[][] {items});
+        if (declared.contains(EncoderInputs.TIME_SEQ)) {
+            long[] seconds = new long[kept.length];
+            for (int i = 0; i < kept.length; i++) {
+                seconds[i] = Math.floorDiv(request.eventTimesMillis[kept[i]], MILLIS_PER_SECOND);
+            }
+            inputs.withSequence(EncoderInputs.TIME_SEQ, new long[][] {seconds});
+        }
+        if (declared.contains(EncoderInputs.QUERY_TIME)) {
+            inputs.withPerRow(EncoderInputs.QUERY_TIME, new long[] {Math.floorDiv(queryTimeMillis(request), MILLIS_PER_SECOND)});
+        }
+        int unknownCategories = 0;
+        if (version.categories() != null) {
+            long[] categories = new long[kept.length];
+            for (int i = 0; i < kept.length; i++) {
+                categories[i] = version.categories().indexOf(request.categories[kept[i]]);
+                unknownCategories += categories[i] == 0 ? 1 : 0;
+            }
+            inputs.withSequence(EncoderInputs.CAT_SEQ, new long[][] {categories});
+        }
+        boolean userUnknown = false;
+        if (version.users() != null) {
+            long userIdx = version.users().indexOf(request.userId);
+            userUnknown = userIdx == 0;
+            inputs.withPerRow(EncoderInputs.USER_IDX, new long[] {userIdx});
+        }
+        return new RequestInputs(inputs, unknownItems, userUnknown, unknownCategories);
+    }
+
+    /**
+     * The request is scored as of its newest event: the sequence is ordered by event time, so
+     * that is its last entry (the trigger itself unless it arrived out of order). The trainer
+     * uses the newest input event's time the same way.
+     */
+    static long queryTimeMillis(ScoringRequest request) {
+        long newest = request.eventTimeMillis;
+        for (long t : request.eventTimesMillis) {
+            newest = Math.max(newest, t);
+        }
+        return newest;
+    }
+
+    /** Positions (oldest first) of the newest max_seq_len items the version knows. */
+    private static int[] newestKnownPositions(String[] itemIds, ModelVersion version) {
+        IdVocabulary vocabulary = version.items();
+        int[] buffer = new int[Math.min(itemIds.length, version.manifest().maxSeqLen())];
+        int filled = 0;
+        for (int i = itemIds.length - 1; i >= 0 && filled < buffer.length; i--) {
+            if (vocabulary.indexOf(itemIds[i]) != 0) {
+                buffer[buffer.length - 1 - filled++] = i;
+            }
+        }
+        int[] kept = new int[filled];
+        System.arraycopy(buffer, buffer.length - filled, kept, 0, filled);
+        return kept;
+    }
+
+    /** Unknown items among those newer than the oldest kept one (or all, when none is kept). */
+    private static int countUnknownSkipped(String[] itemIds, int[] kept, ModelVersion version) {
+        int from = kept.length == 0 || kept.length < version.manifest().maxSeqLen() ? 0 : kept[0];
+        int unknown = 0;
+        for (int i = from; i < itemIds.length; i++) {
+            unknown += version.items().indexOf(itemIds[i]) == 0 ? 1 : 0;
+        }
+        return unknown;
+    }
+}
