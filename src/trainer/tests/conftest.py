@@ -43,6 +43,17 @@ TINY_CONFIG = {
 }
 
 
+def tiny_run_config(clicks, name: str, model: dict, **train):
+    """TINY_CONFIG for another model on the tiny clicks: the model section replaced, train
+    settings overridden.  -> RunConfig"""
+    raw = copy.deepcopy(TINY_CONFIG)
+    raw["name"] = name
+    raw["data"]["path"] = str(clicks)
+    raw["model"] = model
+    raw["train"].update(train)
+    return config_from_dict(raw)
+
+
 @pytest.fixture
 def tiny_config(tiny_clicks):
     raw = copy.deepcopy(TINY_CONFIG)

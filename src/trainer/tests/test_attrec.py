@@ -1,6 +1,5 @@
 """AttRec: masked self-attention, metric scores, unknown users, unit-ball clipping, training on the
 tiny world, and the export with user_idx and users.tsv."""
-import copy
 import hashlib
 import json
 import math
@@ -13,7 +12,6 @@ from model_scores import catalogue_scores
 import onnx_numpy
 from manifest_schema import validate
 from nextitem_trainer import checkpoint
-from nextitem_trainer.config import config_from_dict
 from nextitem_trainer.data import TrainWindows, train_popularity
 from nextitem_trainer.evaluate import evaluate
 from nextitem_trainer.export import export
@@ -159,16 +157,13 @@ TOP_K = 5
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, tiny_clicks):
-    from conftest import TINY_CONFIG
+    from conftest import tiny_run_config
 
-    raw = copy.deepcopy(TINY_CONFIG)
-    raw["name"] = "attrec-tiny"
-    raw["data"]["path"] = str(tiny_clicks)
-    raw["model"] = {"name": "attrec", "hidden": 16, "max_len": 5, "targets": 3, "weight": 0.3, "l2": 0.001}
-    raw["train"].update({"epochs": 20, "eval_every": 20, "batch_size": 64, "optimizer": "adagrad", "lr": 0.05})
+    config = tiny_run_config(tiny_clicks, "attrec-tiny", {"name": "attrec", "hidden": 16, "max_len": 5, "targets": 3,
+                             "weight": 0.3, "l2": 0.001}, epochs=20, eval_every=20, batch_size=64, optimizer="adagrad", lr=0.05)
     torch.set_num_threads(1)
     base = tmp_path_factory.mktemp("attrec")
-    return train(config_from_dict(raw), base / "run", progress=False)
+    return train(config, base / "run", progress=False)
 
 
 @pytest.fixture(scope="module")

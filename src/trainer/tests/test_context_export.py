@@ -1,15 +1,13 @@
 """Export of the models that read event times, categories and users (DMRAN, SSRF): the manifest
 declares the inputs, categories.tsv ships, and the golden cases exercise every input (old and
 new events, unknown categories, unknown users)."""
-import copy
 import hashlib
 import json
 
 import numpy as np
 import pytest
-
+from conftest import tiny_run_config
 from manifest_schema import validate
-from nextitem_trainer.config import config_from_dict
 from nextitem_trainer.export import GOLDEN_QUERY_TIME_S, export
 from nextitem_trainer.train import train
 
@@ -21,15 +19,10 @@ MODELS = {
 
 @pytest.fixture(scope="module", params=sorted(MODELS))
 def version(request, tmp_path_factory, tiny_clicks):
-    from conftest import TINY_CONFIG
-
-    raw = copy.deepcopy(TINY_CONFIG)
-    raw["name"] = f"{request.param}-tiny-export"
-    raw["data"]["path"] = str(tiny_clicks)
-    raw["model"] = MODELS[request.param]
-    raw["train"].update({"epochs": 1, "batch_size": 128, "lr": 0.005})
+    config = tiny_run_config(tiny_clicks, f"{request.param}-tiny-export", MODELS[request.param],
+                             epochs=1, batch_size=128, lr=0.005)
     work = tmp_path_factory.mktemp(request.param)
-    best = train(config_from_dict(raw), work / "run", progress=False)
+    best = train(config, work / "run", progress=False)
     return export(best, work / "registry", version=f"{request.param}-test", top_k=5)
 
 

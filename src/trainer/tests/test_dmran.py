@@ -1,14 +1,12 @@
 """DMRAN: time buckets against hand values, the two attention levels, candidate scoring that is
 the same for the whole catalogue and for a few candidates, the redundancy penalty, and training
 on the tiny world (timestamps and categories)."""
-import copy
-
 import numpy as np
 import pytest
 import torch
+from conftest import tiny_run_config
 
 from nextitem_trainer import checkpoint
-from nextitem_trainer.config import config_from_dict
 from nextitem_trainer.data import item_categories
 from nextitem_trainer.evaluate import evaluate
 from nextitem_trainer.models import build_model, model_class
@@ -144,14 +142,9 @@ def test_training_needs_timestamps(tmp_path):
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, tiny_clicks):
-    from conftest import TINY_CONFIG
-
-    raw = copy.deepcopy(TINY_CONFIG)
-    raw["name"] = "dmran-tiny"
-    raw["data"]["path"] = str(tiny_clicks)
-    raw["model"] = {"name": "dmran", "hidden": 16, "max_len": 10, "hops": 4, "time_buckets": 8}
-    raw["train"].update({"epochs": 2, "eval_every": 1, "batch_size": 128, "lr": 0.005})
-    return train(config_from_dict(raw), tmp_path_factory.mktemp("dmran"), progress=False)
+    config = tiny_run_config(tiny_clicks, "dmran-tiny", {"name": "dmran", "hidden": 16, "max_len": 10, "hops": 4,
+                             "time_buckets": 8}, epochs=2, eval_every=1, batch_size=128, lr=0.005)
+    return train(config, tmp_path_factory.mktemp("dmran"), progress=False)
 
 
 def test_one_epoch_trains_and_evaluates(trained, tiny_log):

@@ -1,12 +1,11 @@
 """SSRF: the CNN branch over item embeddings, the self-attention branch over categories, the user
 embedding (unknown user = mean user), sampled-negative BCE, and training on the tiny world."""
-import copy
-
 import pytest
 import torch
+from conftest import tiny_run_config
 
 from nextitem_trainer import checkpoint
-from nextitem_trainer.config import ConfigError, config_from_dict
+from nextitem_trainer.config import ConfigError
 from nextitem_trainer.evaluate import evaluate
 from nextitem_trainer.models import build_model, model_class
 from nextitem_trainer.models.ssrf import SSRF
@@ -86,14 +85,9 @@ def test_config_checks():
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, tiny_clicks):
-    from conftest import TINY_CONFIG
-
-    raw = copy.deepcopy(TINY_CONFIG)
-    raw["name"] = "ssrf-tiny"
-    raw["data"]["path"] = str(tiny_clicks)
-    raw["model"] = {"name": "ssrf", "hidden": 16, "max_len": 10, "conv_channels": 2, "blocks": 1, "heads": 2}
-    raw["train"].update({"epochs": 2, "eval_every": 1, "batch_size": 128, "lr": 0.005})
-    return train(config_from_dict(raw), tmp_path_factory.mktemp("ssrf"), progress=False)
+    config = tiny_run_config(tiny_clicks, "ssrf-tiny", {"name": "ssrf", "hidden": 16, "max_len": 10, "conv_channels": 2,
+                             "blocks": 1, "heads": 2}, epochs=2, eval_every=1, batch_size=128, lr=0.005)
+    return train(config, tmp_path_factory.mktemp("ssrf"), progress=False)
 
 
 def test_one_epoch_trains_and_evaluates(trained, tiny_log):

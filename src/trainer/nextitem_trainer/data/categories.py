@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .readers import DataFormatError, RawInteractions, _HashingLines, _malformed
+from .readers import DataFormatError, RawInteractions, _HashingLines, _malformed, split_lines
 
 ML100K_GENRE_FLAGS = 19
 
@@ -23,10 +23,7 @@ ML100K_GENRE_FLAGS = 19
 def _read_movies(path: Path) -> tuple[dict[str, str], str]:
     lines = _HashingLines(path, "latin-1")
     out: dict[str, str] = {}
-    for number, line in lines:
-        if not line.strip():
-            continue
-        fields = line.split("::")
+    for number, line, fields in split_lines(lines, "::"):
         if len(fields) != 3 or not fields[0] or not fields[2]:
             raise _malformed(str(path), number, "MovieID::Title::Genres", line)
         out[fields[0]] = fields[2]
@@ -36,10 +33,7 @@ def _read_movies(path: Path) -> tuple[dict[str, str], str]:
 def _read_items(path: Path) -> tuple[dict[str, str], str]:
     lines = _HashingLines(path, "latin-1")
     out: dict[str, str] = {}
-    for number, line in lines:
-        if not line.strip():
-            continue
-        fields = line.split("|")
+    for number, line, fields in split_lines(lines, "|"):
         flags = fields[-ML100K_GENRE_FLAGS:]
         if len(fields) != 5 + ML100K_GENRE_FLAGS or not fields[0] or any(f not in ("0", "1") for f in flags):
             raise _malformed(str(path), number, f"id|title|release|video release|url|{ML100K_GENRE_FLAGS} genre flags (0/1)", line)

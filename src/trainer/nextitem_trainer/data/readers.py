@@ -53,6 +53,13 @@ class _HashingLines:
                 yield number, line.decode(self.encoding).rstrip("\r\n")
 
 
+def split_lines(lines: _HashingLines, separator: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(line number, line, fields) of every non-blank line."""
+    for number, line in lines:
+        if line.strip():
+            yield number, line, line.split(separator)
+
+
 def _malformed(source: str, line: int, expected: str, got: str) -> DataFormatError:
     shown = got if len(got) <= 120 else got[:120] + "..."
     return DataFormatError(f"{source}:{line}: expected {expected}, got '{shown}'")
@@ -68,10 +75,7 @@ def _parse_int(text: str, source: str, line: int, what: str, content: str) -> in
 def read_sasrec(path: Path) -> RawInteractions:
     lines = _HashingLines(path, "utf-8")
     out = RawInteractions(source=str(path), sha256="")
-    for number, line in lines:
-        if not line.strip():
-            continue
-        fields = line.split(" ")
+    for number, line, fields in split_lines(lines, " "):
         if len(fields) != 2 or not fields[0] or not fields[1]:
             raise _malformed(str(path), number, "'user item' separated by one space", line)
         out.users.append(fields[0])
@@ -84,10 +88,7 @@ def _read_rated(path: Path, separator: str, layout: str) -> RawInteractions:
     # MovieLens files are Latin-1; ids and timestamps are ASCII either way.
     lines = _HashingLines(path, "latin-1")
     out = RawInteractions(source=str(path), sha256="", times_ms=[], ratings=[])
-    for number, line in lines:
-        if not line.strip():
-            continue
-        fields = line.split(separator)
+    for number, line, fields in split_lines(lines, separator):
         if len(fields) != 4 or not fields[0] or not fields[1]:
             raise _malformed(str(path), number, layout, line)
         rating = _parse_int(fields[2], str(path), number, "rating", line)
