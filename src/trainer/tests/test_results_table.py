@@ -24,3 +24,10 @@ def test_tables_show_each_file_with_std_and_the_papers_figure(tmp_path):
     assert p1[3].startswith("| mostpop | - | 0.0400 |")
     own = own_protocol_table(results)
     assert "| convrec | video games | P2 | HR@10 0.7000, NDCG@10 0.5000 | HR@10 0.7361, NDCG@10 0.5379 |" in own
+
+
+def test_a_figure_published_on_other_data_names_that_data(tmp_path):
+    write(tmp_path, "dmran_ml-100k_P5.json", {"model": "dmran", "protocol": "P5", "dataset": "ml-100k", "seeds": [42],
+                                               "metrics": {"AUC": 0.9, "AUC_1neg": 0.88, "users": 900}})
+    own = own_protocol_table(load_results(tmp_path))
+    assert "| dmran | ml-100k | P5 | AUC_1neg 0.8800 | AUC_1neg 0.8932 (on Amazon Electronics) |" in own
