@@ -1,8 +1,8 @@
 package io.nextitem.inference;
 
-import io.nextitem.model.IdVocabulary;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.sequence.ScoringRequest;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,8 +22,18 @@ public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean user
     private static final long MILLIS_PER_SECOND = 1000L;
 
     public static RequestInputs of(ScoringRequest request, ModelVersion version) {
-        int[] kept = newestKnownPositions(request.itemIds, version);
-        int unknownItems = countUnknownSkipped(request.itemIds, kept, version);
+        int[] buffer = new int[Math.min(request.itemIds.length, version.manifest().maxSeqLen())];
+        int unknownItems = 0;
+        int filled = 0;
+        // One walk back from the newest item: keep the known ones, count the unknown ones passed.
+        for (int i = request.itemIds.length - 1; i >= 0 && filled < buffer.length; i--) {
+            if (version.items().indexOf(request.itemIds[i]) == 0) {
+                unknownItems++;
+            } else {
+                buffer[buffer.length - 1 - filled++] = i;
+            }
+        }
+        int[] kept = Arrays.copyOfRange(buffer, buffer.length - filled, buffer.length);  // positions, oldest first
         if (kept.length == 0) {
             return new RequestInputs(null, unknownItems, false, 0);
         }
@@ -67,35 +77,7 @@ public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean user
      * uses the newest input event's time the same way.
      */
     static long queryTimeMillis(ScoringRequest request) {
-        long newest = request.eventTimeMillis;
-        for (long t : request.eventTimesMillis) {
-            newest = Math.max(newest, t);
-        }
-        return newest;
-    }
-
-    /** Positions (oldest first) of the newest max_seq_len items the version knows. */
-    private static int[] newestKnownPositions(String[] itemIds, ModelVersion version) {
-        IdVocabulary vocabulary = version.items();
-        int[] buffer = new int[Math.min(itemIds.length, version.manifest().maxSeqLen())];
-        int filled = 0;
-        for (int i = itemIds.length - 1; i >= 0 && filled < buffer.length; i--) {
-            if (vocabulary.indexOf(itemIds[i]) != 0) {
-                buffer[buffer.length - 1 - filled++] = i;
-            }
-        }
-        int[] kept = new int[filled];
-        System.arraycopy(buffer, buffer.length - filled, kept, 0, filled);
-        return kept;
-    }
-
-    /** Unknown items among those newer than the oldest kept one (or all, when none is kept). */
-    private static int countUnknownSkipped(String[] itemIds, int[] kept, ModelVersion version) {
-        int from = kept.length == 0 || kept.length < version.manifest().maxSeqLen() ? 0 : kept[0];
-        int unknown = 0;
-        for (int i = from; i < itemIds.length; i++) {
-            unknown += version.items().indexOf(itemIds[i]) == 0 ? 1 : 0;
-        }
-        return unknown;
+        long[] times = request.eventTimesMillis;
+        return times.length == 0 ? request.eventTimeMillis : Math.max(request.eventTimeMillis, times[times.length - 1]);
     }
 }
