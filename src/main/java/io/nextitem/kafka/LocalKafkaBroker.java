@@ -145,6 +145,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
+                // Records carry their event time as timestamp, and replayed datasets are years
+                // old: time-based retention (7 days by default) would delete them at the broker's
+                // first retention pass, mid-run. This broker is for the demo and tests, so it
+                // keeps everything; the pass runs every 2 s so that a retention mistake shows at
+                // once instead of as a flake 30 s or 5 min into a run.
+                "log.retention.ms=-1",
+                "log.initial.task.delay.ms=1000",
+                "log.retention.check.interval.ms=2000",
                 "") ;
         Path file = dir.resolve("server.properties");
         Files.writeString(file, text);

@@ -3,6 +3,7 @@ package io.nextitem.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nextitem.avro.ClickEvent;
+import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.RecommendationSource;
@@ -119,8 +120,14 @@ class ModelServingITCase extends BrokerAndFlinkITCase {
         List<Recommendation> recommendations = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
                         config.kafka.recommendationsTopic, eventIds.size(), Duration.ofSeconds(120), Duration.ofSeconds(2))
                 .stream().map(r -> JobUnderTest.decode(r, Recommendation::fromByteBuffer)).toList();
+        List<String> deadLetters = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
+                        config.kafka.deadLetterTopic, 0, Duration.ZERO, Duration.ofSeconds(2))
+                .stream().map(r -> JobUnderTest.decode(r, DeadLetter::fromByteBuffer))
+                .map(d -> d.getReason() + ": " + d.getMessage()).toList();
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         job.cancel().get();
+
+        assertThat(deadLetters).as("an old producer's clicks are never dead letters").isEmpty();
 
         assertThat(recommendations).extracting(Recommendation::getTriggerEventId).containsExactlyInAnyOrderElementsOf(eventIds);
         assertThat(recommendations).allSatisfy(r -> {
