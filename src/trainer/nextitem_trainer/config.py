@@ -72,6 +72,9 @@ class TrainConfig:
     lr: float = 1e-3
     weight_decay: float = 0.0
     optimizer: str = "adam"  # adam | adamw (decoupled weight decay, ConvRec's choice) | adagrad (AttRec's)
+    # Adam's second-moment decay: 0.98 as the SASRec reference code; torch's default is 0.999
+    # (what the SASRec+ study's Lightning module leaves in place).
+    adam_beta2: float = 0.98
     # Validation (P1 on the second-last item) every eval_every epochs; stop after `patience`
     # evaluations without improvement of `early_stop_metric`.
     eval_every: int = 2
@@ -90,6 +93,8 @@ class TrainConfig:
                 raise ConfigError(f"train.{key}: expected a positive integer, got {value}")
         if self.lr <= 0:
             raise ConfigError(f"train.lr: expected a positive number, got {self.lr}")
+        if not 0.0 < self.adam_beta2 < 1.0:
+            raise ConfigError(f"train.adam_beta2: expected a number in (0, 1), got {self.adam_beta2}")
         if self.optimizer not in ("adam", "adamw", "adagrad"):
             raise ConfigError(f"train.optimizer: expected adam, adamw or adagrad, got {self.optimizer!r}")
         if self.early_stop_metric not in ("HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR"):

@@ -90,9 +90,9 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
     if tc.optimizer == "adagrad":  # AttRec's "adaptive gradient algorithm"; TensorFlow's initial accumulator
         optimizer = torch.optim.Adagrad(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay,
                                         initial_accumulator_value=0.1)
-    else:  # betas (0.9, 0.98) as in the SASRec reference code.
+    else:
         optimizer_class = torch.optim.AdamW if tc.optimizer == "adamw" else torch.optim.Adam
-        optimizer = optimizer_class(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
+        optimizer = optimizer_class(model.parameters(), lr=tc.lr, betas=(0.9, tc.adam_beta2), weight_decay=tc.weight_decay)
     rng = np.random.default_rng(tc.seed)
     state = {"epoch": 0, "train_seconds": 0.0, "history": [], "best": None, "stale_evals": 0}
     if resume and last_path.exists():

@@ -141,6 +141,8 @@ def run(model_path, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             out = [_layer_norm(*args, **attrs)]
         elif op == "TopK":
             out = list(_topk(*args, **attrs))
+        elif op == "CumSum":
+            out = [np.cumsum(args[0], axis=int(args[1]), dtype=args[0].dtype)]
         elif op == "ConstantOfShape":
             value = numpy_helper.to_array(attrs["value"]) if "value" in attrs else np.zeros(1, np.float32)
             out = [np.full(args[0], value[0], dtype=value.dtype)]

@@ -86,8 +86,23 @@ def test_golden_cases_cover_full_cut_and_padded_batches(version):
         assert (np.diff(scores, axis=1) <= -MIN_SCORE_GAP).all()  # descending, no near-ties
 
 
-def test_onnx_graph_reproduces_golden(version):
+@pytest.fixture(scope="module")
+def reference_layout_version(tmp_path_factory, tiny_clicks):
+    """SASRec+ as the study trains it: the reference code's block and positions counted from the
+    oldest item (a CumSum over the padding mask in the graph)."""
+    from conftest import tiny_run_config
+    model = {"name": "sasrec", "hidden": 16, "blocks": 1, "heads": 2, "dropout": 0.1, "max_len": MAX_LEN,
+             "loss": "ce", "block_layout": "reference", "positions": "from_left"}
+    torch.set_num_threads(1)
+    base = tmp_path_factory.mktemp("export-reference")
+    best = train(tiny_run_config(tiny_clicks, "tiny-reference", model, epochs=2), base / "run", progress=False)
+    return export(best, base / "registry", version="sasrec-reference-test-1", top_k=TOP_K)
+
+
+@pytest.mark.parametrize("which", ["version", "reference_layout_version"])
+def test_onnx_graph_reproduces_golden(which, request):
     """The exported graph itself (not the PyTorch module) gives golden.json's outputs."""
+    version = request.getfixturevalue(which)
     for case in json.loads((version / "golden.json").read_text())["cases"]:
         feeds = {"item_seq": np.array(case["inputs"]["item_seq"], dtype=np.int64)}
         out = onnx_numpy.run(version / "model.onnx", feeds)

@@ -22,11 +22,64 @@ def scores(m, rows):
     return catalogue_scores(m, rows)  # (B, N)
 
 
-def test_cutting_padding_columns_does_not_change_scores():
-    m = model()
+LAYOUTS = [dict(block_layout=b, positions=p) for b in ("pre_ln", "reference") for p in ("from_right", "from_left")]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda d: f"{d['block_layout']}-{d['positions']}")
+def test_cutting_padding_columns_does_not_change_scores(layout):
+    m = model(**layout)
     full = scores(m, [[0, 0, 0, 0, 0, 3, 9, 27], [0, 0, 0, 0, 0, 0, 5, 6]])
     cut = scores(m, [[3, 9, 27], [0, 5, 6]])
     assert torch.allclose(full, cut, atol=1e-5)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda d: f"{d['block_layout']}-{d['positions']}")
+def test_every_layout_is_causal_and_ignores_padding(layout):
+    m = model(**layout)
+    with torch.no_grad():
+        h1 = m.encode({"item_seq": torch.tensor([[0, 0, 1, 2, 3, 4]])})
+        h2 = m.encode({"item_seq": torch.tensor([[0, 0, 1, 2, 3, 9]])})
+        m.item_emb.weight[0] += 1.0
+        h3 = m.encode({"item_seq": torch.tensor([[0, 0, 1, 2, 3, 4]])})
+    assert torch.allclose(h1[:, 2:5], h2[:, 2:5], atol=1e-6)  # the past does not see item 4 -> 9
+    assert not torch.allclose(h1[:, 5], h2[:, 5])
+    assert torch.allclose(h1[:, 2:], h3[:, 2:], atol=1e-5)  # padding content is ignored
+
+
+def test_left_aligned_positions_count_from_the_oldest_item():
+    from nextitem_trainer.models.base import left_aligned_positions
+    got = left_aligned_positions(torch.tensor([[0, 0, 7, 8, 9], [1, 2, 3, 4, 5], [0, 0, 0, 0, 6]]))
+    assert got.tolist() == [[0, 0, 0, 1, 2], [0, 1, 2, 3, 4], [0, 0, 0, 0, 0]]
+
+
+def test_positions_from_the_left_give_a_short_history_the_first_positions():
+    # Only the first three position rows change (by noise: a constant shift of every dimension
+    # would vanish in the LayerNorms).
+    noise = torch.randn(3, 16, generator=torch.Generator().manual_seed(1))
+    m = model(positions="from_left")
+    with torch.no_grad():
+        m.pos_emb.weight[:3] += noise
+        moved = scores(m, [[0, 0, 0, 0, 0, 1, 2, 3]])
+    m_right = model(positions="from_right")
+    with torch.no_grad():
+        m_right.pos_emb.weight[:3] += noise
+        unmoved = scores(m_right, [[0, 0, 0, 0, 0, 1, 2, 3]])
+    assert torch.allclose(unmoved, scores(model(positions="from_right"), [[1, 2, 3]]), atol=1e-5)  # positions 5-7 only
+    assert not torch.allclose(moved, scores(model(positions="from_left"), [[1, 2, 3]]), atol=1e-3)
+
+
+def test_reference_layout_is_a_different_function_of_the_same_weights():
+    pre_ln = model(block_layout="pre_ln")
+    reference = model(block_layout="reference")
+    reference.load_state_dict(pre_ln.state_dict())
+    rows = [[0, 0, 4, 8, 15, 16]]
+    assert not torch.allclose(scores(pre_ln, rows), scores(reference, rows), atol=1e-3)
+
+
+@pytest.mark.parametrize("key, value", [("block_layout", "post_ln"), ("positions", "middle")])
+def test_unknown_layouts_are_refused(key, value):
+    with pytest.raises(ConfigError, match=key):
+        dataclasses.replace(SASRec.Config(), **{key: value}).check()
 
 
 def test_positions_count_from_the_right():
@@ -34,7 +87,9 @@ def test_positions_count_from_the_right():
     # The same items placed further left (more padding on the right is not allowed, so compare a
     # row against its own left-shifted copy): left-aligned positions would score them the same.
     with torch.no_grad():
-        m.pos_emb.weight[:4] += 5.0  # make the leftmost positions very different
+        # make the leftmost positions very different (noise: a constant shift of every
+        # dimension would vanish in the LayerNorms and prove nothing)
+        m.pos_emb.weight[:4] += torch.randn(4, 16, generator=torch.Generator().manual_seed(2))
     right = scores(m, [[0, 0, 0, 0, 0, 1, 2, 3]])
     cut = scores(m, [[1, 2, 3]])
     assert torch.allclose(right, cut, atol=1e-5)  # they use positions 5, 6, 7 either way

@@ -26,6 +26,7 @@ from .training_ops import Dropout, softmax_cross_entropy_sum
 
 CONTRACT_INPUTS = ("item_seq", "time_seq", "query_time", "cat_seq", "user_idx")
 LOSSES = ("ce", "bce")
+POSITION_SCHEMES = ("from_right", "from_left")
 
 _REGISTRY: dict[str, type["Recommender"]] = {}
 
@@ -204,11 +205,19 @@ class PositionalBlockEncoder(SequenceEncoderModel):
     class Config(SequenceEncoderModel.Config):
         blocks: int = 2
         heads: int = 1
+        # from_right: the newest item is position max_len - 1 (recency). from_left: the oldest
+        # item of the window is position 0, as the SASRec reference code and the SASRec+ study
+        # count over right-padded rows; computed from the padding mask, so it exports and a
+        # batch cut to fewer columns still scores the same.
+        positions: str = "from_right"
 
         def check(self) -> None:
             super().check()
             if self.blocks <= 0 or self.heads <= 0:
                 raise ConfigError("model.blocks and model.heads: expected positive integers")
+            if self.positions not in POSITION_SCHEMES:
+                raise ConfigError(f"model.positions: expected one of {', '.join(POSITION_SCHEMES)}, "
+                                  f"got {self.positions!r}")
             if self.hidden % self.heads:
                 raise ConfigError(f"model.heads: expected a divisor of hidden={self.hidden}, got {self.heads}")
 
@@ -220,7 +229,10 @@ class PositionalBlockEncoder(SequenceEncoderModel):
 
     def embed(self, item_seq: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, L) left-padded -> x (B, L, d) with padding rows zero, keep (B, L, 1) = 1 at items."""
-        positions = right_aligned_positions(item_seq, self.max_len)  # (L,)
+        if self.config.positions == "from_left":
+            positions = left_aligned_positions(item_seq)  # (B, L)
+        else:
+            positions = right_aligned_positions(item_seq, self.max_len)  # (L,)
         x = scaled_item_embedding(self, item_seq) + self.pos_emb(positions)  # (B, L, d)
         keep = (item_seq > 0).unsqueeze(-1).to(x.dtype)  # (B, L, 1)
         return self.emb_dropout(x) * keep, keep
@@ -232,6 +244,13 @@ def right_aligned_positions(item_seq: torch.Tensor, max_len: int) -> torch.Tenso
     same rows padded to max_len.  (B, L) -> (L,)"""
     length = item_seq.shape[1]
     return torch.arange(max_len - length, max_len, device=item_seq.device)
+
+
+def left_aligned_positions(item_seq: torch.Tensor) -> torch.Tensor:
+    """Position ids counted from the oldest item of each row: 0, 1, ... over the real items,
+    0 on the (left) padding, whose embedding is zeroed anyway.  (B, L) -> (B, L)"""
+    real = (item_seq > 0).to(torch.int64)  # (B, L)
+    return (real.cumsum(dim=1) - 1).clamp(min=0)
 
 
 def scaled_item_embedding(model: SequenceEncoderModel, item_seq: torch.Tensor) -> torch.Tensor:

@@ -6,8 +6,10 @@ residual] with padding zeroed after every block -> final LayerNorm. Scores are t
 at the newest position dotted with the (shared) item embedding table.
 
 Choices, written down:
-- Pre-LN blocks (LayerNorm before each sub-layer) as in the authors' reference code; unlike
-  that code the residual adds to the un-normalised input (the standard pre-LN form).
+- Pre-LN blocks (LayerNorm before each sub-layer) as in the authors' reference code; by
+  default the residual adds to the un-normalised input (the standard pre-LN form);
+  ``block_layout: reference`` keeps the reference code's form instead (SASRecBlock), which the
+  SASRec+ study trained.
 - Positions are counted from the right (newest item = max_len - 1), so cutting padding columns
   does not change the scores (schemas/model/README.md).
 - Attention is written with basic ops (MatMul, Softmax, Where) so it exports cleanly to ONNX
@@ -23,8 +25,10 @@ import math
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from ..config import ConfigError
 from .base import PositionalBlockEncoder, register
 from .training_ops import Dropout
 
@@ -40,10 +44,16 @@ class CausalSelfAttention(nn.Module):
         self.out = nn.Linear(hidden, hidden)
         self.dropout = Dropout(dropout)
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
-        # x (B, L, d); allowed (B, L, L): query i may attend key j
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor, keys: torch.Tensor | None = None) -> torch.Tensor:
+        # x (B, L, d) the queries (and keys/values unless `keys` (B, L, d) is given);
+        # allowed (B, L, L): query i may attend key j
         batch, length = x.shape[0], x.shape[1]
-        q, k, v = self.qkv(x).chunk(3, dim=-1)  # (B, L, d) each
+        if keys is None:
+            q, k, v = self.qkv(x).chunk(3, dim=-1)  # (B, L, d) each
+        else:  # the same projection weights, queries from x and keys/values from `keys`
+            hidden = x.shape[-1]
+            q = F.linear(x, self.qkv.weight[:hidden], self.qkv.bias[:hidden])  # (B, L, d)
+            k, v = F.linear(keys, self.qkv.weight[hidden:], self.qkv.bias[hidden:]).chunk(2, dim=-1)  # (B, L, d) each
         q = q.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
         k = k.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
         v = v.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
@@ -64,9 +74,19 @@ class PointWiseFeedForward(nn.Module):
         return self.net(x)  # (B, L, d)
 
 
+BLOCK_LAYOUTS = ("pre_ln", "reference")
+
+
 class SASRecBlock(nn.Module):
-    def __init__(self, hidden: int, heads: int, dropout: float):
+    """One block. ``pre_ln``: x + Attn(LN(x)), then x + FFN(LN(x)) (the standard pre-LN form).
+    ``reference``: the SASRec reference code's form, which the SASRec+ study trains: the query
+    is LN(x) while keys and values are x, the residual adds to the normalised query, and the
+    feed-forward's residual adds to its own normalised input: q = LN(x); y = q + Attn(q, x, x);
+    z = LN(y); out = z + FFN(z)."""
+
+    def __init__(self, hidden: int, heads: int, dropout: float, layout: str = "pre_ln"):
         super().__init__()
+        self.layout = layout
         self.attention_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.attention = CausalSelfAttention(hidden, heads, dropout)
         self.attention_dropout = Dropout(dropout)
@@ -75,8 +95,14 @@ class SASRecBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, allowed: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
         # x (B, L, d); keep (B, L, 1) = 1 at real items
-        x = x + self.attention_dropout(self.attention(self.attention_norm(x), allowed))
-        x = x + self.ffn(self.ffn_norm(x))
+        if self.layout == "reference":
+            query = self.attention_norm(x)
+            x = query + self.attention_dropout(self.attention(query, allowed, keys=x))
+            x = self.ffn_norm(x)
+            x = x + self.ffn(x)
+        else:
+            x = x + self.attention_dropout(self.attention(self.attention_norm(x), allowed))
+            x = x + self.ffn(self.ffn_norm(x))
         return x * keep  # (B, L, d), padding positions back to zero
 
 
@@ -86,11 +112,17 @@ class SASRec(PositionalBlockEncoder):
 
     @dataclass
     class Config(PositionalBlockEncoder.Config):
-        pass
+        block_layout: str = "pre_ln"  # pre_ln | reference (SASRecBlock)
+
+        def check(self) -> None:
+            super().check()
+            if self.block_layout not in BLOCK_LAYOUTS:
+                raise ConfigError(f"model.block_layout: expected one of {', '.join(BLOCK_LAYOUTS)}, "
+                                  f"got {self.block_layout!r}")
 
     def __init__(self, config: "SASRec.Config", num_items: int):
         super().__init__(config, num_items)
-        self.blocks = nn.ModuleList(SASRecBlock(config.hidden, config.heads, config.dropout)
+        self.blocks = nn.ModuleList(SASRecBlock(config.hidden, config.heads, config.dropout, config.block_layout)
                                     for _ in range(config.blocks))
         self.reset_parameters()
 
