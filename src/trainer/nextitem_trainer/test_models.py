@@ -3,8 +3,9 @@
 The Java parity test and the serving ITCase run the job code against each model family, so each
 needs a real exported version: a few epochs on a small synthetic click log are enough (the tests
 check that the graph is served and matches PyTorch, not its quality). Configs are
-``configs/tiny/<model>.yaml``; every version lands in its own registry folder,
-``<out>/<model>/<model>-test/``, so the tests can point the job at one model family at a time.
+``configs/tiny/<name>.yaml`` (the name is the model's, or a setting of it such as
+``sasrec-plus``); every version lands in its own registry folder, ``<out>/<name>/<name>-test/``,
+so the tests can point the job at one model family at a time.
 
 1. training clicks: synthetic world 0, 400 users of seed 1 (``u1-...``) -> runs/test-models/clicks.csv.gz
 2. per config: train into runs/test-models/<model>/, export with top_k 10
@@ -50,14 +51,15 @@ def build_test_models(models: list[str] | None = None, out: Path = TEST_MODELS_D
     for config_path in tiny_configs(models):
         config = load_config(config_path)
         config.data.path = portable(CLICKS)
-        run_dir = RUNS_DIR / "test-models" / config.model_name
+        name = config_path.stem
+        run_dir = RUNS_DIR / "test-models" / name
         if run_dir.exists():
             shutil.rmtree(run_dir)
         best = train(config, run_dir, progress=False)
-        registry = Path(out) / config.model_name
+        registry = Path(out) / name
         if registry.exists():
             shutil.rmtree(registry)
-        folder = export(best, registry, version=f"{config.model_name}-test", top_k=10, created_at=CREATED_AT)
-        log.info("test model %s -> %s", config.model_name, portable(folder))
+        folder = export(best, registry, version=f"{name}-test", top_k=10, created_at=CREATED_AT)
+        log.info("test model %s -> %s", name, portable(folder))
         folders.append(folder)
     return folders

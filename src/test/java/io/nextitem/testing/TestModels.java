@@ -16,7 +16,7 @@ public final class TestModels {
     public static final Path ROOT = Path.of("src/test/resources/nextitem/models");
 
     /** The families every release must serve; a missing one fails the tests instead of being skipped. */
-    public static final List<String> REQUIRED = List.of("sasrec", "convrec", "attrec", "casfe", "dmran", "ssrf");
+    public static final List<String> REQUIRED = List.of("sasrec", "sasrec-plus", "convrec", "attrec", "casfe", "dmran", "ssrf");
 
     private TestModels() {}
 
