@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar nextitem.jar <command>}: the job, the demo and the Kafka tools. */
 @Command(name = "nextitem", mixinStandardHelpOptions = true, version = "nextitem 0.1.0",
         description = "Streaming next-item recommender on Kafka and Flink.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, TailCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, TailCommand.class,
+                BenchEncoderCommand.class})
 public final class NextItemCli implements Runnable {
 
     public static void main(String[] args) {
