@@ -1,7 +1,6 @@
 package io.nextitem.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenParityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final float SCORE_TOLERANCE = 1e-4f;
 
     static Stream<Path> versions() {
         List<Path> versions = new ArrayList<>(List.of(DemoModel.versionFolder()));
@@ -48,41 +46,12 @@ class GoldenParityTest {
     @MethodSource("versions")
     void onnxRuntimeReproducesTheExportersOutputs(Path folder) throws Exception {
         ModelVersion version = ModelVersion.load(folder);
-        JsonNode cases = JSON.readTree(folder.resolve("golden.json").toFile()).path("cases");
+        JsonNode cases = JSON.readTree(folder.resolve(GoldenCheck.GOLDEN_FILE).toFile()).path("cases");
         assertThat(cases.size()).as("golden cases in " + folder).isGreaterThanOrEqualTo(1);
         try (OnnxEncoder encoder = new OnnxEncoder(version, "auto", 1)) {
-            for (JsonNode golden : cases) {
-                EncoderInputs inputs = goldenInputs(golden.path("inputs"), version.manifest().inputs());
-                long[][] expectedItems = JSON.treeToValue(golden.path("top_items"), long[][].class);
-                float[][] expectedScores = JSON.treeToValue(golden.path("top_scores"), float[][].class);
-
-                TopItems actual = encoder.score(inputs);
-
-                assertThat(actual.itemIndices()).isDeepEqualTo(expectedItems);
-                for (int row = 0; row < expectedScores.length; row++) {
-                    for (int k = 0; k < expectedScores[row].length; k++) {
-                        assertThat(actual.scores()[row][k]).isCloseTo(expectedScores[row][k], within(SCORE_TOLERANCE));
-                    }
-                }
-                assertThat(actual.itemIndices()[0]).hasSize(version.manifest().topKGraph());
-            }
+            GoldenCheck.verify(version, encoder); // throws naming the case, row and rank that differ
+            TopItems first = encoder.score(GoldenCheck.inputsOf(cases.get(0).path("inputs"), version.manifest().inputs()));
+            assertThat(first.itemIndices()[0]).hasSize(version.manifest().topKGraph());
         }
-    }
-
-    /** Every input the manifest lists, from the golden case: *_seq as (B, L), the rest as (B). */
-    private static EncoderInputs goldenInputs(JsonNode fields, List<String> names) throws Exception {
-        EncoderInputs inputs = EncoderInputs.ofItems(JSON.treeToValue(fields.path(EncoderInputs.ITEM_SEQ), long[][].class));
-        for (String name : names) {
-            assertThat(fields.has(name)).as("golden case carries " + name).isTrue();
-            if (name.equals(EncoderInputs.ITEM_SEQ)) {
-                continue;
-            }
-            if (name.endsWith("_seq")) {
-                inputs.withSequence(name, JSON.treeToValue(fields.path(name), long[][].class));
-            } else {
-                inputs.withPerRow(name, JSON.treeToValue(fields.path(name), long[].class));
-            }
-        }
-        return inputs;
     }
 }
