@@ -17,12 +17,21 @@ public class ModelSettings implements Serializable {
     public String executionProvider = "auto";
     /** ONNX Runtime intra-op threads per inference operator instance. */
     public int intraOpThreads = 1;
+    /**
+     * How often each inference subtask looks in the registry for the version to serve (the newest,
+     * or the pinned one) and, when it changed, loads and checks it off the hot path and swaps it
+     * in; 0 = never (serve the version found at start).
+     */
+    public long watchIntervalMs = 10_000;
 
     void validate(List<String> errors) {
         ConfigChecks.nonBlank(errors, "model.registry", registry);
         ConfigChecks.nonBlank(errors, "model.version", version);
         ConfigChecks.between(errors, "model.top-k", topK, 1, 1000);
         ConfigChecks.between(errors, "model.intra-op-threads", intraOpThreads, 1, 256);
+        if (watchIntervalMs != 0 && watchIntervalMs < 100) {
+            errors.add("model.watch-interval-ms is " + watchIntervalMs + ": use 0 (no watching) or at least 100");
+        }
         if (!List.of("auto", "cuda", "cpu").contains(executionProvider)) {
             errors.add("model.execution-provider is '" + executionProvider + "': use auto, cuda or cpu");
         }

@@ -4,10 +4,12 @@ import ai.onnxruntime.OrtException;
 import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.RecommendationSource;
+import io.nextitem.config.ModelSettings;
 import io.nextitem.model.IdVocabulary;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.model.PopularityList;
 import io.nextitem.sequence.ScoringRequest;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,6 +27,25 @@ public final class SequenceRecommender implements AutoCloseable {
     private int lastUnknownItems;
     private boolean lastUserUnknown;
     private int lastUnknownCategories;
+
+    /**
+     * Everything a version must pass before it serves: the manifest and every file's sha256
+     * (ModelVersion.load), the graph's signature (OnnxEncoder), golden parity (GoldenCheck) and
+     * model.top-k against the version's top_k.
+     *
+     * @throws ModelLoadException (or IllegalArgumentException for top-k) naming what failed
+     */
+    public static SequenceRecommender open(Path folder, ModelSettings settings) {
+        ModelVersion version = ModelVersion.load(folder);
+        OnnxEncoder encoder = new OnnxEncoder(version, settings.executionProvider, settings.intraOpThreads);
+        try {
+            GoldenCheck.verify(version, encoder);
+            return new SequenceRecommender(version, encoder, settings.topK);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
 
     public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
         if (topK > version.manifest().topK()) {

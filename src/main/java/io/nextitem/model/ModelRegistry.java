@@ -38,9 +38,12 @@ public final class ModelRegistry {
                         + " holds no model version (no sub-folder with a manifest.json)"));
     }
 
+    /** Version folders: sub-folders with a manifest.json. Hidden ones (a name starting with '.') are
+     * versions still being written (the exporter's staging folder, renamed when complete). */
     public List<Path> versions() {
         try (Stream<Path> children = Files.list(root)) {
-            return children.filter(p -> Files.isRegularFile(p.resolve("manifest.json"))).sorted().toList();
+            return children.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isRegularFile(p.resolve("manifest.json"))).sorted().toList();
         } catch (IOException e) {
             throw new ModelLoadException("cannot list model.registry " + root + ": " + e.getMessage(), e);
         }

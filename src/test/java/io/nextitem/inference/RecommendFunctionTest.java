@@ -9,9 +9,12 @@ import io.nextitem.config.ModelSettings;
 import io.nextitem.model.ModelLoadException;
 import io.nextitem.sequence.ScoringRequest;
 import io.nextitem.testing.DemoModel;
+import io.nextitem.testing.TestModels;
+import io.nextitem.testing.VersionFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.StreamMap;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -51,5 +54,70 @@ class RecommendFunctionTest {
         assertThatThrownBy(harness::open)
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("holds no model version");
+    }
+
+    @Test
+    void aVersionPublishedMidStreamServesWithoutARestartAndNoRequestIsLost() throws Exception {
+        Path registry = tmp.resolve("registry");
+        VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
+        ModelSettings settings = settings(registry);
+        settings.watchIntervalMs = 100;
+        var harness = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(settings)));
+        harness.open();
+        harness.processElement(request(0), 0L);
+        VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+
+        int sent = 1;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!lastVersion(harness).equals("sasrec-v2") && System.nanoTime() < deadline) {
+            harness.processElement(request(sent), sent);
+            sent++;
+        }
+        List<Recommendation> out = harness.extractOutputValues();
+        assertThat(out).hasSize(sent);
+        assertThat(out.get(0).getModelVersion()).isEqualTo("sasrec-v1");
+        assertThat(lastVersion(harness)).as("swapped within 30 s").isEqualTo("sasrec-v2");
+        harness.close();
+    }
+
+    @Test
+    void afterARestoreTheCheckpointedVersionServesNotTheNewest() throws Exception {
+        Path registry = tmp.resolve("registry");
+        VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
+        VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        ModelSettings pinned = settings(registry);
+        pinned.version = "sasrec-v1";
+        var first = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(pinned)));
+        first.open();
+        first.processElement(request(0), 0L);
+        OperatorSubtaskState checkpoint = first.snapshot(1L, 1L);
+        first.close();
+
+        ModelSettings latest = settings(registry);
+        latest.watchIntervalMs = 0;
+        var restored = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
+        restored.initializeState(checkpoint);
+        restored.open();
+        restored.processElement(request(1), 1L);
+        assertThat(lastVersion(restored)).isEqualTo("sasrec-v1");
+        restored.close();
+
+        var fresh = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
+        fresh.open();
+        fresh.processElement(request(2), 2L);
+        assertThat(lastVersion(fresh)).as("without a checkpoint: the newest").isEqualTo("sasrec-v2");
+        fresh.close();
+    }
+
+    private static final Path SASREC_TEST = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+
+    private static ScoringRequest request(int i) {
+        String item = TestModels.idsIn(SASREC_TEST, "items.tsv").get(i % 50);
+        return new ScoringRequest("u" + i, "e" + i, i, new String[] {item}, new long[] {i}, new String[1]);
+    }
+
+    private static String lastVersion(OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> harness) {
+        List<Recommendation> out = harness.extractOutputValues();
+        return out.isEmpty() ? "" : out.get(out.size() - 1).getModelVersion();
     }
 }

@@ -1,0 +1,135 @@
+package io.nextitem.inference;
+
+import io.nextitem.config.ModelSettings;
+import io.nextitem.model.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a model registry for the version that should serve (the newest, or the pinned one) and
+ * prepares it off the hot path: loading, sha256, graph signature and golden parity all run on
+ * the watcher's own thread. A version that passes is handed over through {@link #takeReady()},
+ * which the operator calls on its task thread, so the swap never races an inference call and
+ * the old session is closed only once nothing uses it. A version that fails any check is
+ * refused with the reason, logged and counted, and the serving version stays; it is not tried
+ * again unless its folder changes.
+ */
+public final class ModelRegistryWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistryWatcher.class);
+
+    /** What the operator counts. Called on the watcher thread. */
+    public interface Listener {
+        void refused(String versionFolder, String reason);
+    }
+
+    private final ModelRegistry registry;
+    private final ModelSettings settings;
+    private final Listener listener;
+    private final AtomicReference<SequenceRecommender> ready = new AtomicReference<>();
+    /** Refused folders and their newest file time when refused: a changed folder is tried again. */
+    private final Map<String, FileTime> refused = new ConcurrentHashMap<>();
+    private final Set<String> announcedMissing = ConcurrentHashMap.newKeySet();
+    private volatile String current;
+    private ScheduledExecutorService poller;
+
+    /** @param servingFolder the folder name of the version serving now */
+    public ModelRegistryWatcher(ModelSettings settings, String servingFolder, Listener listener) {
+        this.registry = new ModelRegistry(Path.of(settings.registry));
+        this.settings = settings;
+        this.current = servingFolder;
+        this.listener = listener;
+    }
+
+    /** Polls every model.watch-interval-ms on a daemon thread until {@link #close()}. */
+    public ModelRegistryWatcher start(String threadName) {
+        poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(this::pollOnce, settings.watchIntervalMs, settings.watchIntervalMs, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One look at the registry; prepares the target version when it is new and passes every check. */
+    void pollOnce() {
+        Path target;
+        try {
+            target = registry.resolve(settings.version);
+        } catch (RuntimeException e) {
+            // A pinned version deleted, the registry unmounted: keep serving, say so once.
+            if (announcedMissing.add(String.valueOf(e.getMessage()))) {
+                LOG.warn("Model registry: {}; the serving version {} stays", e.getMessage(), current);
+            }
+            return;
+        }
+        String name = target.getFileName().toString();
+        if (name.equals(current)) {
+            return;
+        }
+        FileTime changed = newestFileTime(target);
+        if (changed.equals(refused.get(name))) {
+            return;
+        }
+        try {
+            SequenceRecommender next = SequenceRecommender.open(target, settings);
+            SequenceRecommender stale = ready.getAndSet(next);
+            if (stale != null) {
+                stale.close(); // prepared but never taken: a newer one replaced it first
+            }
+            LOG.info("Model version {} passed its checks; it serves from the next request (was {})", name, current);
+            current = name;
+            refused.remove(name);
+        } catch (RuntimeException e) {
+            refused.put(name, changed);
+            LOG.warn("Model version {} refused, {} keeps serving: {}", name, current, e.getMessage());
+            listener.refused(name, e.getMessage());
+        }
+    }
+
+    /** The version to serve from now on, if one was prepared since the last call; else null. */
+    public SequenceRecommender takeReady() {
+        return ready.getAndSet(null);
+    }
+
+    private static FileTime newestFileTime(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            FileTime newest = Files.getLastModifiedTime(folder);
+            for (Path file : files.toList()) {
+                FileTime time = Files.getLastModifiedTime(file);
+                newest = time.compareTo(newest) > 0 ? time : newest;
+            }
+            return newest;
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+            try {
+                poller.awaitTermination(30, TimeUnit.SECONDS); // a load in progress finishes before we close
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        SequenceRecommender untaken = ready.getAndSet(null);
+        if (untaken != null) {
+            untaken.close();
+        }
+    }
+}

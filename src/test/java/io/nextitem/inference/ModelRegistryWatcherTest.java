@@ -1,0 +1,146 @@
+package io.nextitem.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nextitem.config.ModelSettings;
+import io.nextitem.testing.TestModels;
+import io.nextitem.testing.VersionFixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The watcher, polled by hand (no timing): a newly published version is prepared and handed over
+ * once; a broken one is refused with its reason, once, and the serving version stays.
+ */
+class ModelRegistryWatcherTest {
+    private static final Path SASREC = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+    private static final Path ATTREC = TestModels.versionIn(TestModels.ROOT.resolve("attrec"));
+
+    @TempDir
+    Path registry;
+
+    private final List<String> refusals = new ArrayList<>();
+    private ModelRegistryWatcher watcher;
+
+    @BeforeEach
+    void servingVersionOne() {
+        VersionFixtures.publish(SASREC, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
+        ModelSettings settings = new ModelSettings();
+        settings.registry = registry.toString();
+        watcher = new ModelRegistryWatcher(settings, "sasrec-v1", (folder, reason) -> refusals.add(folder + ": " + reason));
+    }
+
+    @AfterEach
+    void closeWatcher() {
+        watcher.close();
+    }
+
+    @Test
+    void aNewVersionIsPreparedAndHandedOverOnce() {
+        watcher.pollOnce();
+        assertThat(watcher.takeReady()).as("nothing new yet").isNull();
+
+        VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        watcher.pollOnce();
+        try (SequenceRecommender next = watcher.takeReady()) {
+            assertThat(next.version().version()).isEqualTo("sasrec-v2");
+        }
+        watcher.pollOnce();
+        assertThat(watcher.takeReady()).isNull();
+        assertThat(refusals).isEmpty();
+    }
+
+    @Test
+    void aVersionStillBeingWrittenIsNotSeen() throws IOException {
+        // The exporter writes a version under a hidden name and renames it when complete.
+        Path v2 = VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        Files.move(v2, registry.resolve(".sasrec-v2.tmp"));
+        watcher.pollOnce();
+        assertThat(watcher.takeReady()).isNull();
+        assertThat(refusals).isEmpty();
+    }
+
+    static List<Arguments> brokenVersions() {
+        return List.of(
+                Arguments.of("model.onnx bytes changed, sha256 not", (Consumer<Path>) v ->
+                        VersionFixtures.rewrite(v, "model.onnx", ModelRegistryWatcherTest::flipLastByte, false), "sha256"),
+                Arguments.of("model.onnx not a graph", (Consumer<Path>) v ->
+                        VersionFixtures.rewrite(v, "model.onnx", bytes -> Arrays.copyOf(bytes, 100), true), "cannot load model.onnx"),
+                Arguments.of("graph reads other inputs than the manifest", (Consumer<Path>) v ->
+                        VersionFixtures.rewrite(v, "model.onnx", bytes -> read(ATTREC.resolve("model.onnx")), true), "reads inputs"),
+                Arguments.of("items.tsv one item short of num_items", (Consumer<Path>) v ->
+                        VersionFixtures.rewrite(v, "items.tsv", ModelRegistryWatcherTest::dropLastLine, true), "items.tsv"),
+                Arguments.of("golden outputs from another graph", (Consumer<Path>) v ->
+                        VersionFixtures.rewrite(v, "golden.json", bytes -> goldenOfTheWrongScale(bytes), true), "golden case"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenVersions")
+    void aBrokenVersionIsRefusedOnceAndTheServingOneStays(String what, Consumer<Path> breakIt, String reason) {
+        Path broken = VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        breakIt.accept(broken);
+
+        watcher.pollOnce();
+        watcher.pollOnce();
+
+        assertThat(watcher.takeReady()).isNull();
+        assertThat(refusals).singleElement().asString().startsWith("sasrec-v2: ").contains(reason);
+
+        VersionFixtures.publish(SASREC, registry, "sasrec-v3", "2026-04-01T00:00:00Z");
+        watcher.pollOnce();
+        try (SequenceRecommender next = watcher.takeReady()) {
+            assertThat(next.version().version()).as("a good version after a refused one still swaps in").isEqualTo("sasrec-v3");
+        }
+    }
+
+    private static byte[] flipLastByte(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        copy[copy.length - 1] ^= 0x01;
+        return copy;
+    }
+
+    private static byte[] dropLastLine(byte[] bytes) {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+        return (text.substring(0, text.lastIndexOf('\n')) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Every golden score doubled: what a graph exported from other weights would be checked against. */
+    private static byte[] goldenOfTheWrongScale(byte[] bytes) {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var golden = json.readTree(text);
+            for (var testCase : golden.path("cases")) {
+                for (var row : testCase.path("top_scores")) {
+                    for (int k = 0; k < row.size(); k++) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) row).set(k, row.get(k).floatValue() * 2 + 1);
+                    }
+                }
+            }
+            return json.writeValueAsBytes(golden);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
