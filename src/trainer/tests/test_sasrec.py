@@ -169,3 +169,24 @@ def test_export_graph_needs_enough_items_for_k_prime():
     assert m.export_graph(top_k=32).k_graph == 40
     with pytest.raises(ValueError, match="exceeds the catalogue of 40 items"):
         m.export_graph(top_k=33)
+
+
+def test_study_settings_drop_only_attention_weights_and_keep_the_xavier_in_projection():
+    torch.manual_seed(0)
+    m = build_model("sasrec", SASRec.Config(hidden=64, max_len=8, init_std=0.02, block_layout="reference",
+                                            attention_output_dropout=False, qkv_init="xavier_uniform"), N)
+    block = m.blocks[0]
+    assert block.attention_dropout.p == 0.0 and block.attention.dropout.p == 0.2
+    bound = (6 / (64 + 3 * 64)) ** 0.5  # Xavier-uniform over the (3d, d) in-projection
+    assert block.attention.qkv.weight.abs().max() <= bound
+    assert abs(block.attention.qkv.weight.std().item() - bound / 3 ** 0.5) < 0.01
+    assert torch.all(block.attention.qkv.bias == 0)
+    assert abs(block.attention.out.weight.std().item() - 0.02) < 0.004  # the rest keeps init_std
+    default = build_model("sasrec", SASRec.Config(hidden=64, max_len=8, init_std=0.02), N)
+    assert abs(default.blocks[0].attention.qkv.weight.std().item() - 0.02) < 0.004
+    assert default.blocks[0].attention_dropout.p == 0.2
+
+
+def test_unknown_qkv_init_is_refused():
+    with pytest.raises(ConfigError, match="qkv_init"):
+        dataclasses.replace(SASRec.Config(), qkv_init="orthogonal").check()

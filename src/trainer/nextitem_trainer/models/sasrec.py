@@ -75,6 +75,7 @@ class PointWiseFeedForward(nn.Module):
 
 
 BLOCK_LAYOUTS = ("pre_ln", "reference")
+QKV_INITS = ("normal", "xavier_uniform")
 
 
 class SASRecBlock(nn.Module):
@@ -84,12 +85,14 @@ class SASRecBlock(nn.Module):
     feed-forward's residual adds to its own normalised input: q = LN(x); y = q + Attn(q, x, x);
     z = LN(y); out = z + FFN(z)."""
 
-    def __init__(self, hidden: int, heads: int, dropout: float, layout: str = "pre_ln"):
+    def __init__(self, hidden: int, heads: int, dropout: float, layout: str = "pre_ln", output_dropout: bool = True):
         super().__init__()
         self.layout = layout
         self.attention_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.attention = CausalSelfAttention(hidden, heads, dropout)
-        self.attention_dropout = Dropout(dropout)
+        # Dropout on the attention sub-layer's output (besides the attention weights' own);
+        # torch's nn.MultiheadAttention, which the SASRec+ study's code uses, has none.
+        self.attention_dropout = Dropout(dropout if output_dropout else 0.0)
         self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.ffn = PointWiseFeedForward(hidden, dropout)
 
@@ -113,18 +116,30 @@ class SASRec(PositionalBlockEncoder):
     @dataclass
     class Config(PositionalBlockEncoder.Config):
         block_layout: str = "pre_ln"  # pre_ln | reference (SASRecBlock)
+        attention_output_dropout: bool = True
+        # normal: as every other matrix (init_std or Xavier-normal). xavier_uniform: the
+        # query/key/value projection as nn.MultiheadAttention initialises it, which the SASRec+
+        # study's code keeps (its normal(0, 0.02) pass skips that module's in-projection).
+        qkv_init: str = "normal"
 
         def check(self) -> None:
             super().check()
+            if self.qkv_init not in QKV_INITS:
+                raise ConfigError(f"model.qkv_init: expected one of {', '.join(QKV_INITS)}, got {self.qkv_init!r}")
             if self.block_layout not in BLOCK_LAYOUTS:
                 raise ConfigError(f"model.block_layout: expected one of {', '.join(BLOCK_LAYOUTS)}, "
                                   f"got {self.block_layout!r}")
 
     def __init__(self, config: "SASRec.Config", num_items: int):
         super().__init__(config, num_items)
-        self.blocks = nn.ModuleList(SASRecBlock(config.hidden, config.heads, config.dropout, config.block_layout)
+        self.blocks = nn.ModuleList(SASRecBlock(config.hidden, config.heads, config.dropout, config.block_layout,
+                                                config.attention_output_dropout)
                                     for _ in range(config.blocks))
         self.reset_parameters()
+        if config.qkv_init == "xavier_uniform":
+            for block in self.blocks:
+                nn.init.xavier_uniform_(block.attention.qkv.weight)
+                nn.init.zeros_(block.attention.qkv.bias)
 
     def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         item_seq = batch["item_seq"]  # (B, L), left-padded with 0
