@@ -19,6 +19,7 @@ public class JobConfig implements Serializable {
     public SequenceSettings sequence = new SequenceSettings();
     public ModelSettings model = new ModelSettings();
     public CheckpointSettings checkpoint = new CheckpointSettings();
+    public SnapshotSettings snapshots = new SnapshotSettings();
 
     /** @return one message per problem, each naming the key and what to change; empty when valid */
     public List<String> validate() {
@@ -30,6 +31,7 @@ public class JobConfig implements Serializable {
         sequence.validate(errors);
         model.validate(errors);
         checkpoint.validate(errors);
+        snapshots.validate(errors);
         if (kafka.transactionTimeoutMs <= checkpoint.intervalMs) {
             errors.add("kafka.transaction-timeout-ms (" + kafka.transactionTimeoutMs
                     + ") must exceed checkpoint.interval-ms (" + checkpoint.intervalMs

@@ -7,14 +7,17 @@ import io.nextitem.config.JobConfig;
 import io.nextitem.inference.RecommendFunction;
 import io.nextitem.io.ClickDecodeFunction;
 import io.nextitem.io.RawRecord;
+import io.nextitem.sequence.ScoringRequest;
 import io.nextitem.sequence.UserSequenceFunction;
+import io.nextitem.snapshot.SnapshotSink;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The loop's stages, wired: decode → key by user → sequence state → recommend. Sources and
+ * The loop's stages, wired: decode → key by user → sequence state → recommend, and (with
+ * snapshots.dir set) the sequence stage's training examples → snapshot files + manifests. Sources and
  * sinks are passed in (as in flink-training), so the same wiring runs against Kafka in
  * production and in the ITCases. Every operator has a stable uid so savepoints survive changes.
  */
@@ -30,9 +33,14 @@ public final class NextItemPipeline {
         clicks.getSideOutput(ClickDecodeFunction.DEAD_LETTERS)
                 .sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
 
-        clicks.keyBy(ClickEvent::getUserId, Types.STRING)
-                .process(new UserSequenceFunction(config.sequence))
-                .name("user-sequence").uid("user-sequence")
+        long snapshotIntervalMillis = config.snapshots.enabled() ? config.snapshots.intervalMinutes * 60_000L : 0L;
+        SingleOutputStreamOperator<ScoringRequest> sequences = clicks.keyBy(ClickEvent::getUserId, Types.STRING)
+                .process(new UserSequenceFunction(config.sequence, snapshotIntervalMillis))
+                .name("user-sequence").uid("user-sequence");
+        if (config.snapshots.enabled()) {
+            SnapshotSink.wire(sequences.getSideOutput(UserSequenceFunction.TRAINING_EXAMPLES), config.snapshots);
+        }
+        sequences
                 .map(new RecommendFunction(config.model))
                 .name("recommend").uid("recommend")
                 .sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");

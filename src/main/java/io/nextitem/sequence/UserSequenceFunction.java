@@ -1,6 +1,7 @@
 package io.nextitem.sequence;
 
 import io.nextitem.avro.ClickEvent;
+import io.nextitem.avro.TrainingExample;
 import io.nextitem.config.SequenceSettings;
 import io.nextitem.sequence.state.SequenceEntry;
 import io.nextitem.sequence.state.UserSequenceState;
@@ -15,6 +16,7 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Keeps each user's recent items in keyed state (RocksDB in the job) and emits the updated
@@ -26,18 +28,33 @@ import org.apache.flink.util.Collector;
  * {@code sequence.max-length} entries. A state TTL (refreshed on every write, expired values
  * never returned, cleaned by the RocksDB compaction filter) drops users inactive for
  * {@code sequence.ttl-hours}, so state does not grow with every user ever seen.
+ *
+ * <p>With snapshots on, every click that follows an earlier one also leaves a
+ * {@link TrainingExample} on the {@link #TRAINING_EXAMPLES} side output: the entries before it
+ * (in event-time order) and the click itself, for fine-tuning.
  */
 public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEvent, ScoringRequest> {
     private static final long serialVersionUID = 1L;
     /** State entries the compaction filter processes before re-reading the current time. */
     private static final long TTL_COMPACTION_QUERY_INTERVAL = 1000L;
 
+    /** Side output: one training example per click that follows at least one earlier click. */
+    public static final OutputTag<TrainingExample> TRAINING_EXAMPLES =
+            new OutputTag<>("training-examples", new AvroTypeInfo<>(TrainingExample.class));
+
     private final SequenceSettings settings;
+    /** Snapshot interval length in event time; 0 = no training examples. */
+    private final long snapshotIntervalMillis;
     private transient ValueState<UserSequenceState> sequence;
     private transient Histogram sequenceLength;
 
     public UserSequenceFunction(SequenceSettings settings) {
+        this(settings, 0L);
+    }
+
+    public UserSequenceFunction(SequenceSettings settings, long snapshotIntervalMillis) {
         this.settings = settings;
+        this.snapshotIntervalMillis = snapshotIntervalMillis;
     }
 
     public static ValueStateDescriptor<UserSequenceState> stateDescriptor(SequenceSettings settings) {
@@ -67,6 +84,10 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
         sequence.update(new UserSequenceState(updated));
         sequenceLength.update(updated.size());
         out.collect(toRequest(click, updated));
+        if (snapshotIntervalMillis > 0) {
+            TrainingExamples.of(click, updated, added, ctx.timerService().currentWatermark(), snapshotIntervalMillis)
+                    .ifPresent(example -> ctx.output(TRAINING_EXAMPLES, example));
+        }
     }
 
     private static ScoringRequest toRequest(ClickEvent click, List<SequenceEntry> entries) {
