@@ -44,10 +44,25 @@ public final class JobUnderTest {
 
     /** Creates the run's topics (clicks with 2 partitions) and starts the job asynchronously. */
     public static JobClient start(LocalKafkaBroker broker, JobConfig config) throws Exception {
+        Configuration noRestarts = new Configuration();
+        noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return start(broker, config, noRestarts);
+    }
+
+    /** As {@link #start}, but the job recovers from its last checkpoint when a task or task manager dies. */
+    public static JobClient startRecoverable(LocalKafkaBroker broker, JobConfig config) throws Exception {
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(500));
+        return start(broker, config, restarts);
+    }
+
+    private static JobClient start(LocalKafkaBroker broker, JobConfig config, Configuration restarts) throws Exception {
         KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
         KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
         Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        flinkConf.addAll(restarts);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
         env.setParallelism(config.parallelism);
         NextItemJob.build(env, config);
