@@ -90,6 +90,7 @@ public final class SequenceRecommender implements AutoCloseable {
                 .setSource(source)
                 .setEventTimeMillis(request.eventTimeMillis)
                 .setEmitTimeMillis(nowMillis)
+                .setTriggerItemId(request.triggerItemId == null ? "" : request.triggerItemId)
                 .build();
     }
 

@@ -4,6 +4,7 @@ import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
+import io.nextitem.eval.LiveQualityFunction;
 import io.nextitem.inference.RecommendFunction;
 import io.nextitem.io.ClickDecodeFunction;
 import io.nextitem.io.RawRecord;
@@ -13,11 +14,13 @@ import io.nextitem.snapshot.SnapshotSink;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The loop's stages, wired: decode → key by user → sequence state → recommend, and (with
- * snapshots.dir set) the sequence stage's training examples → snapshot files + manifests. Sources and
+ * snapshots.dir set) the sequence stage's training examples → snapshot files + manifests, and
+ * the recommendations → live quality per model version (metrics). Sources and
  * sinks are passed in (as in flink-training), so the same wiring runs against Kafka in
  * production and in the ITCases. Every operator has a stable uid so savepoints survive changes.
  */
@@ -40,9 +43,13 @@ public final class NextItemPipeline {
         if (config.snapshots.enabled()) {
             SnapshotSink.wire(sequences.getSideOutput(UserSequenceFunction.TRAINING_EXAMPLES), config.snapshots);
         }
-        sequences
+        SingleOutputStreamOperator<Recommendation> recommended = sequences
                 .map(new RecommendFunction(config.model))
-                .name("recommend").uid("recommend")
-                .sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
+                .name("recommend").uid("recommend");
+        recommended.sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
+        // The recommend stage keeps the user partitioning of the keyed sequence stage: no shuffle.
+        DataStreamUtils.reinterpretAsKeyedStream(recommended, Recommendation::getUserId, Types.STRING)
+                .process(new LiveQualityFunction(config.sequence.ttlHours))
+                .name("live-quality").uid("live-quality");
     }
 }

@@ -12,6 +12,8 @@ public class ScoringRequest {
     public long[] eventTimesMillis;
     /** Category per item; null entries where the producer gave none. */
     public String[] categories;
+    /** The clicked item (also somewhere in itemIds: at the end unless the click came late). */
+    public String triggerItemId = "";
 
     public ScoringRequest() {}
 
@@ -23,5 +25,10 @@ public class ScoringRequest {
         this.itemIds = itemIds;
         this.eventTimesMillis = eventTimesMillis;
         this.categories = categories;
+    }
+
+    public ScoringRequest withTriggerItem(String itemId) {
+        this.triggerItemId = itemId;
+        return this;
     }
 }

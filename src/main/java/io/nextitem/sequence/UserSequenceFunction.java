@@ -101,6 +101,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
             times[i] = entry.getEventTimeMillis();
             categories[i] = entry.getCategory();
         }
-        return new ScoringRequest(click.getUserId(), click.getEventId(), click.getEventTimeMillis(), items, times, categories);
+        return new ScoringRequest(click.getUserId(), click.getEventId(), click.getEventTimeMillis(), items, times, categories)
+                .withTriggerItem(click.getItemId());
     }
 }

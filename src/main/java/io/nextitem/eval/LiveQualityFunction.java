@@ -1,0 +1,78 @@
+package io.nextitem.eval;
+
+import io.nextitem.avro.Recommendation;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Live quality per model version, on the recommendations the job writes: each user's previous
+ * list is judged by the click that triggered the user's next list (Recommendation.trigger_item_id).
+ * Keyed by user on the stream as it leaves the recommend stage (same partitioning, no shuffle).
+ *
+ * <p>Metrics, per version in the group {@code modelVersion=<version>}: {@code liveJudged},
+ * {@code liveHits10}, {@code liveNdcg10Sum} (sums: add them over subtasks), {@code liveHitRate10}
+ * and {@code liveNdcg10} (this subtask's ratios, for the dashboard).
+ */
+public class LiveQualityFunction extends KeyedProcessFunction<String, Recommendation, Void> {
+    private static final long serialVersionUID = 1L;
+    public static final int K = 10;
+
+    private final long stateTtlHours;
+    private transient ValueState<Recommendation> previous;
+    private transient Map<String, LiveQuality> byVersion;
+    private transient MetricGroup metrics;
+
+    public LiveQualityFunction(long stateTtlHours) {
+        this.stateTtlHours = stateTtlHours;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<Recommendation> descriptor =
+                new ValueStateDescriptor<>("previous-recommendation", new AvroTypeInfo<>(Recommendation.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(stateTtlHours))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000L)
+                .build());
+        previous = getRuntimeContext().getState(descriptor);
+        byVersion = new HashMap<>();
+        metrics = getRuntimeContext().getMetricGroup();
+    }
+
+    @Override
+    public void processElement(Recommendation current, Context ctx, Collector<Void> out) throws Exception {
+        Recommendation last = previous.value();
+        // A late click (older than the list it would judge) says nothing about that list.
+        if (last != null && !current.getTriggerItemId().isEmpty()
+                && current.getEventTimeMillis() >= last.getEventTimeMillis()) {
+            quality(last.getModelVersion()).judge(last.getItems(), current.getTriggerItemId());
+        }
+        if (last == null || current.getEventTimeMillis() >= last.getEventTimeMillis()) {
+            previous.update(current);
+        }
+    }
+
+    LiveQuality quality(String version) {
+        return byVersion.computeIfAbsent(version, v -> {
+            LiveQuality quality = new LiveQuality(K);
+            MetricGroup group = metrics.addGroup("modelVersion", v);
+            group.gauge("liveJudged", (Gauge<Long>) quality::judged);
+            group.gauge("liveHits10", (Gauge<Long>) quality::hits);
+            group.gauge("liveNdcg10Sum", (Gauge<Double>) quality::ndcgSum);
+            group.gauge("liveHitRate10", (Gauge<Double>) quality::hitRate);
+            group.gauge("liveNdcg10", (Gauge<Double>) quality::ndcg);
+            return quality;
+        });
+    }
+}
