@@ -43,6 +43,8 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--note", help="free text written into the result (e.g. how the run was resumed)")
     p.add_argument("--variant", help="a setting of the same model (e.g. plus for SASRec+): written into the "
                                      "result and its file name <model>-<variant>_<key>_<protocol>.json")
+    p.add_argument("--user-range", help="evaluate only the users whose numeric id is in FIRST-LAST (e.g. 1-2999: "
+                                        "the ML-1M users whose tie order is real in the rebuild); recorded in the result")
     p.add_argument("--no-write", action="store_true", help="print only")
 
 
@@ -81,6 +83,15 @@ def _add_test_models(sub) -> None:
     p.add_argument("--out", help="folder of per-model registries (default: src/test/resources/nextitem/models/)")
 
 
+def _add_tie_order(sub) -> None:
+    p = sub.add_parser("tie-order", help="copy a SASRec-format file with same-second clicks shuffled (tie_order.py)")
+    p.add_argument("--data", required=True, help="SASRec-format file (user item per line, each user's lines in order)")
+    p.add_argument("--timestamps", required=True, help="ratings file with timestamps for (some of) the same users")
+    p.add_argument("--timestamps-format", default="movielens", choices=["movielens", "movielens-tab", "csv"])
+    p.add_argument("--out", required=True, help="output file, .txt or .txt.gz")
+    p.add_argument("--seed", type=int, default=1)
+
+
 def _add_results_table(sub) -> None:
     sub.add_parser("results-table", help="print the README's results tables from src/site/results/*.json")
 
@@ -90,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models,
-                _add_results_table):
+                _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -100,6 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, DataFormatError, FileNotFoundError, FileExistsError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+
+
+def _user_range(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    first, sep, last = text.partition("-")
+    if not sep or not first.isdigit() or not last.isdigit() or int(first) > int(last):
+        raise ValueError(f"--user-range: expected FIRST-LAST with FIRST <= LAST, e.g. 1-2999, got {text!r}")
+    return int(first), int(last)
 
 
 def _run(args) -> int:
@@ -135,7 +155,11 @@ def _run(args) -> int:
                      data=args.data, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
                      out_dir=args.out or paths.RESULTS_DIR,
                      p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
-                     note=args.note, variant=args.variant)
+                     note=args.note, variant=args.variant, user_range=_user_range(args.user_range))
+    elif args.command == "tie-order":
+        from .tie_order import shuffle_ties
+
+        shuffle_ties(args.data, args.timestamps, args.timestamps_format, args.out, args.seed)
     elif args.command == "export":
         from .export import export
 

@@ -11,7 +11,7 @@ import torch
 
 from . import checkpoint
 from .config import RunConfig
-from .data import InteractionLog, load_log, train_popularity
+from .data import InteractionLog, eval_users, load_log, train_popularity
 from .evaluate import P2_NEGATIVES, P2_SEED, evaluate
 from .models import Recommender, build_model
 from .models.mostpop import MostPop
@@ -42,11 +42,12 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
                  config: RunConfig | None = None, data: str | None = None, fmt: str | None = None,
                  dataset_name: str | None = None, key: str | None = None, out_dir: Path = RESULTS_DIR,
                  p2_seed: int = P2_SEED, write: bool = True, note: str | None = None,
-                 variant: str | None = None) -> dict[str, dict]:
+                 variant: str | None = None, user_range: tuple[int, int] | None = None) -> dict[str, dict]:
     """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
     (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects.
     ``variant`` names a setting of the same model (e.g. "plus" for SASRec+): it goes into the
-    result and its file name, <model>-<variant>_<key>_<protocol>.json, so both settings keep a file."""
+    result and its file name, <model>-<variant>_<key>_<protocol>.json, so both settings keep a file.
+    ``user_range`` (first, last) keeps only the users whose numeric id lies in it."""
     if "P4" in protocols:  # its own data (rating windows) and result fields: protocol_p4.py
         if len(protocols) > 1 or baseline:
             raise ValueError("P4 runs alone and on trained checkpoints (MostPop is reported beside them)")
@@ -85,7 +86,8 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             interactions = load_training_log(cfg)
             model = _baseline(baseline, cfg, interactions.num_items, train_popularity(interactions))
         started = time.time()
-        figures = evaluate(model, interactions, "test", protocols, p2_seed=p2_seed)
+        users = users_in_range(interactions, user_range) if user_range else None
+        figures = evaluate(model, interactions, "test", protocols, users=users, p2_seed=p2_seed)
         log.info("%s %s: %s (%.1f s)", model_name, path or "", figures, time.time() - started)
         for p in protocols:
             per_seed[p].append(figures[p])
@@ -121,6 +123,8 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             result["ties"] = "pessimistic: rank = 1 + #higher + #equal; items of the input sequence excluded"
         if variant:
             result["variant"] = variant
+        if user_range:
+            result["user_range"] = list(user_range)
         if note:
             result["note"] = note
         if write:
@@ -129,6 +133,15 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             log.info("wrote %s", portable(target))
         results[p] = result
     return results
+
+
+def users_in_range(log: InteractionLog, user_range: tuple[int, int]) -> np.ndarray:
+    """The evaluable users whose producer id is a number in [first, last].  -> user indices"""
+    first, last = user_range
+    chosen = [u for u in eval_users(log) if log.user_ids[u].isdigit() and first <= int(log.user_ids[u]) <= last]
+    if not chosen:
+        raise ValueError(f"--user-range {first}-{last}: no evaluable user of {log.name} has a numeric id in it")
+    return np.array(chosen, dtype=np.int64)
 
 
 def _baseline(name: str, config: RunConfig, num_items: int, popularity: np.ndarray) -> Recommender:
