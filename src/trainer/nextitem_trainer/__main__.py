@@ -83,6 +83,20 @@ def _add_test_models(sub) -> None:
     p.add_argument("--out", help="folder of per-model registries (default: src/test/resources/nextitem/models/)")
 
 
+def _add_finetune(sub) -> None:
+    p = sub.add_parser("finetune", help="continue the registry's newest version on new snapshots; publish if not worse")
+    p.add_argument("--registry", required=True, help="the job's model.registry")
+    p.add_argument("--snapshots", required=True, help="the job's snapshots.dir (a local path)")
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--replay", type=float, default=1.0, help="rows of learned snapshots per new training row")
+    p.add_argument("--holdout", type=float, default=0.1, help="newest share of the new rows kept for validation")
+    p.add_argument("--tolerance", type=float, default=0.0, help="publish when NDCG@10 >= the parent's minus this")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--watch", action="store_true", help="keep fine-tuning as snapshots complete")
+    p.add_argument("--interval-seconds", type=float, default=60.0, help="with --watch: how often to look")
+    p.add_argument("--no-progress", action="store_true")
+
+
 def _add_tie_order(sub) -> None:
     p = sub.add_parser("tie-order", help="copy a SASRec-format file with same-second clicks shuffled (tie_order.py)")
     p.add_argument("--data", required=True, help="SASRec-format file (user item per line, each user's lines in order)")
@@ -101,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models,
-                _add_tie_order, _add_results_table):
+                _add_finetune, _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -156,6 +170,15 @@ def _run(args) -> int:
                      out_dir=args.out or paths.RESULTS_DIR,
                      p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
                      note=args.note, variant=args.variant, user_range=_user_range(args.user_range))
+    elif args.command == "finetune":
+        from .finetune import finetune, watch
+
+        options = dict(epochs=args.epochs, replay=args.replay, holdout=args.holdout, tolerance=args.tolerance,
+                       seed=args.seed, progress=not args.no_progress)
+        if args.watch:
+            watch(args.registry, args.snapshots, args.interval_seconds, **options)
+        else:
+            finetune(args.registry, args.snapshots, **options)
     elif args.command == "tie-order":
         from .tie_order import shuffle_ties
 

@@ -1,6 +1,7 @@
 """Export a checkpoint as a model version folder, exactly as schemas/model/README.md specifies:
 
-    <registry>/<version>/model.onnx, manifest.json, items.tsv, popularity.tsv, golden.json
+    <registry>/<version>/model.onnx, manifest.json, items.tsv, popularity.tsv, golden.json,
+                         weights.pt (the PyTorch checkpoint, for finetune)
                          (+ users.tsv when the model reads user_idx, categories.tsv when it
                           reads cat_seq)
 
@@ -35,6 +36,7 @@ log = logging.getLogger("nextitem.export")
 OPSET = 17
 FORMAT_VERSION = 1
 OUTPUTS = ("top_items", "top_scores")
+WEIGHTS_FILE = "weights.pt"
 # Adjacent golden scores closer than this could swap order under another runtime's float
 # arithmetic; the Java parity test compares scores within 1e-4 and items exactly.
 MIN_SCORE_GAP = 1e-4
@@ -245,7 +247,8 @@ def _offline_metrics(ckpt: dict, metrics_file: str | None) -> dict:
 
 def export(checkpoint_path: str | Path, registry: str | Path, version: str | None = None,
            parent_version: str | None = None, top_k: int = 10, metrics_file: str | None = None,
-           created_at: dt.datetime | None = None) -> Path:
+           created_at: dt.datetime | None = None, manifest_extra: dict | None = None) -> Path:
+    """``manifest_extra``: more manifest fields (finetune records the snapshots a version learned)."""
     ckpt = checkpoint.load(checkpoint_path)
     model, config = checkpoint.model_from_checkpoint(ckpt)
     if top_k <= 0:
@@ -284,7 +287,10 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
     (work / "golden.json").write_text(json.dumps({"cases": cases}) + "\n")
     _write_items(work / "items.tsv", ckpt["item_ids"])
     _write_popularity(work / "popularity.tsv", ckpt["item_ids"], popularity)
-    files = ["model.onnx", "items.tsv", "popularity.tsv", "golden.json"]
+    # The PyTorch weights travel with the version so that finetune can continue from it; the job
+    # never reads them.
+    checkpoint.save(work / WEIGHTS_FILE, {k: v for k, v in ckpt.items() if k not in ("optimizer_state", "rng", "state")})
+    files = ["model.onnx", "items.tsv", "popularity.tsv", "golden.json", WEIGHTS_FILE]
     if reads_users:
         _write_items(work / "users.tsv", user_ids, what="user")
         files.append("users.tsv")
@@ -313,6 +319,7 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
                           "interactions": data["interactions"], "users": data["users"],
                           "time_range_ms": ckpt.get("time_range_ms")},
         "config": ckpt["config"],
+        **(manifest_extra or {}),
     }
     (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     work.rename(final)
