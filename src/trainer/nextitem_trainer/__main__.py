@@ -97,6 +97,16 @@ def _add_finetune(sub) -> None:
     p.add_argument("--no-progress", action="store_true")
 
 
+def _add_stream_split(sub) -> None:
+    p = sub.add_parser("stream-split", help="first FRACTION of the events by time to train on, the rest to replay")
+    p.add_argument("--data", required=True)
+    p.add_argument("--format", required=True, choices=["movielens", "movielens-tab", "csv"])
+    p.add_argument("--fraction", type=float, default=0.8)
+    p.add_argument("--out-dir", required=True, help="gets train.csv.gz, replay.csv.gz and split.json")
+    p.add_argument("--item-categories", help="side file whose categories go into the replay part's events")
+    p.add_argument("--item-categories-format", choices=["movielens-movies", "movielens-items"])
+
+
 def _add_tie_order(sub) -> None:
     p = sub.add_parser("tie-order", help="copy a SASRec-format file with same-second clicks shuffled (tie_order.py)")
     p.add_argument("--data", required=True, help="SASRec-format file (user item per line, each user's lines in order)")
@@ -115,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models,
-                _add_finetune, _add_tie_order, _add_results_table):
+                _add_finetune, _add_stream_split, _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -179,6 +189,11 @@ def _run(args) -> int:
             watch(args.registry, args.snapshots, args.interval_seconds, **options)
         else:
             finetune(args.registry, args.snapshots, **options)
+    elif args.command == "stream-split":
+        from .stream_split import stream_split
+
+        stream_split(args.data, args.format, args.fraction, args.out_dir, args.item_categories,
+                     args.item_categories_format)
     elif args.command == "tie-order":
         from .tie_order import shuffle_ties
 

@@ -25,6 +25,16 @@ final class ClickFileOptions {
     @Option(names = "--rate", defaultValue = "0", description = "Clicks per second; 0 = as fast as possible.")
     double eventsPerSecond;
 
+    /** What was replayed, for a result file. */
+    java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("events_file", events == null ? "shipped demo clicks" : events.getFileName().toString());
+        out.put("format", format);
+        out.put("max_events", maxEvents);
+        out.put("rate_events_per_second", eventsPerSecond);
+        return out;
+    }
+
     List<ClickEvent> load(String defaultResource) throws IOException {
         ClickFileFormat parsedFormat;
         try {

@@ -1,6 +1,7 @@
 package io.nextitem.cli;
 
 import io.nextitem.demo.DemoRunner;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +21,28 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--print-every", defaultValue = "1000", description = "Print every Nth recommendation. Default: ${DEFAULT-VALUE}.")
     int printEvery;
 
+    @Option(names = "--registry", description = "Serve this model registry (watched: new versions swap in) "
+            + "instead of the shipped demo model.")
+    Path registry;
+
+    @Option(names = "--snapshots", description = "Write fine-tuning snapshots here (a local folder), for "
+            + "`trainer finetune --watch` to learn from while the replay runs.")
+    Path snapshots;
+
+    @Option(names = "--snapshot-interval-minutes", defaultValue = "1440",
+            description = "Event-time length of one snapshot. Default: ${DEFAULT-VALUE}.")
+    long snapshotIntervalMinutes;
+
+    @Option(names = "--result", description = "Write the prequential figures, overall and per model version, as JSON.")
+    Path result;
+
     @Override
     public Integer call() throws Exception {
         var events = clicks.load(DemoRunner.DEMO_CLICKS_RESOURCE);
         System.out.printf("Replaying %,d clicks%n", events.size());
-        new DemoRunner(System.out, dashboardPort, Math.max(1, printEvery)).run(events, clicks.eventsPerSecond);
+        var options = new DemoRunner.Options(registry, snapshots, snapshotIntervalMinutes, result,
+                clicks.describe());
+        new DemoRunner(System.out, dashboardPort, Math.max(1, printEvery)).run(events, clicks.eventsPerSecond, options);
         return 0;
     }
 }

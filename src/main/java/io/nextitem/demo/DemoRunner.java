@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
@@ -41,15 +42,34 @@ public final class DemoRunner {
         this.printEvery = printEvery;
     }
 
+    /**
+     * What to serve and what to write besides the defaults: a registry of one's own (watched, so
+     * versions published while the replay runs swap in), snapshots for the fine-tuning loop, and
+     * a result file with the prequential figures per model version (EVALUATION.md, streaming).
+     */
+    public record Options(Path registry, Path snapshots, long snapshotIntervalMinutes, Path result,
+                          Map<String, Object> replayed) {
+        public static Options defaults() {
+            return new Options(null, null, 1440, null, Map.of());
+        }
+    }
+
     /** @return the prequential HR@10 over the replay */
     public double run(List<ClickEvent> clicks, double eventsPerSecond) throws Exception {
+        return run(clicks, eventsPerSecond, Options.defaults());
+    }
+
+    public double run(List<ClickEvent> clicks, double eventsPerSecond, Options options) throws Exception {
         Path work = Files.createTempDirectory("nextitem-demo-");
-        Path registry = work.resolve("registry");
-        ClasspathFolder.copy(DEMO_REGISTRY_RESOURCE, registry);
+        Path registry = options.registry();
+        if (registry == null) {
+            registry = work.resolve("registry");
+            ClasspathFolder.copy(DEMO_REGISTRY_RESOURCE, registry);
+        }
 
         out.println("Starting a local Kafka broker (KRaft, own JVM) ...");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
-            JobConfig config = demoConfig(broker.bootstrapServers(), registry, work);
+            JobConfig config = demoConfig(broker.bootstrapServers(), registry, work, options);
             KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
             KafkaTopics.create(broker.bootstrapServers(), 1,
                     List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
@@ -59,15 +79,15 @@ public final class DemoRunner {
             JobClient job = env.executeAsync(NextItemJob.JOB_NAME + "-demo");
             out.printf("Flink job %s running; dashboard at http://localhost:%d%n", job.getJobID(), dashboardPort);
             try {
-                return replayAndJudge(clicks, eventsPerSecond, config, broker.bootstrapServers());
+                return replayAndJudge(clicks, eventsPerSecond, config, broker.bootstrapServers(), options);
             } finally {
                 job.cancel().get();
             }
         }
     }
 
-    private double replayAndJudge(List<ClickEvent> clicks, double eventsPerSecond, JobConfig config, String bootstrap)
-            throws Exception {
+    private double replayAndJudge(List<ClickEvent> clicks, double eventsPerSecond, JobConfig config, String bootstrap,
+                                  Options options) throws Exception {
         PrequentialEvaluator judge = new PrequentialEvaluator(clicks, 10);
         AtomicLong received = new AtomicLong();
         AtomicLong fromModel = new AtomicLong();
@@ -111,6 +131,12 @@ public final class DemoRunner {
                 clicks.size(), received.get(), fromModel.get(), seconds);
         out.printf("Prequential HR@10 %.4f, NDCG@10 %.4f over %,d judged lists%n",
                 judge.hitRate(), judge.ndcg(), judge.judged());
+        judge.byVersion().forEach((version, q) -> out.printf("  %s: HR@10 %.4f, NDCG@10 %.4f over %,d lists%n",
+                version, q.hitRate(), q.ndcg(), q.judged()));
+        if (options.result() != null) {
+            StreamResult.write(options.result(), judge, clicks.size(), received.get(), seconds, config, options);
+            out.println("Wrote " + options.result());
+        }
         if (received.get() < clicks.size()) {
             throw new IllegalStateException("only " + received.get() + " of " + clicks.size()
                     + " recommendations arrived within " + DRAIN_TIMEOUT.toSeconds() + " s of the last click");
@@ -118,7 +144,7 @@ public final class DemoRunner {
         return judge.hitRate();
     }
 
-    private static JobConfig demoConfig(String bootstrap, Path registry, Path work) {
+    private static JobConfig demoConfig(String bootstrap, Path registry, Path work, Options options) {
         JobConfig config = new JobConfig();
         config.kafka.bootstrapServers = bootstrap;
         config.kafka.startingOffsets = "earliest";
@@ -127,6 +153,11 @@ public final class DemoRunner {
         config.checkpoint.dir = work.resolve("checkpoints").toUri().toString();
         // Exactly-once output is visible at checkpoint completion: a short interval keeps the demo lively.
         config.checkpoint.intervalMs = 1_000;
+        config.model.watchIntervalMs = 1_000;
+        if (options.snapshots() != null) {
+            config.snapshots.dir = options.snapshots().toAbsolutePath().toUri().toString();
+            config.snapshots.intervalMinutes = options.snapshotIntervalMinutes();
+        }
         return config.validated();
     }
 }

@@ -18,9 +18,12 @@ public final class PrequentialEvaluator {
     /** trigger event id → the item the same user clicked next. */
     private final Map<String, String> nextItemByEvent = new HashMap<>();
     private final LiveQuality quality;
+    private final Map<String, LiveQuality> byVersion = new java.util.TreeMap<>();
+    private final int k;
 
     public PrequentialEvaluator(List<ClickEvent> replayOrder, int k) {
         this.quality = new LiveQuality(k);
+        this.k = k;
         Map<String, String> lastEventByUser = new LinkedHashMap<>();
         for (ClickEvent click : replayOrder) {
             String previous = lastEventByUser.put(click.getUserId(), click.getEventId());
@@ -34,7 +37,14 @@ public final class PrequentialEvaluator {
         String target = nextItemByEvent.get(recommendation.getTriggerEventId());
         if (target != null) {
             quality.judge(recommendation.getItems(), target);
+            byVersion.computeIfAbsent(recommendation.getModelVersion(), v -> new LiveQuality(k))
+                    .judge(recommendation.getItems(), target);
         }
+    }
+
+    /** Per model version that served the judged lists. */
+    public Map<String, LiveQuality> byVersion() {
+        return java.util.Collections.unmodifiableMap(byVersion);
     }
 
     public long judged() {

@@ -40,6 +40,24 @@ class PrequentialEvaluatorTest {
         assertThat(judge.judged()).isEqualTo(3);
         assertThat(judge.hitRate()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(judge.ndcg()).isCloseTo(1.5 / 3, within(1e-12));
+        assertThat(judge.byVersion()).containsOnlyKeys("v");
+        assertThat(judge.byVersion().get("v").judged()).isEqualTo(3);
+    }
+
+    @Test
+    void eachVersionIsJudgedOnTheListsItServed() {
+        ClickEvent a1 = click("a", "x", 1);
+        ClickEvent a2 = click("a", "y", 2);
+        ClickEvent a3 = click("a", "z", 3);
+        PrequentialEvaluator judge = new PrequentialEvaluator(List.of(a1, a2, a3), 10);
+        judge.accept(listFor(a1, "y"));                  // v: hit
+        Recommendation fromV2 = listFor(a2, "q");        // v2: miss
+        fromV2.setModelVersion("v2");
+        judge.accept(fromV2);
+
+        assertThat(judge.byVersion().get("v").hitRate()).isEqualTo(1.0);
+        assertThat(judge.byVersion().get("v2").hitRate()).isZero();
+        assertThat(judge.hitRate()).isEqualTo(0.5);
     }
 
     @Test
