@@ -91,6 +91,7 @@ def _add_finetune(sub) -> None:
     p.add_argument("--replay", type=float, default=1.0, help="rows of learned snapshots per new training row")
     p.add_argument("--holdout", type=float, default=0.1, help="newest share of the new rows kept for validation")
     p.add_argument("--tolerance", type=float, default=0.0, help="publish when NDCG@10 >= the parent's minus this")
+    p.add_argument("--lr", type=float, help="learning rate (default: a tenth of the version's training lr)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--watch", action="store_true", help="keep fine-tuning as snapshots complete")
     p.add_argument("--interval-seconds", type=float, default=60.0, help="with --watch: how often to look")
@@ -184,7 +185,7 @@ def _run(args) -> int:
         from .finetune import finetune, watch
 
         options = dict(epochs=args.epochs, replay=args.replay, holdout=args.holdout, tolerance=args.tolerance,
-                       seed=args.seed, progress=not args.no_progress)
+                       seed=args.seed, lr=args.lr, progress=not args.no_progress)
         if args.watch:
             watch(args.registry, args.snapshots, args.interval_seconds, **options)
         else:

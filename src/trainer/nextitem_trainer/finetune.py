@@ -4,8 +4,10 @@
    ``weights.pt`` is the starting point and ``learned_snapshots`` what it has already seen.
 2. New rows: every complete snapshot not learned yet (data/snapshots.py). The newest
    ``holdout`` share of them (by click time) is held out for validation; the rest trains,
-   mixed with a replay sample of rows from already-learned snapshots (``replay`` times as many,
-   when there are that many) so the model does not forget what came before.
+   mixed with a replay sample (``replay`` times as many rows) drawn from the version's original
+   training data (when its file is still at the recorded path) and the snapshots it learned,
+   so the model does not forget what came before. The learning rate is a tenth of the one the
+   model was trained with unless ``lr`` is given: fine-tuning nudges a trained model.
 3. Items first seen in the new rows grow the vocabulary: every table with one row per item gets
    rows for them (old rows kept, new ones drawn like the old ones' spread), so they can be
    recommended by the new version.
@@ -138,8 +140,35 @@ def grown_model(ckpt: dict, num_items: int):
     return model, config
 
 
+def original_rows(ckpt: dict, rng: np.random.Generator, count: int) -> list[dict]:
+    """``count`` examples drawn uniformly from the (user, position) pairs of the data the version
+    was first trained on, as snapshot rows; none when that file is no longer where it was."""
+    from .paths import from_config
+    from .train import load_training_log
+
+    config = config_from_dict(ckpt["config"], "checkpoint config")
+    if count <= 0 or not from_config(config.data.path).is_file():
+        return []
+    log_ = load_training_log(config)
+    pairs = [(u, t) for u, seq in enumerate(log_.sequences) for t in range(1, len(seq))]
+    rows = []
+    for i in rng.permutation(len(pairs))[:count]:
+        u, t = pairs[i]
+        seq = log_.sequences[u]
+        start = max(0, t - config.model.max_len)
+        times = [int(x) * 1000 for x in log_.times_s[u][start:t + 1]] if log_.times_s is not None else [0] * (t + 1 - start)
+        cats = [log_.category_ids[c - 1] if c > 0 else None for c in log_.categories[u][start:t + 1]] \
+            if log_.categories is not None else [None] * (t + 1 - start)
+        rows.append({"user_id": log_.user_ids[u], "prefix_item_ids": [log_.item_ids[i - 1] for i in seq[start:t]],
+                     "prefix_event_times_millis": times[:-1], "prefix_categories": cats[:-1],
+                     "next_item_id": log_.item_ids[seq[t] - 1], "next_event_time_millis": times[-1],
+                     "next_category": cats[-1]})
+    return rows
+
+
 def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, replay: float = 1.0,
-             holdout: float = 0.1, tolerance: float = 0.0, seed: int = 42, progress: bool = True) -> Path | None:
+             holdout: float = 0.1, tolerance: float = 0.0, seed: int = 42, lr: float | None = None,
+             progress: bool = True) -> Path | None:
     """-> the published version folder, or None (nothing new, or not better than its parent)."""
     started = time.time()
     registry = Path(registry)
@@ -159,11 +188,13 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     new_rows = sorted((row for p in fresh for row in read_snapshot(p)), key=lambda r: r["next_event_time_millis"])
     cut = max(1, int(round(len(new_rows) * (1.0 - holdout)))) if len(new_rows) > 1 else len(new_rows)
     train_rows, held_out = new_rows[:cut], new_rows[cut:] or new_rows[-1:]
+    ckpt = checkpoint.load(parent / WEIGHTS_FILE)
     old_rows = [row for p in reversed([p for p in available if p.name in learned]) for row in read_snapshot(p)]
     wanted = int(replay * len(train_rows))
+    # Half of the replay from the original training data, the rest from learned snapshots.
+    old_rows += original_rows(ckpt, rng, max(wanted - len(old_rows), wanted // 2))
     replayed = [old_rows[i] for i in rng.permutation(len(old_rows))[:wanted]] if old_rows and wanted else []
 
-    ckpt = checkpoint.load(parent / WEIGHTS_FILE)
     parent_model, config = checkpoint.model_from_checkpoint(ckpt)
     if getattr(parent_model, "trainable", True) is False:
         raise ValueError(f"{parent.name} ({config.model_name}) has nothing to fine-tune")
@@ -176,7 +207,8 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.train.lr, betas=(0.9, config.train.adam_beta2))
+    lr = lr if lr is not None else config.train.lr / 10
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, config.train.adam_beta2))
     rows = train_rows + replayed
     batch_size = config.train.batch_size
     for epoch in range(1, epochs + 1):
@@ -195,7 +227,7 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     after = validate(model, held_out, items, users, categories)
     seconds = round(time.time() - started, 1)
     record = {"parent_version": parent.name, "validation_rows": len(held_out), "train_rows": len(train_rows),
-              "replay_rows": len(replayed), "new_items": len(added), "epochs": epochs, "seed": seed,
+              "replay_rows": len(replayed), "new_items": len(added), "epochs": epochs, "seed": seed, "lr": lr,
               "parent_valid": before, "valid": after, "tolerance": tolerance, "wall_seconds": seconds,
               "snapshots": [p.name for p in fresh], "machine": machine()}
     if after.get("NDCG@10", 0.0) < before.get("NDCG@10", 0.0) - tolerance:
