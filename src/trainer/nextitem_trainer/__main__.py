@@ -108,6 +108,17 @@ def _add_stream_split(sub) -> None:
     p.add_argument("--item-categories-format", choices=["movielens-movies", "movielens-items"])
 
 
+def _add_stream_report(sub) -> None:
+    p = sub.add_parser("stream-report", help="the streaming protocol's result file from its runs (stream_report.py)")
+    p.add_argument("--model", required=True)
+    p.add_argument("--key", required=True, help="dataset key in the file name: <model>_<key>_stream.json")
+    p.add_argument("--static", required=True, help="demo --result of the static model")
+    p.add_argument("--loop", required=True, help="demo --result with snapshots and finetune --watch")
+    p.add_argument("--split", required=True, help="stream-split's split.json")
+    p.add_argument("--loop-registry", required=True, help="the registry the loop published into")
+    p.add_argument("--settings", required=True, help="the finetune --watch command line, recorded as is")
+
+
 def _add_tie_order(sub) -> None:
     p = sub.add_parser("tie-order", help="copy a SASRec-format file with same-second clicks shuffled (tie_order.py)")
     p.add_argument("--data", required=True, help="SASRec-format file (user item per line, each user's lines in order)")
@@ -126,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models,
-                _add_finetune, _add_stream_split, _add_tie_order, _add_results_table):
+                _add_finetune, _add_stream_split, _add_stream_report, _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -195,6 +206,10 @@ def _run(args) -> int:
 
         stream_split(args.data, args.format, args.fraction, args.out_dir, args.item_categories,
                      args.item_categories_format)
+    elif args.command == "stream-report":
+        from .stream_report import stream_report
+
+        stream_report(args.model, args.key, args.static, args.loop, args.split, args.loop_registry, args.settings)
     elif args.command == "tie-order":
         from .tie_order import shuffle_ties
 

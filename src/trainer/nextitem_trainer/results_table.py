@@ -27,6 +27,8 @@ PAPER_FIGURES_OTHER_DATA: dict[tuple[str, str], tuple[str, dict[str, float]]] = 
 }
 P1_COLUMNS = ("HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR")
 P1_ORDER = ("sasrec", "sasrec-plus", "sasrec-plus-ref", "convrec", "attrec", "casfe", "dmran", "ssrf", "mostpop")
+# Datasets with event times and categories (DMRAN, SSRF beside SASRec): their own P1 tables.
+CONTEXT_DATASETS = (("ml-100k", "ML-100K"), ("ml-1m-3k", "ML-1M users 1-2,999 (timestamps)"))
 P4_SHOWN = ("Recall@5", "MRR@5", "Recall@20", "MRR@20")  # of the six P4 metrics, what fits a table cell
 
 
@@ -99,5 +101,8 @@ def print_tables(folder: Path = RESULTS_DIR) -> str:
     results = load_results(folder)
     text = ("P1 on ML-1M (full ranking, leave-one-out; mean ± std where several seeds)\n\n" + p1_table(results)
             + "\n\nEach model under its own paper's protocol\n\n" + own_protocol_table(results) + "\n")
+    for key, title in CONTEXT_DATASETS:
+        if any(r["protocol"] == "P1" and _data_key(r) == key for r in results):
+            text += f"\nP1 on {title}\n\n" + p1_table(results, key) + "\n"
     print(text)
     return text

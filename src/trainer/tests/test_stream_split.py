@@ -30,3 +30,28 @@ def test_split_by_time_with_categories_on_the_replay_part(tmp_path):
 def test_a_fraction_outside_zero_one_is_refused(tmp_path):
     with pytest.raises(ValueError, match="--fraction"):
         stream_split(tmp_path / "x", "csv", 1.0, tmp_path / "out")
+
+
+def test_stream_report_puts_static_and_loop_side_by_side(tmp_path):
+    from nextitem_trainer.stream_report import stream_report
+
+    def run(hr, ndcg, versions):
+        return {"metrics": {"HR@10": hr, "NDCG@10": ndcg, "judged": 10}, "per_model_version": versions,
+                "replay": {"rate_events_per_second": 40}, "delivery": "exactly-once", "loop": "x", "wall_seconds": 1.0}
+    (tmp_path / "static.json").write_text(json.dumps(run(0.2, 0.1, {"v1": {}})))
+    (tmp_path / "loop.json").write_text(json.dumps(run(0.25, 0.11, {"v1": {}, "v2": {}})))
+    (tmp_path / "split.json").write_text(json.dumps({"source": "u.data", "fraction": 0.8, "sha256": "abc"}))
+    for name, wall in (("v2", 3.0), ("v3", 5.0)):
+        (tmp_path / "reg" / name).mkdir(parents=True)
+        (tmp_path / "reg" / name / "manifest.json").write_text(json.dumps(
+            {"finetune": {"wall_seconds": wall, "epochs": 1, "lr": 1e-4, "seed": 42}}))
+    (tmp_path / "reg" / "v1").mkdir()
+    (tmp_path / "reg" / "v1" / "manifest.json").write_text("{}")
+
+    result = stream_report("sasrec", "tiny", tmp_path / "static.json", tmp_path / "loop.json", tmp_path / "split.json",
+                           tmp_path / "reg", "finetune --watch ...", out_dir=tmp_path / "out")
+
+    assert result["loop_relative_gain"] == {"HR@10": 0.25, "NDCG@10": 0.1}
+    assert result["loop_versions_published"] == 2 and result["finetune_wall_seconds"] == {"median": 4.0, "max": 5.0}
+    assert result["dataset_sha256"] == "abc" and result["protocol"] == "stream"
+    assert json.loads((tmp_path / "out" / "sasrec_tiny_stream.json").read_text()) == result
