@@ -20,6 +20,11 @@ public final class EncoderBenchmarkReport {
     /** @return the result as JSON, also written to {@code out} when it is not null */
     public static String measure(Path versionFolder, int[] batchSizes, String provider, int threads, int warmup,
                                  int repetitions, Path out) throws Exception {
+        return measure(versionFolder, batchSizes, provider, threads, warmup, repetitions, out, "");
+    }
+
+    public static String measure(Path versionFolder, int[] batchSizes, String provider, int threads, int warmup,
+                                 int repetitions, Path out, String note) throws Exception {
         ModelVersion version = ModelVersion.load(versionFolder);
         Map<String, Object> result = new LinkedHashMap<>();
         try (OnnxEncoder encoder = new OnnxEncoder(version, provider, threads)) {
@@ -38,6 +43,9 @@ public final class EncoderBenchmarkReport {
             result.put("machine", MachineFacts.describe());
             result.put("taken_at", Instant.now().toString());
             result.put("timings", timings.stream().map(EncoderBenchmark.BatchTiming::summary).toList());
+            if (note != null && !note.isBlank()) {
+                result.put("note", note);
+            }
         }
         String json = JSON.writeValueAsString(result);
         if (out != null) {

@@ -32,6 +32,9 @@ final class BenchEncoderCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Result JSON file (default: print only).")
     Path out;
 
+    @Option(names = "--note", defaultValue = "", description = "Free text for the result, e.g. what else ran on the machine.")
+    String note;
+
     @Override
     public Integer call() throws Exception {
         if (repetitions < 5 || warmup < 0 || threads < 1 || batchSizes.length == 0
@@ -42,7 +45,7 @@ final class BenchEncoderCommand implements Callable<Integer> {
         if (!java.util.Set.of("auto", "cuda", "cpu").contains(provider)) {
             throw new IllegalArgumentException("--provider must be auto, cuda or cpu, got " + provider);
         }
-        String json = EncoderBenchmarkReport.measure(version, batchSizes, provider, threads, warmup, repetitions, out);
+        String json = EncoderBenchmarkReport.measure(version, batchSizes, provider, threads, warmup, repetitions, out, note);
         System.out.println(json);
         return 0;
     }
