@@ -76,7 +76,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
 
     @Override
     public void open(OpenContext openContext) {
-        recommender = SequenceRecommender.open(startingVersion(), settings);
+        recommender = openStartingVersion();
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         metrics.gauge("executionProvider", (Gauge<String>) () -> recommender.provider().name());
@@ -97,18 +97,26 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
         }
     }
 
-    /** The checkpointed version when restoring and it is still in the registry, else model.version. */
-    private Path startingVersion() {
-        ModelRegistry registry = new ModelRegistry(Path.of(settings.registry));
+    /**
+     * The checkpointed version when restoring and it is still in the registry and passes its
+     * checks, else model.version (whose failure fails the start: there is nothing to serve).
+     */
+    private SequenceRecommender openStartingVersion() {
         for (String restored : restoredVersions) {
             Path folder = Path.of(settings.registry).resolve(restored);
-            if (Files.isRegularFile(folder.resolve("manifest.json"))) {
-                return folder;
+            if (!Files.isRegularFile(folder.resolve("manifest.json"))) {
+                LOG.warn("Checkpointed model version {} is no longer in {}; serving {} instead", restored,
+                        settings.registry, settings.version);
+                continue;
             }
-            LOG.warn("Checkpointed model version {} is no longer in {}; serving {} instead", restored, settings.registry,
-                    settings.version);
+            try {
+                return SequenceRecommender.open(folder, settings);
+            } catch (RuntimeException e) {
+                LOG.warn("Checkpointed model version {} fails its checks now ({}); serving {} instead", restored,
+                        e.getMessage(), settings.version);
+            }
         }
-        return registry.resolve(settings.version);
+        return SequenceRecommender.open(new ModelRegistry(Path.of(settings.registry)).resolve(settings.version), settings);
     }
 
     private String servingFolder() {

@@ -109,6 +109,29 @@ class RecommendFunctionTest {
         fresh.close();
     }
 
+    @Test
+    void aCheckpointedVersionCorruptedSinceIsPassedOverForTheConfiguredOne() throws Exception {
+        Path registry = tmp.resolve("registry");
+        Path v1 = VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
+        VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        ModelSettings pinned = settings(registry);
+        pinned.version = "sasrec-v1";
+        var first = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(pinned)));
+        first.open();
+        OperatorSubtaskState checkpoint = first.snapshot(1L, 1L);
+        first.close();
+        VersionFixtures.rewrite(v1, "model.onnx", bytes -> { bytes[bytes.length - 1] ^= 1; return bytes; }, false);
+
+        ModelSettings latest = settings(registry);
+        latest.watchIntervalMs = 0;
+        var restored = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
+        restored.initializeState(checkpoint);
+        restored.open();
+        restored.processElement(request(1), 1L);
+        assertThat(lastVersion(restored)).isEqualTo("sasrec-v2");
+        restored.close();
+    }
+
     private static final Path SASREC_TEST = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
 
     private static ScoringRequest request(int i) {
