@@ -20,6 +20,7 @@ public class JobConfig implements Serializable {
     public ModelSettings model = new ModelSettings();
     public CheckpointSettings checkpoint = new CheckpointSettings();
     public SnapshotSettings snapshots = new SnapshotSettings();
+    public StateSettings state = new StateSettings();
 
     /** @return one message per problem, each naming the key and what to change; empty when valid */
     public List<String> validate() {
@@ -32,6 +33,7 @@ public class JobConfig implements Serializable {
         model.validate(errors);
         checkpoint.validate(errors);
         snapshots.validate(errors);
+        state.validate(errors);
         if (kafka.transactionTimeoutMs <= checkpoint.intervalMs) {
             errors.add("kafka.transaction-timeout-ms (" + kafka.transactionTimeoutMs
                     + ") must exceed checkpoint.interval-ms (" + checkpoint.intervalMs

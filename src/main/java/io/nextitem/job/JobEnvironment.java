@@ -7,6 +7,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -20,6 +22,8 @@ public final class JobEnvironment {
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(RocksDBOptions.PREDEFINED_OPTIONS, config.state.rocksdbProfile);
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, config.state.rocksdbBloomFilter);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.checkpoint.incremental);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoint.dir);
