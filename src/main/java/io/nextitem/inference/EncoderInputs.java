@@ -78,4 +78,60 @@ public final class EncoderInputs {
     public boolean has(String name) {
         return perPosition.containsKey(name) || perRow.containsKey(name);
     }
+
+    /**
+     * One batch of several requests' rows: per-position inputs left-padded with 0 to the longest
+     * row (the contract's padding: every exported graph scores a padded row as the unpadded one),
+     * per-row inputs side by side. Every part must carry the same inputs.
+     *
+     * @param parts batches of one or more rows each, in order
+     */
+    public static EncoderInputs stack(java.util.List<EncoderInputs> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to stack");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int rows = 0;
+        int longest = 0;
+        for (EncoderInputs part : parts) {
+            if (!part.perPosition.keySet().equals(parts.get(0).perPosition.keySet())
+                    || !part.perRow.keySet().equals(parts.get(0).perRow.keySet())) {
+                throw new IllegalArgumentException("stacked batches carry different inputs: " + part.perPosition.keySet()
+                        + part.perRow.keySet() + " vs " + parts.get(0).perPosition.keySet() + parts.get(0).perRow.keySet());
+            }
+            rows += part.batch;
+            longest = Math.max(longest, part.length);
+        }
+        EncoderInputs stacked = new EncoderInputs(padded(parts, ITEM_SEQ, rows, longest));
+        for (String name : parts.get(0).perPosition.keySet()) {
+            if (!name.equals(ITEM_SEQ)) {
+                stacked.withSequence(name, padded(parts, name, rows, longest));
+            }
+        }
+        for (String name : parts.get(0).perRow.keySet()) {
+            long[] values = new long[rows];
+            int row = 0;
+            for (EncoderInputs part : parts) {
+                for (long value : part.perRow.get(name)) {
+                    values[row++] = value;
+                }
+            }
+            stacked.withPerRow(name, values);
+        }
+        return stacked;
+    }
+
+    /** (rows, longest): each part's rows of one per-position input, left-padded with 0. */
+    private static long[][] padded(java.util.List<EncoderInputs> parts, String name, int rows, int longest) {
+        long[][] values = new long[rows][longest];
+        int row = 0;
+        for (EncoderInputs part : parts) {
+            for (long[] source : part.perPosition.get(name)) {
+                System.arraycopy(source, 0, values[row++], longest - source.length, source.length);
+            }
+        }
+        return values;
+    }
 }

@@ -57,19 +57,52 @@ public final class SequenceRecommender implements AutoCloseable {
         this.topK = topK;
     }
 
+    /** One request, scored alone; the counts of this call are read with the last* methods. */
     public Recommendation recommend(ScoringRequest request, long nowMillis) throws OrtException {
-        RequestInputs assembled = RequestInputs.of(request, version);
-        lastUnknownItems = assembled.unknownItems();
-        lastUserUnknown = assembled.userUnknown();
-        lastUnknownCategories = assembled.unknownCategories();
+        Scored scored = recommendAll(List.of(request), nowMillis).get(0);
+        lastUnknownItems = scored.unknownItems();
+        lastUserUnknown = scored.userUnknown();
+        lastUnknownCategories = scored.unknownCategories();
+        return scored.recommendation();
+    }
+
+    /** A recommendation and what its request held that the version does not know (for metrics). */
+    public record Scored(Recommendation recommendation, int unknownItems, boolean userUnknown, int unknownCategories) {}
+
+    /**
+     * Several requests in one encoder call (rows left-padded to the longest), each list built as
+     * {@link #recommend} builds it: the batch changes the cost, never the answer.
+     */
+    public List<Scored> recommendAll(List<ScoringRequest> requests, long nowMillis) throws OrtException {
+        List<RequestInputs> assembled = new java.util.ArrayList<>(requests.size());
+        List<EncoderInputs> scored = new java.util.ArrayList<>();
+        for (ScoringRequest request : requests) {
+            RequestInputs inputs = RequestInputs.of(request, version);
+            assembled.add(inputs);
+            if (inputs.inputs() != null) {
+                scored.add(inputs.inputs());
+            }
+        }
+        TopItems top = scored.isEmpty() ? null : encoder.score(EncoderInputs.stack(scored));
+        List<Scored> out = new java.util.ArrayList<>(requests.size());
+        int row = 0;
+        for (int r = 0; r < requests.size(); r++) {
+            RequestInputs inputs = assembled.get(r);
+            Recommendation recommendation = inputs.inputs() == null
+                    ? build(requests.get(r), null, null, nowMillis)
+                    : build(requests.get(r), top.itemIndices()[row], top.scores()[row++], nowMillis);
+            out.add(new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories()));
+        }
+        return out;
+    }
+
+    /** Top-K minus seen items from the model's K' candidates (if any), filled from popularity. */
+    private Recommendation build(ScoringRequest request, long[] indices, float[] scores, long nowMillis) {
         RankedListBuilder list = new RankedListBuilder(topK, Arrays.asList(request.itemIds));
         RecommendationSource source = RecommendationSource.POPULARITY;
-        if (assembled.inputs() != null) {
+        if (indices != null) {
             source = RecommendationSource.MODEL;
-            TopItems top = encoder.score(assembled.inputs());
             IdVocabulary items = version.items();
-            long[] indices = top.itemIndices()[0];
-            float[] scores = top.scores()[0];
             for (int i = 0; i < indices.length && list.offer(indexToId(items, indices[i]), scores[i]); i++) {
                 // offer() does the work; the loop stops when the list is full
             }
