@@ -23,12 +23,21 @@ public class ModelSettings implements Serializable {
      * in; 0 = never (serve the version found at start).
      */
     public long watchIntervalMs = 10_000;
+    /**
+     * Requests per encoder call: 1 scores every click on its own (a map operator); more turns on
+     * micro-batching through Flink's async I/O, waiting at most batch-max-delay-ms for a batch to
+     * fill (the added latency under light load).
+     */
+    public int batchMaxSize = 1;
+    public long batchMaxDelayMs = 5;
 
     void validate(List<String> errors) {
         ConfigChecks.nonBlank(errors, "model.registry", registry);
         ConfigChecks.nonBlank(errors, "model.version", version);
         ConfigChecks.between(errors, "model.top-k", topK, 1, 1000);
         ConfigChecks.between(errors, "model.intra-op-threads", intraOpThreads, 1, 256);
+        ConfigChecks.between(errors, "model.batch-max-size", batchMaxSize, 1, 4096);
+        ConfigChecks.between(errors, "model.batch-max-delay-ms", batchMaxDelayMs, 0, 10_000);
         if (watchIntervalMs != 0 && watchIntervalMs < 100) {
             errors.add("model.watch-interval-ms is " + watchIntervalMs + ": use 0 (no watching) or at least 100");
         }

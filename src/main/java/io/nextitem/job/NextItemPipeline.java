@@ -5,7 +5,9 @@ import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
 import io.nextitem.eval.LiveQualityFunction;
+import io.nextitem.inference.BatchingRecommendFunction;
 import io.nextitem.inference.RecommendFunction;
+import java.util.concurrent.TimeUnit;
 import io.nextitem.io.ClickDecodeFunction;
 import io.nextitem.io.RawRecord;
 import io.nextitem.sequence.ScoringRequest;
@@ -13,6 +15,7 @@ import io.nextitem.sequence.UserSequenceFunction;
 import io.nextitem.snapshot.SnapshotSink;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -25,6 +28,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * production and in the ITCases. Every operator has a stable uid so savepoints survive changes.
  */
 public final class NextItemPipeline {
+    /** A batch that takes this long means inference is stuck: the job fails and recovers. */
+    private static final long ASYNC_TIMEOUT_MS = 60_000;
+
     private NextItemPipeline() {}
 
     public static void wire(DataStream<RawRecord> rawClicks, Sink<Recommendation> recommendations,
@@ -43,9 +49,12 @@ public final class NextItemPipeline {
         if (config.snapshots.enabled()) {
             SnapshotSink.wire(sequences.getSideOutput(UserSequenceFunction.TRAINING_EXAMPLES), config.snapshots);
         }
-        SingleOutputStreamOperator<Recommendation> recommended = sequences
-                .map(new RecommendFunction(config.model))
-                .name("recommend").uid("recommend");
+        SingleOutputStreamOperator<Recommendation> recommended = config.model.batchMaxSize > 1
+                // Ordered: output in input order; in-flight requests are part of every checkpoint.
+                ? AsyncDataStream.orderedWait(sequences, new BatchingRecommendFunction(config.model),
+                                ASYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS, 4 * config.model.batchMaxSize)
+                        .name("recommend").uid("recommend") // same uid: a savepoint moves between the two modes
+                : sequences.map(new RecommendFunction(config.model)).name("recommend").uid("recommend");
         recommended.sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
         // The recommend stage keeps the user partitioning of the keyed sequence stage: no shuffle.
         DataStreamUtils.reinterpretAsKeyedStream(recommended, Recommendation::getUserId, Types.STRING)

@@ -22,7 +22,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Model versions change under a running job, against a real broker and MiniCluster: version 1
@@ -35,11 +36,14 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
     private static final int CLICKS_PER_ROUND = 40;
     private static final Duration SWAP_DEADLINE = Duration.ofSeconds(90);
 
-    @Test
-    void newVersionsSwapInMidStreamAndBrokenOnesAreRefused() throws Exception {
+    /** batchMaxSize 1: the per-event map operator; 16: micro-batches through async I/O. */
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(ints = {1, 16})
+    void newVersionsSwapInMidStreamAndBrokenOnesAreRefused(int batchMaxSize) throws Exception {
         Path registry = Files.createDirectories(tmp.resolve("registry"));
         VersionFixtures.publish(SASREC, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
         JobConfig config = JobUnderTest.configFor(broker, registry, Files.createDirectories(tmp.resolve("checkpoints")));
+        config.model.batchMaxSize = batchMaxSize;
         config.model.watchIntervalMs = 200;
         JobClient job = JobUnderTest.start(broker, config);
         List<String> items = TestModels.idsIn(SASREC, "items.tsv");

@@ -26,7 +26,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole loop on real parts: a KRaft broker in its own JVM, the job on a Flink MiniCluster
@@ -39,9 +40,12 @@ class RecommendationLoopITCase extends BrokerAndFlinkITCase {
     private static final int CLICKS_PER_USER = 10;
     private static final int MALFORMED = 100;
 
-    @Test
-    void everyValidClickGetsOneRecommendationAndEveryBadRecordOneDeadLetter() throws Exception {
+    /** batchMaxSize 1: the per-event map operator; 16: micro-batches through async I/O. */
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(ints = {1, 16})
+    void everyValidClickGetsOneRecommendationAndEveryBadRecordOneDeadLetter(int batchMaxSize) throws Exception {
         JobConfig config = JobUnderTest.configFor(broker, DemoModel.REGISTRY, tmp.resolve("checkpoints"));
+        config.model.batchMaxSize = batchMaxSize;
         // Any exception would fail the job instead of restarting it, so RUNNING at the end proves none happened.
         JobClient job = JobUnderTest.start(broker, config);
 

@@ -1,0 +1,90 @@
+package io.nextitem.inference;
+
+import io.nextitem.avro.Recommendation;
+import io.nextitem.config.ModelSettings;
+import io.nextitem.sequence.ScoringRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * Micro-batched scoring through Flink's async I/O: requests go to an {@link InferenceBatcher},
+ * whose one thread scores up to model.batch-max-size of them per encoder call, waiting at most
+ * model.batch-max-delay-ms for a batch to fill. Flink's async operator (ordered) keeps the
+ * output in input order and checkpoints the requests in flight, so exactly-once output and the
+ * per-user order stay Flink's. Swaps happen on the inference thread between two batches.
+ * Metrics: those of {@link ServedModel} ({@code inferenceMicros} per batch), plus
+ * {@code batchSize} and {@code queueDelayMicros} (how long a batch's first request waited).
+ */
+public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest, Recommendation> implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    private final ModelSettings settings;
+    private transient ServedModel served;
+    private transient InferenceBatcher batcher;
+    private transient ListState<String> servedVersionState;
+    private transient List<String> restoredVersions;
+
+    public BatchingRecommendFunction(ModelSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        servedVersionState = ServedVersionState.of(context);
+        restoredVersions = ServedVersionState.restored(context, servedVersionState);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        served = new ServedModel(settings, restoredVersions == null ? new ArrayList<>() : restoredVersions, metrics, subtask);
+        Histogram batchSize = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        Histogram queueDelay = metrics.histogram("queueDelayMicros", new DescriptiveStatisticsHistogram(1000));
+        batcher = new InferenceBatcher(settings.batchMaxSize, settings.batchMaxDelayMs * 1000, new InferenceBatcher.Owner() {
+            @Override
+            public SequenceRecommender beforeBatch() {
+                return served.swapIfReady();
+            }
+
+            @Override
+            public void afterBatch(List<SequenceRecommender.Scored> scored, long queueDelayMicros, long inferenceMicros) {
+                batchSize.update(scored.size());
+                queueDelay.update(queueDelayMicros);
+                served.recordInferenceMicros(inferenceMicros);
+                scored.forEach(served::record);
+            }
+        }, "inference-batcher-" + subtask);
+    }
+
+    @Override
+    public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> resultFuture) {
+        batcher.submit(request, r -> resultFuture.complete(Collections.singletonList(r)), resultFuture::completeExceptionally);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        servedVersionState.update(List.of(served.servingFolder()));
+    }
+
+    @Override
+    public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
+        if (served != null) {
+            served.close();
+        }
+    }
+}

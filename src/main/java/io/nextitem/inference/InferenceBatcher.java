@@ -1,0 +1,109 @@
+package io.nextitem.inference;
+
+import io.nextitem.avro.Recommendation;
+import io.nextitem.sequence.ScoringRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Dynamic batching for the encoder: requests queue up; one inference thread takes the first,
+ * waits at most {@code maxDelayMicros} for more (up to {@code maxBatch}), scores them in one
+ * call and completes each request's callback. Under light load a request waits at most the
+ * delay; under heavy load batches fill at once, so cost per request falls as load rises.
+ * The thread owns the served version: {@link Owner#beforeBatch()} may swap it between batches.
+ */
+final class InferenceBatcher implements AutoCloseable {
+    /** What the batcher asks of the operator that owns it, all on the inference thread. */
+    interface Owner {
+        /** The version to score the next batch with (swapping one in if one is ready). */
+        SequenceRecommender beforeBatch();
+
+        /** After each batch: its size, how long its first request waited, and how long scoring took. */
+        void afterBatch(List<SequenceRecommender.Scored> scored, long queueDelayMicros, long inferenceMicros);
+    }
+
+    record Pending(ScoringRequest request, long enqueuedNanos, Consumer<Recommendation> done, Consumer<Throwable> failed) {}
+
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final Owner owner;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    InferenceBatcher(int maxBatch, long maxDelayMicros, Owner owner, String threadName) {
+        this.maxBatch = maxBatch;
+        this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
+        this.owner = owner;
+        this.thread = new Thread(this::loop, threadName);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    void submit(ScoringRequest request, Consumer<Recommendation> done, Consumer<Throwable> failed) {
+        queue.add(new Pending(request, System.nanoTime(), done, failed));
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = first.enqueuedNanos() + maxDelayNanos;
+                while (batch.size() < maxBatch) {
+                    queue.drainTo(batch, maxBatch - batch.size());
+                    long left = deadline - System.nanoTime();
+                    if (batch.size() >= maxBatch || left <= 0) {
+                        break;
+                    }
+                    Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        batch.add(next);
+                    }
+                }
+                score(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void score(List<Pending> batch) {
+        long started = System.nanoTime();
+        long queueDelayMicros = (started - batch.get(0).enqueuedNanos()) / 1000;
+        try {
+            SequenceRecommender recommender = owner.beforeBatch();
+            List<ScoringRequest> requests = new ArrayList<>(batch.size());
+            batch.forEach(p -> requests.add(p.request()));
+            List<SequenceRecommender.Scored> scored = recommender.recommendAll(requests, System.currentTimeMillis());
+            owner.afterBatch(scored, queueDelayMicros, (System.nanoTime() - started) / 1000);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().accept(scored.get(i).recommendation());
+            }
+        } catch (Exception | LinkageError e) {
+            batch.forEach(p -> p.failed().accept(e)); // fails the job as an exception in map() would
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.nextitem.inference;
+
+import io.nextitem.avro.RecommendationSource;
+import io.nextitem.config.ModelSettings;
+import io.nextitem.model.ModelRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model version one inference subtask serves, shared by the per-event and the batching
+ * recommend operators: which version starts (the checkpointed one on restore), the registry
+ * watcher and the swap, and the metrics. Not thread-safe: {@link #swapIfReady()} and
+ * {@link #record} run on the one thread that scores; {@link #servingFolder()} may be read from
+ * the checkpointing thread (the field is volatile).
+ *
+ * <p>Metrics: {@code executionProvider} (CUDA/CPU, as text) and {@code executionProviderIsGpu}
+ * (1/0, for Prometheus), {@code modelVersion}, {@code modelSwaps}, {@code modelVersionsRefused}
+ * (a published version that failed a check; the log line says which and why),
+ * {@code recommendationsFromModel}, {@code recommendationsFromPopularity}, {@code unknownItems},
+ * {@code unknownUsers} (scored with user_idx 0 by a model that reads it: a rising count means
+ * the served version is stale), {@code unknownCategories} (items scored with category 0: missing
+ * on the event or new to the version), {@code inferenceMicros} (per call: one request, or one batch).
+ */
+final class ServedModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
+
+    private final ModelSettings settings;
+    private volatile SequenceRecommender recommender;
+    private ModelRegistryWatcher watcher;
+    private Counter fromModel;
+    private Counter fromPopularity;
+    private Counter unknownItems;
+    private Counter unknownUsers;
+    private Counter unknownCategories;
+    private Counter swaps;
+    private Counter refusals;
+    private Histogram inferenceMicros;
+
+    ServedModel(ModelSettings settings, List<String> restoredVersions, MetricGroup metrics, int subtask) {
+        this.settings = settings;
+        this.recommender = openStartingVersion(restoredVersions);
+        metrics.gauge("executionProvider", (Gauge<String>) () -> recommender.provider().name());
+        metrics.gauge("executionProviderIsGpu", (Gauge<Integer>) () -> recommender.provider() == ExecutionProvider.CUDA ? 1 : 0);
+        metrics.gauge("modelVersion", (Gauge<String>) () -> recommender.version().version());
+        fromModel = metrics.counter("recommendationsFromModel");
+        fromPopularity = metrics.counter("recommendationsFromPopularity");
+        unknownItems = metrics.counter("unknownItems");
+        unknownUsers = metrics.counter("unknownUsers");
+        unknownCategories = metrics.counter("unknownCategories");
+        swaps = metrics.counter("modelSwaps");
+        refusals = metrics.counter("modelVersionsRefused");
+        inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
+        if (settings.watchIntervalMs > 0) {
+            watcher = new ModelRegistryWatcher(settings, servingFolder(), (folder, reason) -> refusals.inc())
+                    .start("model-registry-watcher-" + subtask);
+        }
+    }
+
+    /**
+     * The checkpointed version when restoring and it is still in the registry and passes its
+     * checks, else model.version (whose failure fails the start: there is nothing to serve).
+     */
+    private SequenceRecommender openStartingVersion(List<String> restoredVersions) {
+        for (String restored : restoredVersions) {
+            Path folder = Path.of(settings.registry).resolve(restored);
+            if (!Files.isRegularFile(folder.resolve("manifest.json"))) {
+                LOG.warn("Checkpointed model version {} is no longer in {}; serving {} instead", restored,
+                        settings.registry, settings.version);
+                continue;
+            }
+            try {
+                return SequenceRecommender.open(folder, settings);
+            } catch (RuntimeException e) {
+                LOG.warn("Checkpointed model version {} fails its checks now ({}); serving {} instead", restored,
+                        e.getMessage(), settings.version);
+            }
+        }
+        return SequenceRecommender.open(new ModelRegistry(Path.of(settings.registry)).resolve(settings.version), settings);
+    }
+
+    /** The version to score with now: a version the watcher prepared takes over here, between two calls. */
+    SequenceRecommender swapIfReady() {
+        if (watcher != null) {
+            SequenceRecommender next = watcher.takeReady();
+            if (next != null) {
+                SequenceRecommender previous = recommender;
+                recommender = next;
+                previous.close();
+                swaps.inc();
+            }
+        }
+        return recommender;
+    }
+
+    void record(SequenceRecommender.Scored scored) {
+        unknownItems.inc(scored.unknownItems());
+        unknownCategories.inc(scored.unknownCategories());
+        if (scored.userUnknown()) {
+            unknownUsers.inc();
+        }
+        (scored.recommendation().getSource() == RecommendationSource.MODEL ? fromModel : fromPopularity).inc();
+    }
+
+    void recordInferenceMicros(long micros) {
+        inferenceMicros.update(micros);
+    }
+
+    String servingFolder() {
+        return recommender.version().folder().getFileName().toString();
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        recommender.close();
+    }
+}
