@@ -27,12 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Model versions change under a running job, against a real broker and MiniCluster: version 1
- * serves; a corrupt version 2 published mid-stream is refused and version 1 keeps serving; a
- * good version 3 is swapped in with no restart. Every click gets exactly one recommendation
+ * serves; four broken versions published mid-stream (sha256 mismatch, bytes that are no graph,
+ * a graph reading other inputs, a vocabulary one item short) are refused and version 1 keeps
+ * serving; a good version 3 is swapped in with no restart. Every click gets exactly one recommendation
  * (read_committed), and the records show the switch: v1 first, v3 at the end, never v2.
  */
 class ModelHotSwapITCase extends BrokerAndFlinkITCase {
     private static final Path SASREC = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+    private static final Path ATTREC = TestModels.versionIn(TestModels.ROOT.resolve("attrec"));
     private static final int CLICKS_PER_ROUND = 40;
     private static final Duration SWAP_DEADLINE = Duration.ofSeconds(90);
 
@@ -53,12 +55,20 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
             sendRound(producer, sent, items);
             assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
 
-            Path corrupt = VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
-            VersionFixtures.rewrite(corrupt, "model.onnx", bytes -> { bytes[bytes.length / 2] ^= 0x7f; return bytes; }, false);
-            // Several rounds, each long past a watch interval: the refused version never serves.
-            for (int round = 0; round < 3; round++) {
-                sendRound(producer, sent, items);
-                assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
+            // Four broken versions, each the newest in turn; rounds long past a watch interval after
+            // each: none ever serves.
+            List<java.util.function.Consumer<Path>> breakages = List.of(
+                    v -> VersionFixtures.rewrite(v, "model.onnx", b -> { b[b.length / 2] ^= 0x7f; return b; }, false), // sha256 mismatch
+                    v -> VersionFixtures.rewrite(v, "model.onnx", b -> java.util.Arrays.copyOf(b, 64), true),         // bad bytes
+                    v -> VersionFixtures.rewrite(v, "model.onnx", b -> bytesOf(ATTREC.resolve("model.onnx")), true), // wrong inputs
+                    v -> VersionFixtures.rewrite(v, "items.tsv", ModelHotSwapITCase::withoutLastLine, true));        // vocabulary
+            for (int i = 0; i < breakages.size(); i++) {
+                Path broken = VersionFixtures.publish(SASREC, registry, "sasrec-v2-broken-" + i, "2026-03-0" + (i + 1) + "T00:00:00Z");
+                breakages.get(i).accept(broken);
+                for (int round = 0; round < 2; round++) {
+                    sendRound(producer, sent, items);
+                    assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
+                }
             }
 
             VersionFixtures.publish(SASREC, registry, "sasrec-v3", "2026-04-01T00:00:00Z");
@@ -80,7 +90,20 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
         assertThat(all).as("one recommendation per click, none lost or doubled").hasSize(sent.size());
         assertThat(all.stream().map(Recommendation::getTriggerEventId).collect(Collectors.toSet()))
                 .isEqualTo(sent.stream().map(ClickEvent::getEventId).collect(Collectors.toSet()));
-        assertThat(versionsOf(all)).containsOnlyKeys("sasrec-v1", "sasrec-v3");
+        assertThat(versionsOf(all)).as("no broken version ever served").containsOnlyKeys("sasrec-v1", "sasrec-v3");
+    }
+
+    private static byte[] bytesOf(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] withoutLastLine(byte[] bytes) {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+        return (text.substring(0, text.lastIndexOf('\n')) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** CLICKS_PER_ROUND clicks of 20 users (both subtasks), each on a new item of that user. */
