@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -28,6 +29,10 @@ import org.apache.flink.util.OutputTag;
  * {@code sequence.max-length} entries. A state TTL (refreshed on every write, expired values
  * never returned, cleaned by the RocksDB compaction filter) drops users inactive for
  * {@code sequence.ttl-hours}, so state does not grow with every user ever seen.
+ *
+ * <p>A click whose event_id is already in the user's sequence is a producer retry: it is dropped
+ * (counted in {@code duplicateClicks}), so it gets no second recommendation and no second
+ * training example. Only retries of clicks still among the newest L are recognised.
  *
  * <p>With snapshots on, every click that follows an earlier one also leaves a
  * {@link TrainingExample} on the {@link #TRAINING_EXAMPLES} side output: the entries before it
@@ -47,6 +52,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
     private final long snapshotIntervalMillis;
     private transient ValueState<UserSequenceState> sequence;
     private transient Histogram sequenceLength;
+    private transient Counter duplicateClicks;
 
     public UserSequenceFunction(SequenceSettings settings) {
         this(settings, 0L);
@@ -73,13 +79,19 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
         sequence = getRuntimeContext().getState(stateDescriptor(settings));
         sequenceLength = getRuntimeContext().getMetricGroup()
                 .histogram("sequenceLength", new DescriptiveStatisticsHistogram(1000));
+        duplicateClicks = getRuntimeContext().getMetricGroup().counter("duplicateClicks");
     }
 
     @Override
     public void processElement(ClickEvent click, Context ctx, Collector<ScoringRequest> out) throws Exception {
         UserSequenceState current = sequence.value();
         List<SequenceEntry> entries = current == null ? List.of() : current.getEntries();
-        SequenceEntry added = new SequenceEntry(click.getItemId(), click.getEventTimeMillis(), click.getCategory());
+        if (isRetry(entries, click.getEventId())) {
+            duplicateClicks.inc(); // a producer retry: the click was already answered
+            return;
+        }
+        SequenceEntry added = new SequenceEntry(click.getItemId(), click.getEventTimeMillis(), click.getCategory(),
+                click.getEventId());
         List<SequenceEntry> updated = SequenceUpdate.append(entries, added, settings.maxLength);
         sequence.update(new UserSequenceState(updated));
         sequenceLength.update(updated.size());
@@ -88,6 +100,16 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
             TrainingExamples.of(click, updated, added, ctx.timerService().currentWatermark(), snapshotIntervalMillis)
                     .ifPresent(example -> ctx.output(TRAINING_EXAMPLES, example));
         }
+    }
+
+    /** Whether the user's sequence already holds a click with this event id (newest first: retries come soon). */
+    private static boolean isRetry(List<SequenceEntry> entries, String eventId) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (eventId.equals(entries.get(i).getEventId())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ScoringRequest toRequest(ClickEvent click, List<SequenceEntry> entries) {

@@ -129,4 +129,17 @@ class UserSequenceFunctionTest {
         click("u1", "c", T0 + 2);
         assertThat(lastOutput().itemIds).containsExactly("a", "b", "c");
     }
+
+    @Test
+    void aProducerRetryOfAClickGetsNoSecondRequest() throws Exception {
+        ClickEvent first = io.nextitem.testing.Clicks.click("u1", "a", T0);
+        harness.processElement(first, T0);
+        harness.processElement(io.nextitem.testing.Clicks.click("u1", "b", T0 + 1_000), T0 + 1_000);
+        harness.processElement(ClickEvent.newBuilder(first).build(), T0); // the same event id again
+        harness.processElement(io.nextitem.testing.Clicks.click("u2", "a", T0), T0); // same item and time, another user
+
+        assertThat(harness.extractOutputValues()).extracting(r -> r.triggerEventId)
+                .containsExactly(first.getEventId(), "u1/b/" + (T0 + 1_000), "u2/a/" + T0);
+        assertThat(lastOutput().itemIds).containsExactly("a");
+    }
 }
