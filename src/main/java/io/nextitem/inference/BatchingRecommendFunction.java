@@ -3,11 +3,9 @@ package io.nextitem.inference;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.sequence.ScoringRequest;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -32,8 +30,7 @@ public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest,
     private final ModelSettings settings;
     private transient ServedModel served;
     private transient InferenceBatcher batcher;
-    private transient ListState<String> servedVersionState;
-    private transient List<String> restoredVersions;
+    private transient ServedVersionState servedVersion;
 
     public BatchingRecommendFunction(ModelSettings settings) {
         this.settings = settings;
@@ -41,15 +38,14 @@ public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest,
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        servedVersionState = ServedVersionState.of(context);
-        restoredVersions = ServedVersionState.restored(context, servedVersionState);
+        servedVersion = new ServedVersionState(context);
     }
 
     @Override
     public void open(OpenContext openContext) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        served = new ServedModel(settings, restoredVersions == null ? new ArrayList<>() : restoredVersions, metrics, subtask);
+        served = servedVersion.open(settings, getRuntimeContext());
         Histogram batchSize = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         Histogram queueDelay = metrics.histogram("queueDelayMicros", new DescriptiveStatisticsHistogram(1000));
         batcher = new InferenceBatcher(settings.batchMaxSize, settings.batchMaxDelayMs * 1000, new InferenceBatcher.Owner() {
@@ -75,7 +71,7 @@ public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest,
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        servedVersionState.update(List.of(served.servingFolder()));
+        servedVersion.snapshot(served);
     }
 
     @Override

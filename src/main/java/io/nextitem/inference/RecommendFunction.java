@@ -3,11 +3,9 @@ package io.nextitem.inference;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.sequence.ScoringRequest;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -27,8 +25,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
 
     private final ModelSettings settings;
     private transient ServedModel served;
-    private transient ListState<String> servedVersionState;
-    private transient List<String> restoredVersions;
+    private transient ServedVersionState servedVersion;
 
     public RecommendFunction(ModelSettings settings) {
         this.settings = settings;
@@ -36,14 +33,12 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        servedVersionState = ServedVersionState.of(context);
-        restoredVersions = ServedVersionState.restored(context, servedVersionState);
+        servedVersion = new ServedVersionState(context);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        served = new ServedModel(settings, restoredVersions == null ? new ArrayList<>() : restoredVersions,
-                getRuntimeContext().getMetricGroup(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        served = servedVersion.open(settings, getRuntimeContext());
     }
 
     @Override
@@ -58,7 +53,7 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        servedVersionState.update(List.of(served.servingFolder()));
+        servedVersion.snapshot(served);
     }
 
     @Override
