@@ -85,23 +85,12 @@ class RecommendFunctionTest {
         Path registry = tmp.resolve("registry");
         VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
         VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
-        ModelSettings pinned = settings(registry);
-        pinned.version = "sasrec-v1";
-        var first = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(pinned)));
-        first.open();
-        first.processElement(request(0), 0L);
-        OperatorSubtaskState checkpoint = first.snapshot(1L, 1L);
-        first.close();
+        OperatorSubtaskState checkpoint = checkpointServing(registry, "sasrec-v1");
+
+        assertThat(versionAfterRestore(registry, checkpoint)).isEqualTo("sasrec-v1");
 
         ModelSettings latest = settings(registry);
         latest.watchIntervalMs = 0;
-        var restored = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
-        restored.initializeState(checkpoint);
-        restored.open();
-        restored.processElement(request(1), 1L);
-        assertThat(lastVersion(restored)).isEqualTo("sasrec-v1");
-        restored.close();
-
         var fresh = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
         fresh.open();
         fresh.processElement(request(2), 2L);
@@ -114,22 +103,35 @@ class RecommendFunctionTest {
         Path registry = tmp.resolve("registry");
         Path v1 = VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
         VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
-        ModelSettings pinned = settings(registry);
-        pinned.version = "sasrec-v1";
-        var first = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(pinned)));
-        first.open();
-        OperatorSubtaskState checkpoint = first.snapshot(1L, 1L);
-        first.close();
+        OperatorSubtaskState checkpoint = checkpointServing(registry, "sasrec-v1");
         VersionFixtures.rewrite(v1, "model.onnx", bytes -> { bytes[bytes.length - 1] ^= 1; return bytes; }, false);
 
+        assertThat(versionAfterRestore(registry, checkpoint)).isEqualTo("sasrec-v2");
+    }
+
+    /** A checkpoint of the operator while it serves {@code version} (pinned), after one request. */
+    private static OperatorSubtaskState checkpointServing(Path registry, String version) throws Exception {
+        ModelSettings pinned = settings(registry);
+        pinned.version = version;
+        var first = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(pinned)));
+        first.open();
+        first.processElement(request(0), 0L);
+        OperatorSubtaskState checkpoint = first.snapshot(1L, 1L);
+        first.close();
+        return checkpoint;
+    }
+
+    /** The version that answers the first request after restoring {@code checkpoint} with model.version latest. */
+    private static String versionAfterRestore(Path registry, OperatorSubtaskState checkpoint) throws Exception {
         ModelSettings latest = settings(registry);
         latest.watchIntervalMs = 0;
         var restored = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
         restored.initializeState(checkpoint);
         restored.open();
         restored.processElement(request(1), 1L);
-        assertThat(lastVersion(restored)).isEqualTo("sasrec-v2");
+        String version = lastVersion(restored);
         restored.close();
+        return version;
     }
 
     private static final Path SASREC_TEST = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
