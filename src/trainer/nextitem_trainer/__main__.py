@@ -1,6 +1,6 @@
 """Command line: ``python3 -m nextitem_trainer <command>`` (or ``src/trainer/bin/trainer``).
 
-Commands: train, evaluate, export, synthetic, demo-assets, test-models, results-table. Run one with --help for its options.
+Commands: train, evaluate, export, bench-model, synthetic, demo-assets, test-models, results-table. Run one with --help for its options.
 Errors in inputs (a malformed data line, a bad config key, a missing file) end with one line
 naming the input and what was expected, and exit status 2.
 """
@@ -46,6 +46,16 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--user-range", help="evaluate only the users whose numeric id is in FIRST-LAST (e.g. 1-2999: "
                                         "the ML-1M users whose tie order is real in the rebuild); recorded in the result")
     p.add_argument("--no-write", action="store_true", help="print only")
+
+
+def _add_bench_model(sub) -> None:
+    p = sub.add_parser("bench-model", help="export an untrained version of a given catalogue size and length (for bench)")
+    p.add_argument("--config", default="sasrec_ml-1m.yaml", help="architecture (model section) to build")
+    p.add_argument("--items", type=int, required=True, help="catalogue size N")
+    p.add_argument("--max-len", type=int, required=True, help="sequence length L")
+    p.add_argument("--registry", required=True, help="registry folder; the version folder is created inside")
+    p.add_argument("--version", help="version name (default: <model>-bench-n<N>-l<L>)")
+    p.add_argument("--seed", type=int, default=42)
 
 
 def _add_export(sub) -> None:
@@ -136,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trainer", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_train, _add_evaluate, _add_export, _add_synthetic, _add_demo_assets, _add_test_models,
+    for add in (_add_train, _add_evaluate, _add_export, _add_bench_model, _add_synthetic, _add_demo_assets, _add_test_models,
                 _add_finetune, _add_stream_split, _add_stream_report, _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
@@ -219,6 +229,11 @@ def _run(args) -> int:
 
         export(args.checkpoint, args.registry, version=args.version, parent_version=args.parent_version,
                top_k=args.top_k, metrics_file=args.metrics)
+    elif args.command == "bench-model":
+        from .bench_model import bench_model
+
+        bench_model(paths.config_file(args.config), args.items, args.max_len, Path(args.registry),
+                    version=args.version, seed=args.seed)
     elif args.command == "synthetic":
         from .synthetic import write_clicks
 

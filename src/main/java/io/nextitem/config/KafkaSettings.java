@@ -23,10 +23,20 @@ public class KafkaSettings implements Serializable {
      * the job restart-loop against a default broker.
      */
     public long transactionTimeoutMs = 600_000L;
+    /**
+     * exactly-once (transactions committed at each checkpoint: consumers reading read_committed
+     * see output one checkpoint interval late, never twice) | at-least-once (written as produced,
+     * flushed at each checkpoint; a recovery may repeat lists). Both sinks follow it.
+     */
+    public String deliveryGuarantee = "exactly-once";
     /** earliest | latest | committed (committed offsets, earliest when the group has none). */
     public String startingOffsets = "committed";
     /** Extra client properties passed to source and sinks (security settings and such). */
     public Map<String, String> properties = new LinkedHashMap<>();
+
+    public boolean exactlyOnce() {
+        return "exactly-once".equals(deliveryGuarantee);
+    }
 
     void validate(List<String> errors) {
         ConfigChecks.nonBlank(errors, "kafka.bootstrap-servers", bootstrapServers);
@@ -42,6 +52,9 @@ public class KafkaSettings implements Serializable {
         }
         if (!List.of("earliest", "latest", "committed").contains(startingOffsets)) {
             errors.add("kafka.starting-offsets is '" + startingOffsets + "': use earliest, latest or committed");
+        }
+        if (!List.of("exactly-once", "at-least-once").contains(deliveryGuarantee)) {
+            errors.add("kafka.delivery-guarantee is '" + deliveryGuarantee + "': use exactly-once or at-least-once");
         }
         if (clicksTopic != null && (clicksTopic.equals(recommendationsTopic) || clicksTopic.equals(deadLetterTopic))) {
             errors.add("kafka.clicks-topic '" + clicksTopic + "' must differ from the output topics");

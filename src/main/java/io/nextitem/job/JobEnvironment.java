@@ -4,6 +4,7 @@ import io.nextitem.config.JobConfig;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -30,6 +31,7 @@ public final class JobEnvironment {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpoint.intervalMs));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(config.networkBufferTimeoutMs));
         return conf;
     }
 

@@ -16,7 +16,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The job's Kafka source and its two exactly-once sinks, built from {@link KafkaSettings}. */
+/** The job's Kafka source and its two sinks (exactly-once unless configured otherwise), built from {@link KafkaSettings}. */
 public final class KafkaConnectors {
     private KafkaConnectors() {}
 
@@ -34,26 +34,30 @@ public final class KafkaConnectors {
     }
 
     public static KafkaSink<Recommendation> recommendationsSink(KafkaSettings kafka) {
-        return exactlyOnceSink(kafka, "recommendations", new AvroSingleObjectSerializer<Recommendation>(
+        return sink(kafka, "recommendations", new AvroSingleObjectSerializer<Recommendation>(
                 kafka.recommendationsTopic, r -> r.getUserId().getBytes(StandardCharsets.UTF_8)));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
-        return exactlyOnceSink(kafka, "dead-letters", new AvroSingleObjectSerializer<DeadLetter>(
+        return sink(kafka, "dead-letters", new AvroSingleObjectSerializer<DeadLetter>(
                 kafka.deadLetterTopic, KafkaConnectors::originalKey));
     }
 
     /**
-     * Transactions commit when a checkpoint completes; each sink needs its own transactional id
-     * prefix, and a transaction timeout the broker accepts.
+     * Exactly-once: transactions commit when a checkpoint completes; each sink needs its own
+     * transactional id prefix, and a transaction timeout the broker accepts. At-least-once:
+     * records go out as produced and are flushed at every checkpoint.
      */
-    private static <T> KafkaSink<T> exactlyOnceSink(KafkaSettings kafka, String prefixSuffix,
-                                                    KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
+    private static <T> KafkaSink<T> sink(KafkaSettings kafka, String prefixSuffix,
+                                         KafkaRecordSerializationSchema<T> serializer) {
+        var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
                 .setKafkaProducerConfig(extraProperties(kafka))
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setRecordSerializer(serializer);
+        if (!kafka.exactlyOnce()) {
+            return builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        }
+        return builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-" + prefixSuffix)
                 .setProperty("transaction.timeout.ms", Long.toString(kafka.transactionTimeoutMs))
                 .build();

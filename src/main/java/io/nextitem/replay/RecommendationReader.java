@@ -21,10 +21,18 @@ public final class RecommendationReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public RecommendationReader(String bootstrapServers, String topic, boolean fromBeginning) {
+        this(bootstrapServers, topic, fromBeginning, true);
+    }
+
+    /**
+     * @param readCommitted true for what a consumer of the exactly-once job sees (lists appear
+     *                      when their checkpoint completes); false to see records as written
+     */
+    public RecommendationReader(String bootstrapServers, String topic, boolean fromBeginning, boolean readCommitted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "nextitem-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -54,6 +54,16 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void deliveryGuaranteeIsExactlyOnceUnlessAtLeastOnceIsAsked() {
+        assertThat(JobConfigLoader.parse("", "job.yaml").kafka.exactlyOnce()).isTrue();
+        JobConfig atLeastOnce = JobConfigLoader.parse("kafka:\n  delivery-guarantee: at-least-once\n", "job.yaml");
+        assertThat(atLeastOnce.kafka.exactlyOnce()).isFalse();
+        assertThat(atLeastOnce.validate()).noneSatisfy(e -> assertThat(e).contains("delivery-guarantee"));
+        assertThat(JobConfigLoader.parse("kafka:\n  delivery-guarantee: twice\n", "job.yaml").validate())
+                .anySatisfy(e -> assertThat(e).contains("kafka.delivery-guarantee").contains("at-least-once"));
+    }
+
+    @Test
     void aMissingFileSaysSo() {
         assertThatThrownBy(() -> JobConfigLoader.load(tmp.resolve("absent.yaml")))
                 .hasMessageContaining("does not exist");

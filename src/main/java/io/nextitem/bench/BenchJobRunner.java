@@ -1,0 +1,56 @@
+package io.nextitem.bench;
+
+import io.nextitem.config.JobConfig;
+import io.nextitem.job.JobEnvironment;
+import io.nextitem.job.NextItemJob;
+import io.nextitem.kafka.KafkaTopics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Starts the production job (the same {@link NextItemJob#build}) on a local Flink cluster in this
+ * JVM for one benchmark run: its own output topics, group and transactional ids, RocksDB state
+ * and checkpoints under the run's folder, and no restarts (a failure ends the run, it is not
+ * hidden in the figure).
+ */
+final class BenchJobRunner {
+    private BenchJobRunner() {}
+
+    static JobConfig config(String bootstrap, Path registry, Path work, String clicksTopic, BenchSettings settings,
+                            int batchMaxSize, boolean exactlyOnce) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        JobConfig config = new JobConfig();
+        config.parallelism = settings.parallelism();
+        config.kafka.bootstrapServers = bootstrap;
+        config.kafka.clicksTopic = clicksTopic;
+        config.kafka.recommendationsTopic = "bench-recommendations-" + run;
+        config.kafka.deadLetterTopic = "bench-dlq-" + run;
+        config.kafka.groupId = "bench-" + run;
+        config.kafka.transactionalIdPrefix = "bench-" + run;
+        config.kafka.startingOffsets = "earliest";
+        config.kafka.deliveryGuarantee = exactlyOnce ? "exactly-once" : "at-least-once";
+        config.model.registry = registry.toString();
+        config.model.executionProvider = settings.provider();
+        config.model.intraOpThreads = settings.intraOpThreads();
+        config.model.batchMaxSize = batchMaxSize;
+        config.model.batchMaxDelayMs = settings.batchMaxDelayMs();
+        config.checkpoint.dir = work.resolve("checkpoints-" + run).toUri().toString();
+        config.checkpoint.intervalMs = settings.checkpointIntervalMs();
+        return config.validated();
+    }
+
+    static JobClient start(JobConfig config) throws Exception {
+        KafkaTopics.create(config.kafka.bootstrapServers, 1,
+                List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
+        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, flinkConf);
+        NextItemJob.build(env, config);
+        return env.executeAsync(NextItemJob.JOB_NAME + "-bench");
+    }
+}

@@ -1,0 +1,58 @@
+package io.nextitem.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The headline of a bench run (summary.json): the figures issue 7's acceptance names, with the
+ * ratios it compares and what they were taken with. A figure the run did not measure is null,
+ * never a default.
+ */
+final class Summary {
+    private Summary() {}
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> of(Map<String, Object> result, Double ceiling, Double job, Double perEvent,
+                                  BenchSettings settings) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", result.get("model"));
+        out.put("model_version", result.get("model_version"));
+        out.put("num_items", result.get("num_items"));
+        out.put("max_seq_len", result.get("max_seq_len"));
+        out.put("cores", ((Map<String, Object>) result.get("machine")).get("cores"));
+        out.put("provider", result.get("provider"));
+        out.put("intra_op_threads", settings.intraOpThreads());
+        out.put("batch_max_size", settings.batchMaxSize());
+        out.put("batch_max_delay_ms", settings.batchMaxDelayMs());
+        out.put("delivery", "exactly-once (throughput); both modes for latency");
+        out.put("ceiling_events_per_s", ceiling);
+        out.put("job_events_per_s", job);
+        out.put("per_event_job_events_per_s", perEvent);
+        out.put("job_to_ceiling", ratio(job, ceiling));
+        out.put("batched_to_per_event", ratio(job, perEvent));
+        List<Map<String, Object>> latency = (List<Map<String, Object>>) result.get("latency");
+        out.put("p99_inference_latency_ms_at_50pct", latencyAt(latency, 0.5, "at-least-once", "inference_path_ms_p99"));
+        out.put("p99_visibility_latency_ms_at_50pct_exactly_once",
+                latencyAt(latency, 0.5, "exactly-once", "visibility_ms_p99"));
+        out.put("users_max", settings.users());
+        out.put("state_bytes_per_user", null);
+        out.put("tm_rss_gib_at_max_users", null);
+        out.put("commit", result.get("commit"));
+        out.put("taken_at", result.get("taken_at"));
+        return out;
+    }
+
+    private static Double ratio(Double a, Double b) {
+        return a == null || b == null || b == 0 ? null : Math.round(a / b * 1000.0) / 1000.0;
+    }
+
+    private static Object latencyAt(List<Map<String, Object>> points, double fraction, String delivery, String key) {
+        if (points == null) {
+            return null;
+        }
+        return points.stream()
+                .filter(p -> p.get("delivery").equals(delivery) && Math.abs((Double) p.get("load_fraction") - fraction) < 1e-9)
+                .map(p -> p.get(key)).findFirst().orElse(null);
+    }
+}

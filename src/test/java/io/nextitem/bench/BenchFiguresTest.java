@@ -1,0 +1,89 @@
+package io.nextitem.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How bench turns what it saw into figures: hand-made observations, hand-computed answers. */
+class BenchFiguresTest {
+
+    private static RecommendationProbe.Seen seen(String id, long event, long emit, long received) {
+        return new RecommendationProbe.Seen(id, event, emit, received);
+    }
+
+    @Test
+    void steadyRateCountsListsAfterTheFillOverTheirEmitTimes() {
+        List<RecommendationProbe.Seen> lists = new ArrayList<>();
+        // 100 fill lists all at t=0 (a startup burst), then 1,000 lists 2 ms apart: 500 lists/s.
+        for (int i = 0; i < 100; i++) {
+            lists.add(seen("f" + i, 0, 0, 0));
+        }
+        for (int i = 0; i < 1000; i++) {
+            lists.add(seen("m" + i, 0, 10_000 + 2L * i, 0));
+        }
+        // The burst is excluded: the window starts at list 100, not at t=0.
+        assertThat(ThroughputStage.steadyRate(lists, 100)).isCloseTo(500.0, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void latencyPercentilesAreNearestRankOverThePacedListsAfterTheSettleTime() {
+        List<RecommendationProbe.Seen> lists = new ArrayList<>();
+        lists.add(seen("fill-1", 0, 5_000, 9_000)); // fill: never counted
+        lists.add(seen("paced-0", 500, 900, 900));   // before the settle instant: dropped
+        for (int i = 1; i <= 100; i++) {             // inference path i ms, visibility 10*i ms
+            lists.add(seen("paced-" + i, 1_000, 1_000 + i, 1_000 + 10L * i));
+        }
+        Map<String, Object> out = LatencyStage.summarize(lists, 1_000, true, 200.0);
+        assertThat(out).containsEntry("lists_measured", 100)
+                .containsEntry("inference_path_ms_p50", 50.0)
+                .containsEntry("inference_path_ms_p99", 99.0)
+                .containsEntry("visibility_ms_p95", 950.0)
+                .containsEntry("inference_path_ms_max", 100.0)
+                .containsEntry("delivery", "exactly-once");
+    }
+
+    @Test
+    void latencyWithNothingMeasuredIsNullNotZero() {
+        Map<String, Object> out = LatencyStage.summarize(List.of(seen("fill-1", 0, 1, 1)), 0, false, 10.0);
+        assertThat(out.get("inference_path_ms_p99")).isNull();
+        assertThat(out).containsEntry("lists_measured", 0);
+    }
+
+    @Test
+    void theSummaryHoldsTheRatiosAndLeavesUnmeasuredFiguresNull() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", "sasrec");
+        result.put("machine", Map.of("cores", 2));
+        result.put("provider", "CPU");
+        Map<String, Object> atHalfLoad = new LinkedHashMap<>(Map.of("delivery", "at-least-once", "load_fraction", 0.5,
+                "inference_path_ms_p99", 12.0));
+        result.put("latency", List.of(atHalfLoad));
+        Map<String, Object> summary = Summary.of(result, 8000.0, 6000.0, 2000.0, settings());
+        assertThat(summary).containsEntry("job_to_ceiling", 0.75)
+                .containsEntry("batched_to_per_event", 3.0)
+                .containsEntry("p99_inference_latency_ms_at_50pct", 12.0)
+                .containsEntry("cores", 2)
+                .containsEntry("provider", "CPU");
+        assertThat(summary.get("state_bytes_per_user")).isNull();
+        assertThat(Summary.of(result, null, 6000.0, null, settings()).get("job_to_ceiling")).isNull();
+    }
+
+    @Test
+    void settingsOutOfRangeAreNamedTogether() {
+        assertThatThrownBy(() -> new BenchSettings(Path.of("v"), "tpu", 0, 64, 5, 1, 1000, 10, 10, 1, 5,
+                new double[] {1.5}, 1).validated())
+                .hasMessageContaining("--provider").hasMessageContaining("--threads")
+                .hasMessageContaining("--load-fractions");
+        assertThat(settings().validated()).isNotNull();
+    }
+
+    private static BenchSettings settings() {
+        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, 1000, 50, 5, 20, new double[] {0.5}, 42);
+    }
+}

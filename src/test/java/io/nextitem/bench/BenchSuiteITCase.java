@@ -1,0 +1,57 @@
+package io.nextitem.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nextitem.testing.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench command's every stage on a tiny stream: that it runs the real job in both delivery
+ * modes and writes complete result files. It asserts what was measured exists and is consistent,
+ * never how fast anything was (benchmarks are commands, not timed tests).
+ */
+class BenchSuiteITCase {
+    @TempDir
+    Path out;
+
+    @Test
+    void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
+        Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+        BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, 20, 5, 1, 2,
+                new double[] {0.5}, 7).validated();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
+
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+        for (String figure : new String[] {"ceiling_events_per_s", "job_events_per_s", "per_event_job_events_per_s",
+                "job_to_ceiling", "batched_to_per_event", "p99_inference_latency_ms_at_50pct"}) {
+            assertThat(summary.get(figure).isNumber()).as(figure).isTrue();
+            assertThat(summary.get(figure).asDouble()).as(figure).isPositive();
+        }
+        assertThat(summary.get("provider").asText()).isEqualTo("CPU");
+        assertThat(summary.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(summary.get("job_to_ceiling").asDouble()).isCloseTo(
+                summary.get("job_events_per_s").asDouble() / summary.get("ceiling_events_per_s").asDouble(),
+                org.assertj.core.data.Offset.offset(1e-3));
+
+        JsonNode file = new ObjectMapper().readTree(
+                Files.readString(out.resolve("bench_" + version.getFileName() + ".json")));
+        assertThat(file.get("latency")).hasSize(2); // one load point, both delivery modes
+        for (JsonNode point : file.get("latency")) {
+            assertThat(point.get("lists_measured").asInt()).isPositive();
+            // A list is seen after the job emitted it: visibility never undercuts the inference path.
+            assertThat(point.get("visibility_ms_p50").asDouble())
+                    .isGreaterThanOrEqualTo(point.get("inference_path_ms_p50").asDouble());
+        }
+        assertThat(file.get("job").get("events_per_s_runs")).hasSize(1);
+        assertThat(result).containsKey("summary");
+    }
+}
