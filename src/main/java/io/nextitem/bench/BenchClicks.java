@@ -31,11 +31,15 @@ final class BenchClicks {
         for (int round = 0; round < rounds; round++) {
             Collections.shuffle(order, random);
             for (int user : order) {
-                clicks.add(click(eventIdPrefix + round + "-" + user, USER_PREFIX + user,
+                clicks.add(click(eventIdPrefix + round + "-" + user, userId(user),
                         items.idOf(1 + random.nextInt(items.size())), firstEventTimeMillis + clicks.size()));
             }
         }
         return clicks;
+    }
+
+    static String userId(long user) {
+        return USER_PREFIX + user;
     }
 
     static ClickEvent click(String eventId, String user, String item, long eventTimeMillis) {

@@ -21,8 +21,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class BenchJobRunner {
     private BenchJobRunner() {}
 
+    /** @param sequenceLength the served version's max_seq_len: state keeps as many clicks as the model reads */
     static JobConfig config(String bootstrap, Path registry, Path work, String clicksTopic, BenchSettings settings,
-                            int batchMaxSize, boolean exactlyOnce) {
+                            int sequenceLength, int batchMaxSize, boolean exactlyOnce) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         JobConfig config = new JobConfig();
         config.parallelism = settings.parallelism();
@@ -34,6 +35,7 @@ final class BenchJobRunner {
         config.kafka.transactionalIdPrefix = "bench-" + run;
         config.kafka.startingOffsets = "earliest";
         config.kafka.deliveryGuarantee = exactlyOnce ? "exactly-once" : "at-least-once";
+        config.sequence.maxLength = sequenceLength;
         config.model.registry = registry.toString();
         config.model.executionProvider = settings.provider();
         config.model.intraOpThreads = settings.intraOpThreads();

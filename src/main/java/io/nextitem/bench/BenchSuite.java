@@ -85,14 +85,14 @@ public final class BenchSuite {
                     log.printf("job: micro-batched (max %d, %d ms), exactly-once%n", settings.batchMaxSize(),
                             settings.batchMaxDelayMs());
                     Map<String, Object> stage = ThroughputStage.run("job", bootstrap, registry, work, clicksTopic,
-                            clicks.size(), fillClicks, settings, settings.batchMaxSize(), true, log);
+                            clicks.size(), fillClicks, fillRounds, settings, settings.batchMaxSize(), true, log);
                     result.put("job", stage);
                     job = (Double) stage.get("events_per_s_median");
                 }
                 if (stages.contains("per-event")) {
                     log.println("job: per-event inference (batch 1), exactly-once");
                     Map<String, Object> stage = ThroughputStage.run("per-event", bootstrap, registry, work, clicksTopic,
-                            clicks.size(), fillClicks, settings, 1, true, log);
+                            clicks.size(), fillClicks, fillRounds, settings, 1, true, log);
                     result.put("per_event_job", stage);
                     perEvent = (Double) stage.get("events_per_s_median");
                 }

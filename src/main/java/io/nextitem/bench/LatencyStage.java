@@ -36,7 +36,8 @@ final class LatencyStage {
         List<ClickEvent> fill = BenchClicks.rounds(settings.users(), fillRounds, items, settings.seed(), "fill-",
                 System.currentTimeMillis() - 3_600_000L);
         int paced = (int) Math.round(eventsPerSecond * settings.latencySeconds());
-        JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings,
+        // Fill rounds = max_seq_len: the state holds as many clicks as the model reads.
+        JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, fillRounds,
                 settings.batchMaxSize(), exactlyOnce);
         long pacedStart;
         try (ClickReplayer producer = new ClickReplayer(bootstrap, clicksTopic);
@@ -74,7 +75,7 @@ final class LatencyStage {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             int user = random.nextInt(settings.users());
-            producer.send(BenchClicks.click(PACED_PREFIX + i, BenchClicks.USER_PREFIX + user,
+            producer.send(BenchClicks.click(PACED_PREFIX + i, BenchClicks.userId(user),
                     items.idOf(1 + random.nextInt(items.size())), System.currentTimeMillis()));
         }
         producer.flush();

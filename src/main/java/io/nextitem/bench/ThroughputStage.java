@@ -25,12 +25,13 @@ final class ThroughputStage {
 
     /** @param fillClicks lists before the measured window (the fill rounds) */
     static Map<String, Object> run(String label, String bootstrap, Path registry, Path work, String clicksTopic,
-                                   int totalClicks, int fillClicks, BenchSettings settings, int batchMaxSize,
+                                   int totalClicks, int fillClicks, int sequenceLength, BenchSettings settings,
+                                   int batchMaxSize,
                                    boolean exactlyOnce, PrintStream log) throws Exception {
         List<Double> rates = new ArrayList<>();
         for (int rep = 1; rep <= settings.repetitions(); rep++) {
-            JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, batchMaxSize,
-                    exactlyOnce);
+            JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, sequenceLength,
+                    batchMaxSize, exactlyOnce);
             long started = System.nanoTime();
             try (RecommendationProbe probe = new RecommendationProbe(bootstrap, config.kafka.recommendationsTopic,
                     exactlyOnce)) {

@@ -55,7 +55,16 @@ public final class OnnxSessionFactory {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setIntraOpNumThreads(intraOpThreads);
+            // The encoder graphs are one chain of operators: nothing runs in parallel between
+            // nodes, so a second (inter-op) pool would only add threads.
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Batches repeat a few shapes (batch size x length): planned buffers are reused.
+            options.setMemoryPatternOptimization(true);
+            // Intra-op workers that spin between batches take the cores Kafka, state and the
+            // sinks need in the same task manager; they sleep instead.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
         } catch (OrtException e) {
             options.close();
             throw new ModelLoadException("cannot configure ONNX Runtime session options: " + e.getMessage(), e);

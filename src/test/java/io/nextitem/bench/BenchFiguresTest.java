@@ -71,6 +71,7 @@ class BenchFiguresTest {
                 .containsEntry("cores", 2)
                 .containsEntry("provider", "CPU");
         assertThat(summary.get("state_bytes_per_user")).isNull();
+        assertThat(summary).containsKey("users_max").containsEntry("users_in_throughput_stream", 1000);
         assertThat(Summary.of(result, null, 6000.0, null, settings()).get("job_to_ceiling")).isNull();
     }
 
@@ -81,6 +82,15 @@ class BenchFiguresTest {
                 .hasMessageContaining("--provider").hasMessageContaining("--threads")
                 .hasMessageContaining("--load-fractions");
         assertThat(settings().validated()).isNotNull();
+    }
+
+    @Test
+    void theJobUnderBenchKeepsAsManyClicksPerUserAsTheModelReads() {
+        var config = BenchJobRunner.config("localhost:9092", Path.of("registry"), Path.of("work"), "clicks", settings(),
+                200, 64, false);
+        assertThat(config.sequence.maxLength).isEqualTo(200);
+        assertThat(config.model.batchMaxSize).isEqualTo(64);
+        assertThat(config.kafka.exactlyOnce()).isFalse();
     }
 
     private static BenchSettings settings() {
