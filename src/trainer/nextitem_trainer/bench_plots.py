@@ -46,6 +46,17 @@ def _caption(result: dict) -> str:
             f"{s['intra_op_threads']} ORT thread(s), {result['machine']['cores']} cores, batch <= {s['batch_max_size']}")
 
 
+def _save(fig, ax, path: Path, title: str, legend_size: int = 8) -> Path:
+    """The finish every plot shares: title, legend, grid, PNG at 120 dpi."""
+    ax.set_title(title, fontsize=8)
+    ax.legend(fontsize=legend_size)
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def plot_throughput(result: dict, out: Path) -> Path:
     rows = result["ceiling"]["timings"]
     sizes = [r["batch_size"] for r in rows]
@@ -59,14 +70,7 @@ def plot_throughput(result: dict, out: Path) -> Path:
     ax.set_xlabel("batch size (requests per ONNX Runtime call)")
     ax.set_ylabel("requests (events) per second")
     ax.set_ylim(bottom=0)
-    ax.set_title(_caption(result), fontsize=8)
-    ax.legend(fontsize=8, loc="lower right")
-    ax.grid(alpha=0.3)
-    path = out / "bench_throughput.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, ax, out / "bench_throughput.png", _caption(result))
 
 
 def plot_latency(result: dict, out: Path) -> Path:
@@ -85,14 +89,8 @@ def plot_latency(result: dict, out: Path) -> Path:
     ax.set_yscale("log")
     ax.set_xlabel("offered load (events per second)")
     ax.set_ylabel("event time to list (ms)")
-    ax.set_title(_caption(result) + f", checkpoints every {result['settings']['checkpoint_interval_ms']} ms", fontsize=8)
-    ax.legend(fontsize=7)
-    ax.grid(alpha=0.3, which="both")
-    path = out / "bench_latency.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, ax, out / "bench_latency.png",
+                 _caption(result) + f", checkpoints every {result['settings']['checkpoint_interval_ms']} ms", legend_size=7)
 
 
 def plot_scaling(results: list[dict], out: Path) -> Path | None:
@@ -116,15 +114,8 @@ def plot_scaling(results: list[dict], out: Path) -> Path | None:
     ax.set_yscale("log")
     ax.set_xlabel("catalogue size (items)")
     ax.set_ylabel("requests (events) per second")
-    ax.set_title("catalogue and sequence length (untrained bench versions); batch limit and threads as in each file",
-                 fontsize=8)
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3, which="both")
-    path = out / "bench_scaling.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, ax, out / "bench_scaling.png",
+                 "catalogue and sequence length (untrained bench versions); batch limit and threads as in each file")
 
 
 def bench_plots(results_dir: Path, out_dir: Path) -> list[Path]:

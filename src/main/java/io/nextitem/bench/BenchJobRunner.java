@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,12 +49,36 @@ final class BenchJobRunner {
     }
 
     static JobClient start(JobConfig config) throws Exception {
+        return start(config, null, 0);
+    }
+
+    /**
+     * @param savepoint state to start from, or null; state in it that the job has no operator for
+     *                  (a seeding job's source) is skipped
+     * @param restPort  port for the local cluster's REST API (checkpoint statistics), or 0 for none
+     */
+    static JobClient start(JobConfig config, Path savepoint, int restPort) throws Exception {
         KafkaTopics.create(config.kafka.bootstrapServers, 1,
                 List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
-        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, flinkConf);
+        StreamExecutionEnvironment env = environment(config, savepoint, restPort);
         NextItemJob.build(env, config);
         return env.executeAsync(NextItemJob.JOB_NAME + "-bench");
+    }
+
+    /** The job's Flink settings (RocksDB, incremental checkpoints), no restarts, optionally restored and with REST. */
+    static StreamExecutionEnvironment environment(JobConfig config, Path savepoint, int restPort) {
+        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (savepoint != null) {
+            flinkConf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+            flinkConf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        }
+        if (restPort <= 0) {
+            return StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, flinkConf);
+        }
+        flinkConf.set(RestOptions.PORT, restPort);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
+        env.setParallelism(config.parallelism);
+        return env;
     }
 }

@@ -12,10 +12,12 @@ import java.util.Map;
  * @param measuredRounds    rounds (one click per user each) measured after the fill rounds that make every sequence full
  * @param repetitions       job runs per setting; the figure is their median
  * @param latencySeconds    paced seconds per latency point
+ * @param stateUsers        user counts of the state stage (each seeded with full sequences)
+ * @param stateClicks       clicks of random users the job answers at each state size
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
                      int parallelism, long checkpointIntervalMs, int users, int measuredRounds, int repetitions,
-                     double latencySeconds, double[] loadFractions, long seed) {
+                     double latencySeconds, double[] loadFractions, long[] stateUsers, int stateClicks, long seed) {
 
     /** @throws IllegalArgumentException naming every option out of range */
     public BenchSettings validated() {
@@ -32,6 +34,10 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         check(errors, "--repetitions", repetitions, 1);
         if (batchMaxDelayMs < 0 || latencySeconds <= 0) {
             errors.add("--batch-max-delay-ms must be at least 0 and --latency-seconds positive");
+        }
+        check(errors, "--state-clicks", stateClicks, 1);
+        for (long n : stateUsers) {
+            check(errors, "--state-users", n, 1);
         }
         for (double fraction : loadFractions) {
             if (fraction <= 0 || fraction > 1) {
@@ -63,6 +69,8 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("repetitions", repetitions);
         out.put("latency_seconds_per_point", latencySeconds);
         out.put("load_fractions", loadFractions);
+        out.put("state_users", stateUsers);
+        out.put("state_clicks", stateClicks);
         out.put("seed", seed);
         return out;
     }

@@ -26,7 +26,9 @@ import java.util.TreeSet;
  * Writes one result file with every stage and the headline {@code summary.json}.
  */
 public final class BenchSuite {
-    public static final Set<String> STAGES = Set.of("ceiling", "job", "per-event", "latency");
+    public static final Set<String> STAGES = Set.of("ceiling", "job", "per-event", "latency", "state");
+    /** The stages whose figures the headline (summary.json) compares; state adds to it when run. */
+    private static final Set<String> HEADLINE_STAGES = Set.of("ceiling", "job", "per-event", "latency");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int CEILING_WARMUP = 5;
     private static final int CEILING_REPETITIONS = 30;
@@ -64,7 +66,8 @@ public final class BenchSuite {
         }
         Double job = null;
         Double perEvent = null;
-        if (stages.contains("job") || stages.contains("per-event") || stages.contains("latency")) {
+        if (stages.contains("job") || stages.contains("per-event") || stages.contains("latency")
+                || stages.contains("state")) {
             log.println("starting a local Kafka broker (KRaft, own JVM) ...");
             try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
                 String bootstrap = broker.bootstrapServers();
@@ -114,14 +117,33 @@ public final class BenchSuite {
                     }
                     result.put("latency", points);
                 }
+                if (stages.contains("state")) {
+                    List<Map<String, Object>> sizes = new ArrayList<>();
+                    for (long users : settings.stateUsers()) {
+                        log.printf("state: %,d users with full sequences%n", users);
+                        sizes.add(StateScaleStage.run(bootstrap, registry, work, version, users, settings.stateClicks(),
+                                settings, log));
+                    }
+                    result.put("state", sizes);
+                }
             }
         }
         result.put("bench_process_rss_gib", MachineFacts.residentGib());
         Map<String, Object> summary = Summary.of(result, ceiling, job, perEvent, settings);
         result.put("summary", summary);
-        write(outDir.resolve("bench_" + version.version() + ".json"), result);
-        if (stages.containsAll(Set.of("ceiling", "job", "per-event", "latency"))) {
-            write(outDir.resolve("summary.json"), summary);
+        // A state-only run keeps its own file, so the headline run's stages stay as they were taken.
+        String name = stages.equals(Set.of("state")) ? "state_" : "bench_";
+        write(outDir.resolve(name + version.version() + ".json"), result);
+        Path summaryFile = outDir.resolve("summary.json");
+        if (stages.containsAll(HEADLINE_STAGES)) {
+            write(summaryFile, summary);
+        } else if (stages.contains("state") && Files.isRegularFile(summaryFile)) {
+            // The state figures of a separate run join the headline of the same version, marked as such.
+            Map<String, Object> headline = JSON.readValue(summaryFile.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+            if (version.version().equals(headline.get("model_version"))) {
+                write(summaryFile, Summary.withState(headline, summary));
+            }
         }
         return result;
     }

@@ -36,12 +36,28 @@ final class Summary {
         out.put("p99_visibility_latency_ms_at_50pct_exactly_once",
                 latencyAt(latency, 0.5, "exactly-once", "visibility_ms_p99"));
         out.put("users_in_throughput_stream", settings.users());
-        // The state-scaling stage (10^4..10^6 users) is not built yet: its figures stay null.
-        out.put("users_max", null);
-        out.put("state_bytes_per_user", null);
-        out.put("tm_rss_gib_at_max_users", null);
+        List<Map<String, Object>> state = (List<Map<String, Object>>) result.get("state");
+        Map<String, Object> largest = state == null ? null : state.stream()
+                .max(java.util.Comparator.comparingLong(s -> ((Number) s.get("users")).longValue())).orElse(null);
+        out.put("users_max", largest == null ? null : largest.get("users"));
+        out.put("state_bytes_per_user", largest == null ? null : largest.get("state_bytes_per_user"));
+        // The local task manager runs inside the bench JVM: its resident memory bounds the TM's.
+        out.put("tm_rss_gib_at_max_users", largest == null ? null : largest.get("jvm_rss_gib"));
+        out.put("job_events_per_s_at_max_users", largest == null ? null : largest.get("events_per_s"));
         out.put("commit", result.get("commit"));
         out.put("taken_at", result.get("taken_at"));
+        return out;
+    }
+
+    /** The headline with the state figures of a later state-only run of the same version, and when they were taken. */
+    static Map<String, Object> withState(Map<String, Object> headline, Map<String, Object> stateRun) {
+        Map<String, Object> out = new LinkedHashMap<>(headline);
+        for (String key : List.of("users_max", "state_bytes_per_user", "tm_rss_gib_at_max_users",
+                "job_events_per_s_at_max_users")) {
+            out.put(key, stateRun.get(key));
+        }
+        out.put("state_commit", stateRun.get("commit"));
+        out.put("state_taken_at", stateRun.get("taken_at"));
         return out;
     }
 

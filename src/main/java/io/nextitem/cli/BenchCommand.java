@@ -19,8 +19,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--version", required = true, description = "Model version folder to serve (e.g. from trainer bench-model).")
     Path version;
 
-    @Option(names = "--stages", split = ",", defaultValue = "ceiling,job,per-event,latency",
-            description = "Any of ceiling, job, per-event, latency. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--stages", split = ",", defaultValue = "ceiling,job,per-event,latency,state",
+            description = "Any of ceiling, job, per-event, latency, state. Default: ${DEFAULT-VALUE}.")
     String[] stages;
 
     @Option(names = "--out-dir", defaultValue = "src/site/results/bench", description = "Default: ${DEFAULT-VALUE}.")
@@ -61,6 +61,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Latency points as fractions of the job's maximum rate. Default: ${DEFAULT-VALUE}.")
     double[] loadFractions;
 
+    @Option(names = "--state-users", split = ",", defaultValue = "10000,100000,1000000",
+            description = "User counts of the state stage. Default: ${DEFAULT-VALUE}.")
+    long[] stateUsers;
+
+    @Option(names = "--state-clicks", defaultValue = "20000",
+            description = "Clicks of random users answered at each state size. Default: ${DEFAULT-VALUE}.")
+    int stateClicks;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -72,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
                 parallelism, checkpointIntervalMs, users, measuredRounds, repetitions, latencySeconds, loadFractions,
-                seed).validated();
+                stateUsers, stateClicks, seed).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;
     }

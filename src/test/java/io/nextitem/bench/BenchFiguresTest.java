@@ -71,16 +71,35 @@ class BenchFiguresTest {
                 .containsEntry("cores", 2)
                 .containsEntry("provider", "CPU");
         assertThat(summary.get("state_bytes_per_user")).isNull();
-        assertThat(summary).containsKey("users_max").containsEntry("users_in_throughput_stream", 1000);
+        assertThat(summary).containsEntry("users_in_throughput_stream", 1000);
+        assertThat(summary.get("users_max")).isNull(); // no state stage in this result
+        result.put("state", List.of(Map.of("users", 1000L, "state_bytes_per_user", 900.0, "jvm_rss_gib", 1.5, "events_per_s", 10.0),
+                Map.of("users", 1_000_000L, "state_bytes_per_user", 800.0, "jvm_rss_gib", 3.0, "events_per_s", 9.0)));
+        // The largest state size is the headline's, whatever the order the stage ran them in.
+        assertThat(Summary.of(result, 8000.0, 6000.0, 2000.0, settings())).containsEntry("users_max", 1_000_000L)
+                .containsEntry("state_bytes_per_user", 800.0).containsEntry("tm_rss_gib_at_max_users", 3.0);
         assertThat(Summary.of(result, null, 6000.0, null, settings()).get("job_to_ceiling")).isNull();
+    }
+
+    @Test
+    void aStateOnlyRunFillsTheStateFiguresOfTheHeadlineAndSaysWhen() {
+        Map<String, Object> headline = new LinkedHashMap<>(Map.of("job_events_per_s", 7000.0, "users_max", "x"));
+        headline.put("state_bytes_per_user", null);
+        Map<String, Object> stateRun = new LinkedHashMap<>(Map.of("users_max", 1_000_000L, "state_bytes_per_user", 950.0,
+                "tm_rss_gib_at_max_users", 2.5, "job_events_per_s_at_max_users", 3000.0, "commit", "abc",
+                "taken_at", "2026-12-01T12:00:00Z", "job_events_per_s", 1.0));
+        Map<String, Object> merged = Summary.withState(headline, stateRun);
+        assertThat(merged).containsEntry("job_events_per_s", 7000.0) // the headline's own figures stay
+                .containsEntry("users_max", 1_000_000L).containsEntry("state_bytes_per_user", 950.0)
+                .containsEntry("state_commit", "abc").containsEntry("state_taken_at", "2026-12-01T12:00:00Z");
     }
 
     @Test
     void settingsOutOfRangeAreNamedTogether() {
         assertThatThrownBy(() -> new BenchSettings(Path.of("v"), "tpu", 0, 64, 5, 1, 1000, 10, 10, 1, 5,
-                new double[] {1.5}, 1).validated())
+                new double[] {1.5}, new long[] {0}, 100, 1).validated())
                 .hasMessageContaining("--provider").hasMessageContaining("--threads")
-                .hasMessageContaining("--load-fractions");
+                .hasMessageContaining("--load-fractions").hasMessageContaining("--state-users");
         assertThat(settings().validated()).isNotNull();
     }
 
@@ -94,6 +113,6 @@ class BenchFiguresTest {
     }
 
     private static BenchSettings settings() {
-        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, 1000, 50, 5, 20, new double[] {0.5}, 42);
+        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, 1000, 50, 5, 20, new double[] {0.5}, new long[] {1000}, 100, 42);
     }
 }

@@ -26,7 +26,7 @@ class BenchSuiteITCase {
     void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
         Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, 20, 5, 1, 2,
-                new double[] {0.5}, 7).validated();
+                new double[] {0.5}, new long[] {300}, 200, 7).validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
 
@@ -53,5 +53,15 @@ class BenchSuiteITCase {
         }
         assertThat(file.get("job").get("events_per_s_runs")).hasSize(1);
         assertThat(result).containsKey("summary");
+
+        // State: 300 users seeded with full sequences, restored, answered, checkpointed again.
+        JsonNode state = file.get("state").get(0);
+        assertThat(state.get("users").asLong()).isEqualTo(300);
+        assertThat(state.get("checkpoints_after_traffic")).hasSize(3);
+        // Every seeded entry holds a 36-character event id: the state cannot be smaller than that.
+        assertThat(state.get("state_bytes_per_user").asDouble())
+                .isGreaterThan(36.0 * state.get("sequence_length").asInt() * 0.5);
+        assertThat(summary.get("users_max").asLong()).isEqualTo(300);
+        assertThat(summary.get("state_bytes_per_user").asDouble()).isEqualTo(state.get("state_bytes_per_user").asDouble());
     }
 }
