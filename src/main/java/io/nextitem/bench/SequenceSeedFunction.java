@@ -1,6 +1,7 @@
 package io.nextitem.bench;
 
 import io.nextitem.config.SequenceSettings;
+import io.nextitem.sequence.EventKeys;
 import io.nextitem.sequence.UserSequenceFunction;
 import io.nextitem.sequence.state.SequenceEntry;
 import io.nextitem.sequence.state.UserSequenceState;
@@ -17,8 +18,8 @@ import org.apache.flink.util.Collector;
  * Writes one user's full sequence into the job's own keyed state (same descriptor, TTL included,
  * run under the same operator uid), so a savepoint of the seeding job restores into the real job
  * as if it had seen max-length clicks of that user: filling 10^6 users costs 10^6 writes instead
- * of 5 x 10^7 clicks. Entries are a minute apart and carry UUID event ids, as real producers send
- * (the id is part of the state: it recognises retries).
+ * of 5 x 10^7 clicks. Entries are a minute apart and carry the keys of UUID event ids, as the job
+ * writes for what real producers send.
  */
 final class SequenceSeedFunction extends KeyedProcessFunction<String, String, Void> {
     private static final long serialVersionUID = 1L;
@@ -49,8 +50,8 @@ final class SequenceSeedFunction extends KeyedProcessFunction<String, String, Vo
         List<SequenceEntry> entries = new ArrayList<>(length);
         for (int i = 0; i < length; i++) {
             entries.add(new SequenceEntry(itemPool.get(random.nextInt(itemPool.size())),
-                    newestEventTimeMillis - (length - 1 - i) * MINUTE_MILLIS, null,
-                    new UUID(random.nextLong(), random.nextLong()).toString()));
+                    newestEventTimeMillis - (length - 1 - i) * MINUTE_MILLIS, null, null,
+                    EventKeys.of(new UUID(random.nextLong(), random.nextLong()).toString())));
         }
         state.update(new UserSequenceState(entries));
     }

@@ -30,7 +30,8 @@ import org.apache.flink.util.OutputTag;
  * never returned, cleaned by the RocksDB compaction filter) drops users inactive for
  * {@code sequence.ttl-hours}, so state does not grow with every user ever seen.
  *
- * <p>A click whose event_id is already in the user's sequence is a producer retry: it is dropped
+ * <p>A click whose event_id is already in the user's sequence (kept as a 48-bit {@link EventKeys}
+ * key, 7 bytes where a UUID is 37) is a producer retry: it is dropped
  * (counted in {@code duplicateClicks}), so it gets no second recommendation and no second
  * training example. Only retries of clicks still among the newest L are recognised.
  *
@@ -91,7 +92,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
             return;
         }
         SequenceEntry added = new SequenceEntry(click.getItemId(), click.getEventTimeMillis(), click.getCategory(),
-                click.getEventId());
+                null, EventKeys.of(click.getEventId()));
         List<SequenceEntry> updated = SequenceUpdate.append(entries, added, settings.maxLength);
         sequence.update(new UserSequenceState(updated));
         sequenceLength.update(updated.size());
@@ -104,8 +105,11 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
 
     /** Whether the user's sequence already holds a click with this event id (newest first: retries come soon). */
     private static boolean isRetry(List<SequenceEntry> entries, String eventId) {
+        long key = EventKeys.of(eventId);
         for (int i = entries.size() - 1; i >= 0; i--) {
-            if (eventId.equals(entries.get(i).getEventId())) {
+            SequenceEntry entry = entries.get(i);
+            // Entries from before event keys carry the id itself.
+            if (entry.getEventKey() == key || eventId.equals(entry.getEventId())) {
                 return true;
             }
         }

@@ -142,4 +142,30 @@ class UserSequenceFunctionTest {
                 .containsExactly(first.getEventId(), "u1/b/" + (T0 + 1_000), "u2/a/" + T0);
         assertThat(lastOutput().itemIds).containsExactly("a");
     }
+
+    @Test
+    void aRetryOfAClickKeptBeforeEventKeysIsStillRecognised() throws Exception {
+        // State as jobs before event keys wrote it: the event id itself, key 0.
+        SequenceSettings settings = new SequenceSettings();
+        settings.maxLength = 3;
+        settings.ttlHours = TTL_HOURS;
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey("u1");
+        backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                        org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        UserSequenceFunction.stateDescriptor(settings))
+                .update(new io.nextitem.sequence.state.UserSequenceState(List.of(
+                        new io.nextitem.sequence.state.SequenceEntry("a", T0, null, "legacy-id", 0L))));
+
+        ClickEvent retry = io.nextitem.testing.Clicks.click("u1", "a", T0);
+        retry.setEventId("legacy-id");
+        harness.processElement(retry, T0);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        click("u1", "b", T0 + 1_000);
+        assertThat(lastOutput().itemIds).containsExactly("a", "b");
+        // The new entry is kept by key only: no id string in state any more.
+        click("u1", "c", T0 + 2_000);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
 }
