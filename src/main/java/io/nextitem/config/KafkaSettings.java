@@ -14,6 +14,8 @@ public class KafkaSettings implements Serializable {
     public String clicksTopic = "clicks";
     public String recommendationsTopic = "recommendations";
     public String deadLetterTopic = "clicks-dlq";
+    /** Where each judged list goes as a LiveJudgement record (live quality, for analysis); empty = not written. */
+    public String liveQualityTopic = "";
     public String groupId = "nextitem";
     /** Must be unique per job on a cluster: two jobs sharing it fence each other's transactions. */
     public String transactionalIdPrefix = "nextitem";
@@ -55,6 +57,10 @@ public class KafkaSettings implements Serializable {
         }
         if (!List.of("exactly-once", "at-least-once").contains(deliveryGuarantee)) {
             errors.add("kafka.delivery-guarantee is '" + deliveryGuarantee + "': use exactly-once or at-least-once");
+        }
+        if (liveQualityTopic != null && !liveQualityTopic.isEmpty()
+                && List.of(clicksTopic, recommendationsTopic, deadLetterTopic).contains(liveQualityTopic)) {
+            errors.add("kafka.live-quality-topic '" + liveQualityTopic + "' must differ from the other topics");
         }
         if (clicksTopic != null && (clicksTopic.equals(recommendationsTopic) || clicksTopic.equals(deadLetterTopic))) {
             errors.add("kafka.clicks-topic '" + clicksTopic + "' must differ from the output topics");

@@ -1,5 +1,6 @@
 package io.nextitem.eval;
 
+import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,9 +22,11 @@ import org.apache.flink.util.Collector;
  *
  * <p>Metrics, per version in the group {@code modelVersion=<version>}: {@code liveJudged},
  * {@code liveHits10}, {@code liveNdcg10Sum} (sums: add them over subtasks), {@code liveHitRate10}
- * and {@code liveNdcg10} (this subtask's ratios, for the dashboard).
+ * and {@code liveNdcg10} (this subtask's ratios, for the dashboard). Every judgement is also
+ * emitted as a {@link LiveJudgement} record, for analysis after the fact (the job writes them to
+ * {@code kafka.live-quality-topic} when that is set).
  */
-public class LiveQualityFunction extends KeyedProcessFunction<String, Recommendation, Void> {
+public class LiveQualityFunction extends KeyedProcessFunction<String, Recommendation, LiveJudgement> {
     private static final long serialVersionUID = 1L;
     public static final int K = 10;
 
@@ -51,12 +54,24 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
     }
 
     @Override
-    public void processElement(Recommendation current, Context ctx, Collector<Void> out) throws Exception {
+    public void processElement(Recommendation current, Context ctx, Collector<LiveJudgement> out) throws Exception {
         Recommendation last = previous.value();
         // A late click (older than the list it would judge) says nothing about that list.
         if (last != null && !current.getTriggerItemId().isEmpty()
                 && current.getEventTimeMillis() >= last.getEventTimeMillis()) {
-            quality(last.getModelVersion()).judge(last.getItems(), current.getTriggerItemId());
+            int rank = quality(last.getModelVersion()).judge(last.getItems(), current.getTriggerItemId());
+            out.collect(LiveJudgement.newBuilder()
+                    .setUserId(current.getUserId())
+                    .setModelVersion(last.getModelVersion())
+                    .setListEventId(last.getTriggerEventId())
+                    .setListEventTimeMillis(last.getEventTimeMillis())
+                    .setNextEventId(current.getTriggerEventId())
+                    .setNextItemId(current.getTriggerItemId())
+                    .setNextEventTimeMillis(current.getEventTimeMillis())
+                    .setRank(rank)
+                    .setNdcg(rank == 0 ? 0.0 : 1.0 / (Math.log(rank + 1) / Math.log(2)))
+                    .setK(K)
+                    .build());
         }
         if (last == null || current.getEventTimeMillis() >= last.getEventTimeMillis()) {
             previous.update(current);

@@ -1,6 +1,7 @@
 package io.nextitem.job;
 
 import io.nextitem.avro.DeadLetter;
+import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.KafkaSettings;
 import io.nextitem.io.AvroSingleObjectSerializer;
@@ -36,6 +37,11 @@ public final class KafkaConnectors {
     public static KafkaSink<Recommendation> recommendationsSink(KafkaSettings kafka) {
         return sink(kafka, "recommendations", new AvroSingleObjectSerializer<Recommendation>(
                 kafka.recommendationsTopic, r -> r.getUserId().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static KafkaSink<LiveJudgement> liveQualitySink(KafkaSettings kafka) {
+        return sink(kafka, "live-quality", new AvroSingleObjectSerializer<LiveJudgement>(
+                kafka.liveQualityTopic, j -> j.getUserId().getBytes(StandardCharsets.UTF_8)));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {

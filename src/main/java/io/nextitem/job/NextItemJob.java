@@ -24,6 +24,7 @@ public final class NextItemJob {
                 .fromSource(KafkaConnectors.clicksSource(config.kafka), watermarks, "clicks-source")
                 .uid("clicks-source");
         NextItemPipeline.wire(raw, KafkaConnectors.recommendationsSink(config.kafka),
-                KafkaConnectors.deadLetterSink(config.kafka), config);
+                KafkaConnectors.deadLetterSink(config.kafka),
+                config.kafka.liveQualityTopic.isEmpty() ? null : KafkaConnectors.liveQualitySink(config.kafka), config);
     }
 }

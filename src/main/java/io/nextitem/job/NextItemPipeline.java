@@ -2,6 +2,7 @@ package io.nextitem.job;
 
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.DeadLetter;
+import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
 import io.nextitem.eval.LiveQualityFunction;
@@ -33,8 +34,9 @@ public final class NextItemPipeline {
 
     private NextItemPipeline() {}
 
+    /** @param liveJudgements where each judged list goes as a record, or null for none (metrics only) */
     public static void wire(DataStream<RawRecord> rawClicks, Sink<Recommendation> recommendations,
-                            Sink<DeadLetter> deadLetters, JobConfig config) {
+                            Sink<DeadLetter> deadLetters, Sink<LiveJudgement> liveJudgements, JobConfig config) {
         SingleOutputStreamOperator<ClickEvent> clicks = rawClicks
                 .process(new ClickDecodeFunction(config.decoder))
                 .name("decode-clicks").uid("decode-clicks");
@@ -57,8 +59,12 @@ public final class NextItemPipeline {
                 : sequences.map(new RecommendFunction(config.model)).name("recommend").uid("recommend");
         recommended.sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
         // The recommend stage keeps the user partitioning of the keyed sequence stage: no shuffle.
-        DataStreamUtils.reinterpretAsKeyedStream(recommended, Recommendation::getUserId, Types.STRING)
-                .process(new LiveQualityFunction(config.sequence.ttlHours))
-                .name("live-quality").uid("live-quality");
+        SingleOutputStreamOperator<LiveJudgement> judged =
+                DataStreamUtils.reinterpretAsKeyedStream(recommended, Recommendation::getUserId, Types.STRING)
+                        .process(new LiveQualityFunction(config.sequence.ttlHours))
+                        .name("live-quality").uid("live-quality");
+        if (liveJudgements != null) {
+            judged.sinkTo(liveJudgements).name("live-quality-sink").uid("live-quality-sink");
+        }
     }
 }

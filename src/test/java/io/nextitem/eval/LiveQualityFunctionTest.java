@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Live HR@10 / NDCG@10 per version, through the keyed harness on RocksDB, against hand values. */
 class LiveQualityFunctionTest {
     private LiveQualityFunction function;
-    private KeyedOneInputStreamOperatorTestHarness<String, Recommendation, Void> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, Recommendation, io.nextitem.avro.LiveJudgement> harness;
 
     @BeforeEach
     void start() throws Exception {
@@ -62,6 +62,26 @@ class LiveQualityFunctionTest {
         LiveQuality v2 = function.quality("v2");
         assertThat(v2.judged()).isEqualTo(1);
         assertThat(v2.hitRate()).isEqualTo(1.0);
+    }
+
+    @Test
+    void everyJudgementIsAlsoARecordWithItsListAndNextClick() throws Exception {
+        list("u1", "v1", 1, "x", "a", "b", "c");
+        list("u1", "v2", 3, "b", "f", "g"); // b at rank 2 of the v1 list
+        list("u1", "v2", 5, "z", "h");      // miss on the v2 list
+
+        List<io.nextitem.avro.LiveJudgement> records = harness.extractOutputValues();
+        assertThat(records).hasSize(2);
+        io.nextitem.avro.LiveJudgement hit = records.get(0);
+        assertThat(hit.getModelVersion()).isEqualTo("v1");
+        assertThat(hit.getListEventId()).isEqualTo("u1@1");
+        assertThat(hit.getNextEventId()).isEqualTo("u1@3");
+        assertThat(hit.getNextItemId()).isEqualTo("b");
+        assertThat(hit.getRank()).isEqualTo(2);
+        assertThat(hit.getNdcg()).isCloseTo(1 / (Math.log(3) / Math.log(2)), within(1e-12));
+        assertThat(records.get(1).getRank()).isZero();
+        assertThat(records.get(1).getNdcg()).isZero();
+        assertThat(records.get(1).getModelVersion()).isEqualTo("v2");
     }
 
     @Test

@@ -46,6 +46,8 @@ class RecommendationLoopITCase extends BrokerAndFlinkITCase {
     void everyValidClickGetsOneRecommendationAndEveryBadRecordOneDeadLetter(int batchMaxSize) throws Exception {
         JobConfig config = JobUnderTest.configFor(broker, DemoModel.REGISTRY, tmp.resolve("checkpoints"));
         config.model.batchMaxSize = batchMaxSize;
+        config.kafka.liveQualityTopic = config.kafka.recommendationsTopic + "-live-quality";
+        io.nextitem.kafka.KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.liveQualityTopic));
         // Any exception would fail the job instead of restarting it, so RUNNING at the end proves none happened.
         JobClient job = JobUnderTest.start(broker, config);
 
@@ -78,6 +80,12 @@ class RecommendationLoopITCase extends BrokerAndFlinkITCase {
                         config.kafka.deadLetterTopic, MALFORMED, Duration.ofSeconds(30), Duration.ofSeconds(1))
                 .stream().map(r -> JobUnderTest.decode(r, DeadLetter::fromByteBuffer)).toList();
 
+        // Live quality: every list but each user's last is judged by that user's next click, once.
+        int judgedExpected = USERS * (CLICKS_PER_USER - 1);
+        List<io.nextitem.avro.LiveJudgement> judgements = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
+                        config.kafka.liveQualityTopic, judgedExpected, Duration.ofSeconds(30), Duration.ofSeconds(1))
+                .stream().map(r -> JobUnderTest.decode(r, io.nextitem.avro.LiveJudgement::fromByteBuffer)).toList();
+
         assertThat(job.getJobStatus().get()).as("the job never failed or restarted").isEqualTo(JobStatus.RUNNING);
         job.cancel().get();
 
@@ -94,6 +102,15 @@ class RecommendationLoopITCase extends BrokerAndFlinkITCase {
                     .doesNotContainAnyElementsOf(seenAtEvent.get(r.getTriggerEventId()));
         }
         assertThat(recommendations).extracting(r -> r.getSource().name()).contains("MODEL", "POPULARITY");
+
+        assertThat(judgements).hasSize(judgedExpected);
+        Map<String, Recommendation> byTrigger = recommendations.stream()
+                .collect(Collectors.toMap(Recommendation::getTriggerEventId, r -> r));
+        for (io.nextitem.avro.LiveJudgement j : judgements) {
+            List<String> judgedList = byTrigger.get(j.getListEventId()).getItems().stream().map(RankedItem::getItemId).toList();
+            assertThat(j.getRank()).as(j.getListEventId()).isEqualTo(judgedList.indexOf(j.getNextItemId()) + 1);
+            assertThat(j.getModelVersion()).isEqualTo(byTrigger.get(j.getListEventId()).getModelVersion());
+        }
 
         // Exactly one dead letter per malformed record, each with its reason and original bytes.
         assertThat(deadLetters).hasSize(MALFORMED);
