@@ -85,7 +85,8 @@ def own_protocol_table(results: list[dict]) -> str:
         if r["protocol"] == "P4":
             table2 = r.get("paper_table2", {}).get(r["model"].upper(), {})
             paper = {m: table2[m] for m in P4_SHOWN if m in table2}
-        metrics = list(paper) or list(r["metrics"])[:2]
+        # The streaming protocol's point is the loop against the static model: show all four.
+        metrics = list(paper) or (list(r["metrics"]) if r["protocol"] == "stream" else list(r["metrics"])[:2])
         ours = ", ".join(f"{m} {_figure(r, m)}" for m in metrics)
         if r.get("ci95"):
             ours += " (95% CI " + ", ".join(f"{m} {r['ci95'][m][0]:.3f}-{r['ci95'][m][1]:.3f}"

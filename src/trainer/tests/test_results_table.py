@@ -31,3 +31,11 @@ def test_a_figure_published_on_other_data_names_that_data(tmp_path):
                                                "metrics": {"AUC": 0.9, "AUC_1neg": 0.88, "users": 900}})
     own = own_protocol_table(load_results(tmp_path))
     assert "| dmran | ml-100k | P5 | AUC_1neg 0.8800 | AUC_1neg 0.8932 (on Amazon Electronics) |" in own
+
+
+def test_a_stream_row_shows_the_loop_beside_the_static_model(tmp_path):
+    write(tmp_path, "sasrec_ml-100k_stream.json", {"model": "sasrec", "protocol": "stream", "dataset": "ml-100k replay",
+                                                    "metrics": {"static_HR@10": 0.16, "static_NDCG@10": 0.08,
+                                                                "loop_HR@10": 0.17, "loop_NDCG@10": 0.09}})
+    own = own_protocol_table(load_results(tmp_path))
+    assert ("static_HR@10 0.1600, static_NDCG@10 0.0800, loop_HR@10 0.1700, loop_NDCG@10 0.0900") in own
