@@ -56,6 +56,9 @@ public class JobConfig implements Serializable {
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(errors);
         }
+        // model.updates-topic lives on the job's own Kafka cluster.
+        model.updatesBootstrapServers = kafka.bootstrapServers;
+        model.updatesClientProperties = new java.util.LinkedHashMap<>(kafka.properties);
         return this;
     }
 }

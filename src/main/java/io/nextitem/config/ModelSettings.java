@@ -1,7 +1,10 @@
 package io.nextitem.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Which model version serves, and how ONNX Runtime runs it. */
 public class ModelSettings implements Serializable {
@@ -30,6 +33,21 @@ public class ModelSettings implements Serializable {
      */
     public int batchMaxSize = 1;
     public long batchMaxDelayMs = 5;
+    /**
+     * Topic on the job's Kafka cluster where operators pin or unpin a version (ModelUpdate
+     * records, `nextitem model pin|unpin`); the newest command wins over model.version. Empty =
+     * the registry and model.version alone decide.
+     */
+    public String updatesTopic = "";
+    /** The job's Kafka cluster and client properties, handed over by {@link JobConfig#validated()}. */
+    @JsonIgnore
+    public String updatesBootstrapServers;
+    @JsonIgnore
+    public Map<String, String> updatesClientProperties = new LinkedHashMap<>();
+
+    public boolean readsUpdates() {
+        return updatesTopic != null && !updatesTopic.isBlank();
+    }
 
     void validate(List<String> errors) {
         ConfigChecks.nonBlank(errors, "model.registry", registry);

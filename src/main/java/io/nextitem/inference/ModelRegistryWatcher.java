@@ -42,6 +42,8 @@ public final class ModelRegistryWatcher implements AutoCloseable {
     private final Map<String, FileTime> refused = new ConcurrentHashMap<>();
     private final Set<String> announcedMissing = ConcurrentHashMap.newKeySet();
     private volatile String current;
+    /** Opened on the watcher thread at its first look (the topic may not exist when the job starts). */
+    private ModelUpdatesReader updates;
     private ScheduledExecutorService poller;
 
     /** @param servingFolder the folder name of the version serving now */
@@ -50,6 +52,19 @@ public final class ModelRegistryWatcher implements AutoCloseable {
         this.settings = settings;
         this.current = servingFolder;
         this.listener = listener;
+    }
+
+    /** The version operators pinned on model.updates-topic, or model.version when none is (or no topic is set). */
+    private String wantedVersion() {
+        if (!settings.readsUpdates()) {
+            return settings.version;
+        }
+        if (updates == null) {
+            updates = new ModelUpdatesReader(settings.updatesBootstrapServers, settings.updatesTopic,
+                    settings.updatesClientProperties);
+        }
+        String pinned = updates.pinned();
+        return pinned != null ? pinned : settings.version;
     }
 
     /** Polls every model.watch-interval-ms on a daemon thread until {@link #close()}. */
@@ -67,7 +82,7 @@ public final class ModelRegistryWatcher implements AutoCloseable {
     void pollOnce() {
         Path target;
         try {
-            target = registry.resolve(settings.version);
+            target = registry.resolve(wantedVersion());
         } catch (RuntimeException e) {
             // A pinned version deleted, the registry unmounted: keep serving, say so once.
             if (announcedMissing.add(String.valueOf(e.getMessage()))) {
@@ -126,6 +141,9 @@ public final class ModelRegistryWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (updates != null) {
+            updates.close(); // the watcher thread has stopped: nothing else touches the consumer
         }
         SequenceRecommender untaken = ready.getAndSet(null);
         if (untaken != null) {

@@ -22,6 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,8 +64,8 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
                     v -> VersionFixtures.rewrite(v, "model.onnx", b -> bytesOf(ATTREC.resolve("model.onnx")), true), // wrong inputs
                     v -> VersionFixtures.rewrite(v, "items.tsv", ModelHotSwapITCase::withoutLastLine, true));        // vocabulary
             for (int i = 0; i < breakages.size(); i++) {
-                Path broken = VersionFixtures.publish(SASREC, registry, "sasrec-v2-broken-" + i, "2026-03-0" + (i + 1) + "T00:00:00Z");
-                breakages.get(i).accept(broken);
+                VersionFixtures.publish(SASREC, registry, "sasrec-v2-broken-" + i, "2026-03-0" + (i + 1) + "T00:00:00Z",
+                        breakages.get(i));
                 for (int round = 0; round < 2; round++) {
                     sendRound(producer, sent, items);
                     assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
@@ -91,6 +92,75 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
         assertThat(all.stream().map(Recommendation::getTriggerEventId).collect(Collectors.toSet()))
                 .isEqualTo(sent.stream().map(ClickEvent::getEventId).collect(Collectors.toSet()));
         assertThat(versionsOf(all)).as("no broken version ever served").containsOnlyKeys("sasrec-v1", "sasrec-v3");
+    }
+
+    /**
+     * Operators pin an older version (a rollback) on model.updates-topic, then unpin; a pin of a
+     * missing version and bytes that are no command change nothing.
+     */
+    @Test
+    void operatorsPinAndUnpinAVersionOnTheUpdatesTopic() throws Exception {
+        Path registry = Files.createDirectories(tmp.resolve("registry"));
+        VersionFixtures.publish(SASREC, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
+        VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        JobConfig config = JobUnderTest.configFor(broker, registry, Files.createDirectories(tmp.resolve("checkpoints")));
+        config.model.batchMaxSize = 16;
+        config.model.watchIntervalMs = 200;
+        config.model.updatesTopic = config.kafka.recommendationsTopic + "-model-updates";
+        io.nextitem.kafka.KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.model.updatesTopic));
+        JobClient job = JobUnderTest.start(broker, config);
+        List<String> items = TestModels.idsIn(SASREC, "items.tsv");
+        List<ClickEvent> sent = new ArrayList<>();
+
+        try (ClickReplayer producer = new ClickReplayer(broker.bootstrapServers(), config.kafka.clicksTopic)) {
+            sendRound(producer, sent, items);
+            assertThat(versionsOf(readAll(config, sent.size()))).as("the newest serves").containsOnlyKeys("sasrec-v2");
+
+            pin(config, io.nextitem.avro.ModelUpdateAction.PIN, "sasrec-v1");
+            assertThat(untilARoundIsServedBy("sasrec-v1", producer, sent, items, config)).containsOnlyKeys("sasrec-v1");
+
+            pin(config, io.nextitem.avro.ModelUpdateAction.PIN, "sasrec-missing");
+            for (int round = 0; round < 3; round++) {
+                int before = sent.size();
+                sendRound(producer, sent, items);
+                assertThat(versionsOf(readAll(config, sent.size()).stream().filter(r -> indexOf(r, sent) >= before).toList()))
+                        .as("a pin of a version that is not there leaves v1 serving").containsOnlyKeys("sasrec-v1");
+            }
+
+            // An operator's garbage on the topic is skipped (logged), not fatal.
+            try (ClickReplayer garbage = new ClickReplayer(broker.bootstrapServers(), config.model.updatesTopic)) {
+                garbage.sendRaw("model-pin".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "{\"action\": \"rollback\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Clicks.T0);
+                garbage.flush();
+            }
+            pin(config, io.nextitem.avro.ModelUpdateAction.UNPIN, null);
+            assertThat(untilARoundIsServedBy("sasrec-v2", producer, sent, items, config)).containsOnlyKeys("sasrec-v2");
+        }
+
+        List<Recommendation> all = readAll(config, sent.size());
+        assertThat(job.getJobStatus().get()).as("no restart").isEqualTo(JobStatus.RUNNING);
+        job.cancel().get();
+        assertThat(all).as("one recommendation per click").hasSize(sent.size());
+        assertThat(all.stream().map(Recommendation::getTriggerEventId).collect(Collectors.toSet()))
+                .isEqualTo(sent.stream().map(ClickEvent::getEventId).collect(Collectors.toSet()));
+    }
+
+    private void pin(JobConfig config, io.nextitem.avro.ModelUpdateAction action, String version) throws Exception {
+        io.nextitem.replay.ModelUpdatePublisher.publish(broker.bootstrapServers(), config.model.updatesTopic, action,
+                version, "ModelHotSwapITCase");
+    }
+
+    /** Sends rounds until one is served by {@code version} alone (or the deadline); returns that round's versions. */
+    private Map<String, Long> untilARoundIsServedBy(String version, ClickReplayer producer, List<ClickEvent> sent,
+                                                    List<String> items, JobConfig config) throws Exception {
+        long deadline = System.nanoTime() + SWAP_DEADLINE.toNanos();
+        Map<String, Long> round;
+        do {
+            int before = sent.size();
+            sendRound(producer, sent, items);
+            round = versionsOf(readAll(config, sent.size()).stream().filter(r -> indexOf(r, sent) >= before).toList());
+        } while (!round.keySet().equals(java.util.Set.of(version)) && System.nanoTime() < deadline);
+        return round;
     }
 
     private static byte[] bytesOf(Path file) {

@@ -25,10 +25,20 @@ public final class VersionFixtures {
 
     /** Copies {@code source} to {@code registry/version} with that version name and created_at. */
     public static Path publish(Path source, Path registry, String version, String createdAt) {
+        return publish(source, registry, version, createdAt, staged -> { });
+    }
+
+    /**
+     * As {@link #publish}, with {@code edit} applied to the staged copy before it appears: a broken
+     * version must be broken from its first moment, or a watcher may load it while it is still good.
+     */
+    public static Path publish(Path source, Path registry, String version, String createdAt,
+                               java.util.function.Consumer<Path> edit) {
         Path target = registry.resolve(version);
         Path staging = registry.resolve("." + version + ".staging");
         copyFolder(source, staging);
         editManifest(staging, manifest -> manifest.put("version", version).put("created_at", createdAt));
+        edit.accept(staging);
         try {
             Files.move(staging, target); // a version appears whole, as the trainer publishes it
         } catch (IOException e) {
