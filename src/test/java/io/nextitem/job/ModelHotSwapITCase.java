@@ -73,15 +73,8 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
             }
 
             VersionFixtures.publish(SASREC, registry, "sasrec-v3", "2026-04-01T00:00:00Z");
-            long deadline = System.nanoTime() + SWAP_DEADLINE.toNanos();
-            List<Recommendation> latestRound;
-            do {
-                int before = sent.size();
-                sendRound(producer, sent, items);
-                List<Recommendation> all = readAll(config, sent.size());
-                latestRound = all.stream().filter(r -> indexOf(r, sent) >= before).toList();
-            } while (!versionsOf(latestRound).keySet().equals(java.util.Set.of("sasrec-v3")) && System.nanoTime() < deadline);
-            assertThat(versionsOf(latestRound)).as("a whole round served by v3 (both subtasks swapped)").containsOnlyKeys("sasrec-v3");
+            assertThat(untilARoundIsServedBy("sasrec-v3", producer, sent, items, config))
+                    .as("a whole round served by v3 (both subtasks swapped)").containsOnlyKeys("sasrec-v3");
         }
 
         List<Recommendation> all = readAll(config, sent.size());
