@@ -3,12 +3,12 @@ package io.nextitem.bench;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.config.JobConfig;
 import io.nextitem.kafka.KafkaTopics;
+import io.nextitem.kafka.LocalKafkaBroker;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.replay.ClickReplayer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,20 +60,20 @@ final class StateScaleStage {
         for (int i = 1; i <= Math.min(ITEM_POOL, version.items().size()); i++) {
             pool.add(version.items().idOf(i));
         }
-        int seedPort = freePort();
+        int seedPort = LocalKafkaBroker.freePort();
         long seeding = System.nanoTime();
         JobClient seeder = StateSeedJob.start(seedConfig, seedTopic, new SequenceSeedFunction(seedConfig.sequence, pool,
                 settings.seed(), System.currentTimeMillis() - 60_000L), seedPort);
         Path savepoint;
         try {
             StateSeedJob.awaitCheckpointedEnd(bootstrap, seedConfig.kafka.groupId, seedTopic, Duration.ofMinutes(30));
-            out.put("seed_seconds", round((System.nanoTime() - seeding) / 1e9));
+            out.put("seed_seconds", ThroughputStage.round((System.nanoTime() - seeding) / 1e9));
             String seedJob = seeder.getJobID().toString();
             // A checkpoint begun after every user was written holds all of them.
             CheckpointStats.Completed full = CheckpointStats.awaitAfter(seedPort, seedJob,
                     CheckpointStats.newestId(seedPort, seedJob), 1, Duration.ofMinutes(10)).get(0);
             out.put("seeded_checkpoint", full.describe());
-            out.put("state_bytes_per_user", round(full.stateSizeBytes() / (double) users));
+            out.put("state_bytes_per_user", ThroughputStage.round(full.stateSizeBytes() / (double) users));
             savepoint = StateSeedJob.stopWithSavepoint(seeder, work.resolve("savepoints-" + users));
         } catch (Exception e) {
             seeder.cancel().get();
@@ -88,7 +88,7 @@ final class StateScaleStage {
         }
         JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, length,
                 settings.batchMaxSize(), true);
-        int restPort = freePort();
+        int restPort = LocalKafkaBroker.freePort();
         try (RecommendationProbe probe = new RecommendationProbe(bootstrap, config.kafka.recommendationsTopic, true)) {
             JobClient job = BenchJobRunner.start(config, savepoint, restPort);
             try {
@@ -129,16 +129,6 @@ final class StateScaleStage {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 10.0) / 10.0;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

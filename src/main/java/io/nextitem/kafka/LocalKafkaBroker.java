@@ -202,7 +202,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
     }
 
-    static int freePort() throws IOException {
+    /** A port nothing listens on right now (the OS picks it). */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
