@@ -64,6 +64,23 @@ class ModelRegistryWatcherTest {
     }
 
     @Test
+    void whileTheUpdatesTopicCannotBeReadTheServingVersionStays() {
+        // An operator may have pinned something the watcher cannot see: it does not fall back to
+        // the newest version, it keeps what serves and looks again next time.
+        watcher.close();
+        ModelSettings settings = new ModelSettings();
+        settings.registry = registry.toString();
+        settings.updatesTopic = "model-updates";
+        settings.updatesBootstrapServers = "localhost:1"; // nothing listens there
+        watcher = new ModelRegistryWatcher(settings, "sasrec-v1", (folder, reason) -> refusals.add(folder + ": " + reason));
+        VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+
+        watcher.pollOnce();
+        assertThat(watcher.takeReady()).isNull();
+        assertThat(refusals).isEmpty();
+    }
+
+    @Test
     void aVersionStillBeingWrittenIsNotSeen() throws IOException {
         // The exporter writes a version under a hidden name and renames it when complete.
         Path v2 = VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
