@@ -196,10 +196,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String randomClusterId() {
+    /**
+     * A cluster id the storage tool accepts. URL-safe base64 can begin with '-', and the tool's
+     * argument parser then reads the id as an option and fails (1 start in 64); Kafka's own
+     * {@code Uuid.randomUuid} redraws in that case, and so do we.
+     */
+    static String randomClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] uuid = new byte[16];
-        new SecureRandom().nextBytes(uuid);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+        String id;
+        do {
+            random.nextBytes(uuid);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     /** A port nothing listens on right now (the OS picks it). */
