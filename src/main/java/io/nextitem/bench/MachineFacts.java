@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What a benchmark figure holds only for: the machine it was taken on (EVALUATION.md). */
-final class MachineFacts {
+public final class MachineFacts {
     private MachineFacts() {}
 
-    static Map<String, Object> describe() {
+    public static Map<String, Object> describe() {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("cores", Runtime.getRuntime().availableProcessors());
         facts.put("cpu_model", cpuModel());
@@ -20,7 +20,7 @@ final class MachineFacts {
     }
 
     /** The commit the figures were taken at (with -dirty for local changes), or "unknown" outside a checkout. */
-    static String commit() {
+    public static String commit() {
         try {
             Process git = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=40")
                     .redirectErrorStream(true).start();

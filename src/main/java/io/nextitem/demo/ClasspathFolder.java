@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Copies a folder of resources (from the jar or from target/classes) onto the file system. */
-final class ClasspathFolder {
+public final class ClasspathFolder {
     private ClasspathFolder() {}
 
-    static void copy(String resourceFolder, Path target) throws IOException {
+    public static void copy(String resourceFolder, Path target) throws IOException {
         URL url = ClasspathFolder.class.getClassLoader().getResource(resourceFolder);
         if (url == null) {
             throw new IOException("resource folder " + resourceFolder + " is not on the classpath; rebuild with `mvn package`");

@@ -6,15 +6,15 @@ import io.nextitem.config.DecoderSettings;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
@@ -34,18 +34,23 @@ public final class ClickEventDecoder {
     static final int CONFLUENT_HEADER_BYTES = 5;
 
     private final DecoderSettings settings;
-    private final BinaryMessageDecoder<ClickEvent> singleObjectDecoder;
+    /**
+     * Writer schema fingerprint (CRC-64-AVRO of the parsing form) to a reader resolving it to
+     * ClickEvent. Avro's own BinaryMessageDecoder does the same lookup but ignores bytes left
+     * after the datum; a record with trailing bytes is not what its producer meant to send.
+     */
+    private final Map<Long, SpecificDatumReader<ClickEvent>> singleObjectReaders = new HashMap<>();
     private final ConfluentSchemaResolver confluentSchemas;
     private final ClickEventValidator validator;
-    private BinaryDecoder reusedBinaryDecoder;
+    private final BoundedRecordDecoder recordDecoder = new BoundedRecordDecoder();
 
     public ClickEventDecoder(DecoderSettings settings, ClickEventValidator validator) {
         this.settings = settings;
         this.validator = validator;
-        // The generated factory binds the specific data model, so records come back as ClickEvent.
-        this.singleObjectDecoder = ClickEvent.createDecoder(null);
-        List<Schema> writers = WriterSchemas.load(settings.schemaDir);
-        writers.forEach(singleObjectDecoder::addSchema);
+        for (Schema writer : WriterSchemas.load(settings.schemaDir)) {
+            singleObjectReaders.put(SchemaNormalization.parsingFingerprint64(writer),
+                    new SpecificDatumReader<>(writer, ClickEvent.getClassSchema()));
+        }
         this.confluentSchemas = new ConfluentSchemaResolver(
                 settings.confluentSchemaIds, settings.schemaDir, settings.schemaRegistryUrl);
     }
@@ -75,13 +80,24 @@ public final class ClickEventDecoder {
             return DecodeOutcome.reject(DeadLetterReason.TRUNCATED, "single-object header needs "
                     + SINGLE_OBJECT_HEADER_BYTES + " bytes, record has " + value.length);
         }
-        try {
-            return validator.validate(singleObjectDecoder.decode(ByteBuffer.wrap(value)));
-        } catch (MissingSchemaException e) {
-            long fingerprint = ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        SpecificDatumReader<ClickEvent> reader = singleObjectReaders.get(fingerprint);
+        if (reader == null) {
             return DecodeOutcome.reject(DeadLetterReason.UNKNOWN_SCHEMA, String.format(
                     "no known writer schema has fingerprint 0x%016X; add the producer's schema to decoder.schema-dir",
                     fingerprint));
+        }
+        return readDatum(reader, value, SINGLE_OBJECT_HEADER_BYTES, String.format("fingerprint 0x%016X", fingerprint));
+    }
+
+    /** Reads one datum filling value[offset..], validated; bytes left over make it malformed. */
+    private DecodeOutcome readDatum(SpecificDatumReader<ClickEvent> reader, byte[] value, int offset, String writer) {
+        try {
+            ClickEvent event = reader.read(null, recordDecoder.reset(value, offset));
+            if (!recordDecoder.isEnd()) {
+                return DecodeOutcome.reject(DeadLetterReason.MALFORMED_AVRO, "bytes left over after the datum of " + writer);
+            }
+            return validator.validate(event);
         } catch (IOException | RuntimeException e) {
             return datumFailure(e);
         }
@@ -103,19 +119,8 @@ public final class ClickEventDecoder {
             return DecodeOutcome.reject(DeadLetterReason.UNKNOWN_SCHEMA, "Confluent schema id " + schemaId
                     + " is neither in decoder.confluent-schema-ids nor in the registry");
         }
-        try {
-            SpecificDatumReader<ClickEvent> reader = new SpecificDatumReader<>(writer.get(), ClickEvent.getClassSchema());
-            reusedBinaryDecoder = DecoderFactory.get().binaryDecoder(
-                    value, CONFLUENT_HEADER_BYTES, value.length - CONFLUENT_HEADER_BYTES, reusedBinaryDecoder);
-            ClickEvent event = reader.read(null, reusedBinaryDecoder);
-            if (!reusedBinaryDecoder.isEnd()) {
-                return DecodeOutcome.reject(DeadLetterReason.MALFORMED_AVRO,
-                        "bytes left over after the datum of schema id " + schemaId);
-            }
-            return validator.validate(event);
-        } catch (IOException | RuntimeException e) {
-            return datumFailure(e);
-        }
+        SpecificDatumReader<ClickEvent> reader = new SpecificDatumReader<>(writer.get(), ClickEvent.getClassSchema());
+        return readDatum(reader, value, CONFLUENT_HEADER_BYTES, "schema id " + schemaId);
     }
 
     private static DecodeOutcome unknownMagic(byte[] value) {

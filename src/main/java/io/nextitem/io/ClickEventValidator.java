@@ -31,6 +31,10 @@ public final class ClickEventValidator {
         if (oversized != null) {
             return DecodeOutcome.reject(DeadLetterReason.OVERSIZED_FIELD, oversized);
         }
+        String invalid = firstInvalidText(event);
+        if (invalid != null) {
+            return DecodeOutcome.reject(DeadLetterReason.INVALID_ID, invalid);
+        }
         long time = event.getEventTimeMillis();
         long latest = wallClockMillis.getAsLong() + settings.maxFutureSkewMs;
         if (time < settings.minEventTimeMillis || time > latest) {
@@ -66,8 +70,38 @@ public final class ClickEventValidator {
         return null;
     }
 
+    /**
+     * The first id that is not clean text: bytes that were not valid UTF-8 (the decoder turns them
+     * into U+FFFD), control characters, or unpaired surrogates. Such an id would key state and
+     * output by an unreadable, possibly colliding string, so the click is refused instead.
+     */
+    private static String firstInvalidText(ClickEvent event) {
+        String[][] fields = {
+            {"event_id", event.getEventId()}, {"user_id", event.getUserId()}, {"item_id", event.getItemId()},
+            {"category", event.getCategory()}, {"session_id", event.getSessionId()}};
+        for (String[] field : fields) {
+            String value = field[1];
+            if (value == null) {
+                continue;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                boolean pairedSurrogate = Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1));
+                if (pairedSurrogate) {
+                    i++;
+                } else if (c == '\uFFFD' || Character.isISOControl(c) || Character.isSurrogate(c)) {
+                    return String.format("%s holds %s at character %d", field[0],
+                            c == '\uFFFD' ? "bytes that are not valid UTF-8" : String.format("U+%04X", (int) c), i);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Empty, or only white space and space separators (NBSP and the like count: they look blank too). */
     private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
+        return s == null || s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     private static String clip(String s) {

@@ -33,15 +33,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private final Path workDir;
     private final int brokerPort;
-    private final Process process;
+    private final List<String> serveCommand;
+    /** The broker's process; replaced by {@link #restart}. */
+    private volatile Process process;
     private final Thread shutdownHook;
 
-    private LocalKafkaBroker(Path workDir, int brokerPort, Process process) {
+    private LocalKafkaBroker(Path workDir, int brokerPort, List<String> serveCommand) throws IOException {
         this.workDir = workDir;
         this.brokerPort = brokerPort;
-        this.process = process;
-        this.shutdownHook = new Thread(process::destroyForcibly, "kafka-broker-shutdown");
+        this.serveCommand = List.copyOf(serveCommand);
+        this.process = launch();
+        this.shutdownHook = new Thread(() -> process.destroyForcibly(), "kafka-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private Process launch() throws IOException {
+        return new ProcessBuilder(serveCommand)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("broker.log").toFile()))
+                .start();
     }
 
     /** Formats storage, starts the broker and returns once it answers an admin request. */
@@ -60,19 +70,29 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
         List<String> serve = javaCommand(classpath, log4j);
         serve.addAll(List.of("kafka.Kafka", properties.toString()));
-        Process process = new ProcessBuilder(serve)
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("broker.log").toFile())
-                .start();
-        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, process);
+        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, serve);
         try {
             broker.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
             broker.close();
             throw e;
         }
-        LOG.info("Kafka broker up at {} (pid {}, data in {})", broker.bootstrapServers(), process.pid(), workDir);
+        LOG.info("Kafka broker up at {} (pid {}, data in {})", broker.bootstrapServers(), broker.process.pid(), workDir);
         return broker;
+    }
+
+    /**
+     * Kills the broker the way a crash does (SIGKILL: no controlled shutdown, open transactions
+     * and connections cut off), keeps it down for {@code downtime}, then starts it again on the
+     * same port and data and returns once it answers. For the reliability suite.
+     */
+    public void restart(Duration downtime) throws IOException, InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Thread.sleep(downtime.toMillis());
+        process = launch();
+        awaitReady();
+        LOG.info("Kafka broker back at {} (pid {}) after {} s down", bootstrapServers(), process.pid(),
+                downtime.toSeconds());
     }
 
     public String bootstrapServers() {
