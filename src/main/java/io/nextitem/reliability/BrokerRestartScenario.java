@@ -50,6 +50,6 @@ final class BrokerRestartScenario implements ReliabilityScenario {
         Path savepoint = context.flink.stopWithSavepoint(job, context.savepointDir(config));
         return new ScenarioResult(name(), description(), plan.valid().size(), plan.retries(), 1, recoveries,
                 DeliveryCheck.of(plan.valid(), received), SequenceStateCheck.of(savepoint, config.sequence, plan.valid()),
-                0, context.deadLetters(config), recoveries - settled, (System.nanoTime() - started) / 1e9);
+                context.deadLetters(config, List.of()), recoveries - settled, (System.nanoTime() - started) / 1e9);
     }
 }

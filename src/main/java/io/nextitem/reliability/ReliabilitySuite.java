@@ -27,7 +27,8 @@ import java.util.Set;
  */
 public final class ReliabilitySuite {
     public static final List<ReliabilityScenario> SCENARIOS = List.of(
-            new TaskFailureScenario(), new SavepointRescaleScenario(), new BrokerRestartScenario());
+            new BadInputScenario(), new TaskFailureScenario(), new SavepointRescaleScenario(),
+            new BrokerRestartScenario());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ReliabilitySuite() {}
@@ -82,7 +83,7 @@ public final class ReliabilitySuite {
                                 + "dead letters %d/%d malformed, %.0f s%n",
                         row.passed() ? "passed" : "FAILED", row.delivery().lost(), row.delivery().duplicated(),
                         row.delivery().usersOutOfOrder(), row.state().mismatched(), row.state().users(),
-                        row.recoveries(), row.deadLetters(), row.malformed(), row.seconds());
+                        row.recoveries(), row.deadLetters().received(), row.deadLetters().expected(), row.seconds());
                 rows.add(row.toJson());
                 passed &= row.passed();
             }

@@ -55,7 +55,7 @@ final class SavepointRescaleScenario implements ReliabilityScenario {
         }
         return new ScenarioResult(name(), description(), plan.valid().size(), plan.retries(), PARALLELISM.length - 1,
                 recoveries, DeliveryCheck.of(plan.valid(), received),
-                SequenceStateCheck.of(savepoint, config.sequence, plan.valid()), 0, context.deadLetters(config),
+                SequenceStateCheck.of(savepoint, config.sequence, plan.valid()), context.deadLetters(config, List.of()),
                 recoveries, (System.nanoTime() - started) / 1e9);
     }
 

@@ -1,6 +1,7 @@
 package io.nextitem.reliability;
 
 import io.nextitem.avro.ClickEvent;
+import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
 import io.nextitem.kafka.KafkaTopics;
@@ -9,6 +10,7 @@ import io.nextitem.model.IdVocabulary;
 import io.nextitem.replay.ClickReplayer;
 import io.nextitem.replay.RecommendationReader;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -123,25 +126,36 @@ final class ScenarioContext {
         return received;
     }
 
-    /** Records committed on the dead-letter topic (read_committed, from the start to the end). */
-    long deadLetters(JobConfig config) {
+    /** The dead-letter topic read with read_committed from its start to its end, against the malformed records sent. */
+    DeadLetterCheck deadLetters(JobConfig config, List<MalformedCorpus.Case> malformedSent) throws Exception {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<DeadLetter> letters = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(config.kafka.deadLetterTopic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // under read_committed: the last stable offset
-            long count = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                count += consumer.poll(Duration.ofMillis(500)).count();
+            // First until every malformed record could be there (they commit with the checkpoints
+            // after them), then to the end as it stands, for any letter beyond those.
+            long deadline = System.nanoTime() + scale.timeout().toNanos();
+            while (letters.size() < malformedSent.size() && System.nanoTime() < deadline) {
+                pollDeadLetters(consumer, letters);
             }
-            return count;
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // under read_committed: the last stable offset
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                pollDeadLetters(consumer, letters);
+            }
+        }
+        return DeadLetterCheck.of(malformedSent, letters);
+    }
+
+    private static void pollDeadLetters(KafkaConsumer<byte[], byte[]> consumer, List<DeadLetter> into) throws Exception {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            into.add(DeadLetter.fromByteBuffer(ByteBuffer.wrap(record.value())));
         }
     }
 }

@@ -14,12 +14,12 @@ import java.util.Map;
  * @param sequencesMismatched        users whose sequence in the final savepoint differs from what the input implies
  */
 record ScenarioResult(String scenario, String description, long events, long retriesSent, long failuresInjected,
-                      long recoveries, DeliveryCheck delivery, SequenceStateCheck state, long malformed,
-                      long deadLetters, long restartsCausedByBadInput, double seconds) {
+                      long recoveries, DeliveryCheck delivery, SequenceStateCheck state, DeadLetterCheck deadLetters,
+                      long restartsCausedByBadInput, double seconds) {
 
     boolean passed() {
-        return delivery.exact() && state.mismatched() == 0 && deadLetters == malformed && restartsCausedByBadInput == 0
-                && state.users() > 0;
+        return delivery.exact() && state.mismatched() == 0 && state.users() > 0 && deadLetters.exact()
+                && restartsCausedByBadInput == 0;
     }
 
     Map<String, Object> toJson() {
@@ -37,8 +37,11 @@ record ScenarioResult(String scenario, String description, long events, long ret
         json.put("users_out_of_order", delivery.usersOutOfOrder());
         json.put("users_in_state", state.users());
         json.put("sequences_mismatched", state.mismatched());
-        json.put("malformed", malformed);
-        json.put("dead_letters", deadLetters);
+        json.put("malformed", deadLetters.expected());
+        json.put("dead_letters", deadLetters.received());
+        json.put("dead_letters_by_reason", deadLetters.byReason());
+        json.put("malformed_without_their_dead_letter", deadLetters.missing());
+        json.put("dead_letters_unexplained", deadLetters.unexplained());
         json.put("restarts_caused_by_bad_input", restartsCausedByBadInput);
         json.put("seconds", Math.round(seconds * 10) / 10.0);
         json.put("passed", passed());

@@ -60,7 +60,7 @@ final class TaskFailureScenario implements ReliabilityScenario {
         Path savepoint = context.flink.stopWithSavepoint(job, context.savepointDir(config));
         return new ScenarioResult(name(), description(), plan.valid().size(), plan.retries(), killPoints.size(),
                 recoveries, DeliveryCheck.of(plan.valid(), received),
-                SequenceStateCheck.of(savepoint, config.sequence, plan.valid()), 0, context.deadLetters(config),
+                SequenceStateCheck.of(savepoint, config.sequence, plan.valid()), context.deadLetters(config, List.of()),
                 recoveries - settled, (System.nanoTime() - started) / 1e9);
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The failure-injection suite at CI scale (6,000 events per scenario, 3 task manager kills),
+ * The failure-injection suite at CI scale (6,000 events per scenario, 1,000 malformed records, 3
+ * task manager kills),
  * through the same code as {@code nextitem reliability --scale full}: after each scenario
  * nothing is lost, nothing doubled, every user's answers follow their clicks, every sequence in
  * the final savepoint is what the input implies, and the injected failures were really
@@ -22,7 +23,7 @@ class ReliabilitySuiteITCase {
 
     @Test
     @SuppressWarnings("unchecked")
-    void nothingIsLostOrDoubledUnderTaskFailuresRescalingAndABrokerRestart() throws Exception {
+    void nothingIsLostOrDoubledUnderBadInputTaskFailuresRescalingAndABrokerRestart() throws Exception {
         Path out = tmp.resolve("reliability.json");
         Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.ci(), ReliabilitySuite.scenarioNames(), null,
                 "exactly-once", out, 42, new PrintStream(System.out, true));
@@ -30,7 +31,7 @@ class ReliabilitySuiteITCase {
         assertThat(out).exists();
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
         assertThat(rows).extracting(r -> r.get("scenario"))
-                .containsExactly("task-failures", "savepoint-rescale", "broker-restart");
+                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart");
         for (Map<String, Object> row : rows) {
             String name = (String) row.get("scenario");
             assertThat(row.get("events")).as(name).isEqualTo(6_000L);
@@ -42,12 +43,18 @@ class ReliabilitySuiteITCase {
             assertThat(row.get("users_in_state")).as(name + " users in the savepoint").isEqualTo(300L);
             assertThat(row.get("sequences_mismatched")).as(name + " sequences").isEqualTo(0L);
             assertThat(row.get("dead_letters")).as(name).isEqualTo(row.get("malformed"));
+            assertThat(row.get("malformed_without_their_dead_letter")).as(name).isEqualTo(0L);
+            assertThat(row.get("dead_letters_unexplained")).as(name).isEqualTo(0L);
             assertThat(row.get("restarts_caused_by_bad_input")).as(name).isEqualTo(0L);
         }
-        Map<String, Object> failures = rows.get(0);
+        Map<String, Object> badInput = rows.get(0);
+        assertThat(badInput.get("malformed")).isEqualTo(1_000L);
+        assertThat((Map<String, Long>) badInput.get("dead_letters_by_reason")).as("reason codes seen").hasSizeGreaterThanOrEqualTo(11);
+        assertThat(badInput.get("recoveries")).as("bad input never restarts the job").isEqualTo(0L);
+        Map<String, Object> failures = rows.get(1);
         assertThat(failures.get("failures_injected")).isEqualTo(3L);
         assertThat((long) failures.get("recoveries")).as("each kill was recovered from").isGreaterThanOrEqualTo(3L);
-        assertThat(rows.get(1).get("recoveries")).as("savepoint restarts are not failures").isEqualTo(0L);
+        assertThat(rows.get(2).get("recoveries")).as("savepoint restarts are not failures").isEqualTo(0L);
         assertThat(result.get("passed")).isEqualTo(true);
     }
 
