@@ -22,7 +22,7 @@ final class ReliabilityCommand implements Callable<Integer> {
             description = "full (100,000 events per scenario) or ci (6,000). Default: ${DEFAULT-VALUE}.")
     String scale;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "task-failures,savepoint-rescale,broker-restart",
+    @Option(names = "--scenarios", split = ",", defaultValue = "bad-input,task-failures,savepoint-rescale,broker-restart",
             description = "Default: ${DEFAULT-VALUE}.")
     String[] scenarios;
 

@@ -2,6 +2,7 @@ package io.nextitem.inference;
 
 import io.nextitem.avro.RecommendationSource;
 import io.nextitem.config.ModelSettings;
+import io.nextitem.model.ModelLoadException;
 import io.nextitem.model.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +68,9 @@ final class ServedModel implements AutoCloseable {
 
     /**
      * The checkpointed version when restoring and it is still in the registry and passes its
-     * checks, else model.version (whose failure fails the start: there is nothing to serve).
+     * checks, else model.version. If that fails too there is nothing to serve, and restarting
+     * cannot mend a file: the job fails once, restarts suppressed, with the reason (a restart
+     * loop would hide it behind "recovering" on the dashboard).
      */
     private SequenceRecommender openStartingVersion(List<String> restoredVersions) {
         for (String restored : restoredVersions) {
@@ -83,7 +87,12 @@ final class ServedModel implements AutoCloseable {
                         e.getMessage(), settings.version);
             }
         }
-        return SequenceRecommender.open(new ModelRegistry(Path.of(settings.registry)).resolve(settings.version), settings);
+        try {
+            return SequenceRecommender.open(new ModelRegistry(Path.of(settings.registry)).resolve(settings.version), settings);
+        } catch (RuntimeException e) {
+            throw new SuppressRestartsException(new ModelLoadException("no model version to serve from "
+                    + settings.registry + " (model.version " + settings.version + "): " + e.getMessage(), e));
+        }
     }
 
     /** The version to score with now: a version the watcher prepared takes over here, between two calls. */
