@@ -58,7 +58,7 @@ public class JobConfig implements Serializable {
         }
         // model.updates-topic lives on the job's own Kafka cluster.
         model.updatesBootstrapServers = kafka.bootstrapServers;
-        model.updatesClientProperties = new java.util.LinkedHashMap<>(kafka.properties);
+        model.updatesClientProperties = new java.util.LinkedHashMap<>(kafka.clientProperties());
         return this;
     }
 }

@@ -33,8 +33,17 @@ public class KafkaSettings implements Serializable {
     public String deliveryGuarantee = "exactly-once";
     /** earliest | latest | committed (committed offsets, earliest when the group has none). */
     public String startingOffsets = "committed";
-    /** Extra client properties passed to source and sinks (security settings and such). */
+    /** Authentication and TLS (SASL_SSL with SCRAM, or mutual TLS); PLAINTEXT by default. */
+    public KafkaSecuritySettings security = new KafkaSecuritySettings();
+    /** Extra client properties passed to source and sinks (they override what security sets). */
     public Map<String, String> properties = new LinkedHashMap<>();
+
+    /** Every client setting the job's Kafka clients get: security first, then the extra properties. */
+    public Map<String, String> clientProperties() {
+        Map<String, String> all = new LinkedHashMap<>(security.clientProperties());
+        all.putAll(properties);
+        return all;
+    }
 
     public boolean exactlyOnce() {
         return "exactly-once".equals(deliveryGuarantee);
@@ -42,6 +51,7 @@ public class KafkaSettings implements Serializable {
 
     void validate(List<String> errors) {
         ConfigChecks.nonBlank(errors, "kafka.bootstrap-servers", bootstrapServers);
+        security.validate(errors);
         ConfigChecks.nonBlank(errors, "kafka.clicks-topic", clicksTopic);
         ConfigChecks.nonBlank(errors, "kafka.recommendations-topic", recommendationsTopic);
         ConfigChecks.nonBlank(errors, "kafka.dead-letter-topic", deadLetterTopic);

@@ -89,7 +89,7 @@ public final class KafkaConnectors {
 
     private static Properties extraProperties(KafkaSettings kafka) {
         Properties properties = new Properties();
-        properties.putAll(kafka.properties);
+        properties.putAll(kafka.clientProperties());
         return properties;
     }
 }

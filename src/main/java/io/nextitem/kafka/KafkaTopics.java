@@ -16,7 +16,15 @@ public final class KafkaTopics {
 
     public static void create(String bootstrapServers, int partitions, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        create(bootstrapServers, Map.of(), partitions, names);
+    }
+
+    /** As {@link #create(String, int, List)}, with client settings (security) for the admin client. */
+    public static void create(String bootstrapServers, Map<String, ?> clientProperties, int partitions, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
             for (String name : names) {
                 try {
                     admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -33,14 +33,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private final Path workDir;
     private final int brokerPort;
+    /** With security: the mutual-TLS listener's port (brokerPort is then SASL_SSL); else 0. */
+    private final int mtlsPort;
+    /** Client settings this broker requires (empty for PLAINTEXT), used for its own readiness check. */
+    private final Map<String, Object> adminProperties;
     private final List<String> serveCommand;
     /** The broker's process; replaced by {@link #restart}. */
     private volatile Process process;
     private final Thread shutdownHook;
 
-    private LocalKafkaBroker(Path workDir, int brokerPort, List<String> serveCommand) throws IOException {
+    private LocalKafkaBroker(Path workDir, int brokerPort, int mtlsPort, Map<String, Object> adminProperties,
+                             List<String> serveCommand) throws IOException {
         this.workDir = workDir;
         this.brokerPort = brokerPort;
+        this.mtlsPort = mtlsPort;
+        this.adminProperties = Map.copyOf(adminProperties);
         this.serveCommand = List.copyOf(serveCommand);
         this.process = launch();
         this.shutdownHook = new Thread(() -> process.destroyForcibly(), "kafka-broker-shutdown");
@@ -56,21 +63,37 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Formats storage, starts the broker and returns once it answers an admin request. */
     public static LocalKafkaBroker start() throws IOException, InterruptedException {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, but secured: clients must authenticate, on a SASL_SSL listener
+     * (SCRAM-SHA-512, the user of {@code security}; {@link #bootstrapServers()}) or on a TLS
+     * listener that requires a client certificate signed by the CA ({@link #mtlsBootstrapServers()}).
+     * No listener takes unauthenticated clients.
+     */
+    public static LocalKafkaBroker start(BrokerSecurity security) throws IOException, InterruptedException {
         String classpath = BrokerClasspath.read();
         Path workDir = Files.createTempDirectory("nextitem-kafka-");
         int brokerPort = freePort();
         int controllerPort = freePort();
-        Path properties = writeServerProperties(workDir, brokerPort, controllerPort);
+        int mtlsPort = security == null ? 0 : freePort();
+        Path properties = writeServerProperties(workDir, brokerPort, controllerPort, mtlsPort, security);
         Path log4j = writeLog4jConfig(workDir);
 
         List<String> format = javaCommand(classpath, log4j);
         format.addAll(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted",
                 "-t", randomClusterId(), "-c", properties.toString()));
+        if (security != null) {
+            format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + security.scramUser() + ",password="
+                    + security.scramPassword() + "]"));
+        }
         runToCompletion(format, workDir.resolve("format.log"));
 
         List<String> serve = javaCommand(classpath, log4j);
         serve.addAll(List.of("kafka.Kafka", properties.toString()));
-        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, serve);
+        Map<String, Object> admin = security == null ? Map.of() : security.mtlsClientProperties();
+        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, mtlsPort, admin, serve);
         try {
             broker.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -79,6 +102,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         LOG.info("Kafka broker up at {} (pid {}, data in {})", broker.bootstrapServers(), broker.process.pid(), workDir);
         return broker;
+    }
+
+    /** The mutual-TLS listener of a secured broker. */
+    public String mtlsBootstrapServers() {
+        if (mtlsPort == 0) {
+            throw new IllegalStateException("this broker was started without security");
+        }
+        return "localhost:" + mtlsPort;
     }
 
     /**
@@ -101,10 +132,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void awaitReady() throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        Map<String, Object> config = new java.util.HashMap<>(adminProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, mtlsPort == 0 ? bootstrapServers() : mtlsBootstrapServers());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 if (!process.isAlive()) {
@@ -144,16 +175,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
         deleteRecursively(workDir);
     }
 
-    private static Path writeServerProperties(Path dir, int brokerPort, int controllerPort) throws IOException {
+    private static Path writeServerProperties(Path dir, int brokerPort, int controllerPort, int mtlsPort,
+                                              BrokerSecurity security) throws IOException {
+        List<String> listeners = security == null
+                ? List.of("listeners=PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
+                        "advertised.listeners=PLAINTEXT://localhost:" + brokerPort,
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
+                : security.listenerProperties(brokerPort, mtlsPort, controllerPort);
         String text = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@localhost:" + controllerPort,
-                "listeners=PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://localhost:" + brokerPort,
+                String.join("\n", listeners),
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
                 "num.partitions=1",
                 "auto.create.topics.enable=false",

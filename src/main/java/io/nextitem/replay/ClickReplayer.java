@@ -22,7 +22,13 @@ public final class ClickReplayer implements AutoCloseable {
     private final String topic;
 
     public ClickReplayer(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, java.util.Map.of());
+    }
+
+    /** @param clientProperties extra producer settings, e.g. {@code KafkaSettings#clientProperties()} for a secured cluster */
+    public ClickReplayer(String bootstrapServers, String topic, java.util.Map<String, ?> clientProperties) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -29,7 +29,14 @@ public final class RecommendationReader implements AutoCloseable {
      *                      when their checkpoint completes); false to see records as written
      */
     public RecommendationReader(String bootstrapServers, String topic, boolean fromBeginning, boolean readCommitted) {
+        this(bootstrapServers, topic, fromBeginning, readCommitted, java.util.Map.of());
+    }
+
+    /** @param clientProperties extra consumer settings, e.g. {@code KafkaSettings#clientProperties()} for a secured cluster */
+    public RecommendationReader(String bootstrapServers, String topic, boolean fromBeginning, boolean readCommitted,
+                                java.util.Map<String, ?> clientProperties) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "nextitem-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
