@@ -77,6 +77,7 @@ final class BenchJobRunner {
             return StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, flinkConf);
         }
         flinkConf.set(RestOptions.PORT, restPort);
+        flinkConf.set(RestOptions.BIND_ADDRESS, "localhost"); // as the job's own local dashboard: loopback only
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
         env.setParallelism(config.parallelism);
         return env;

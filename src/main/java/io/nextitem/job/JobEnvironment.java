@@ -40,6 +40,18 @@ public final class JobEnvironment {
         return conf;
     }
 
+    /**
+     * The local cluster's settings: the dashboard (and its REST API, which can cancel jobs and
+     * upload jars) listens on the loopback interface only, never on every interface.
+     */
+    static Configuration localDashboardConfiguration(JobConfig config, int dashboardPort) {
+        Configuration conf = flinkConfiguration(config);
+        conf.set(RestOptions.PORT, dashboardPort);
+        conf.set(RestOptions.BIND_ADDRESS, "localhost");
+        conf.set(RestOptions.ADDRESS, "localhost");
+        return conf;
+    }
+
     /** The cluster's environment under `flink run`, else a local one in this JVM. */
     public static StreamExecutionEnvironment create(JobConfig config) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
@@ -49,9 +61,8 @@ public final class JobEnvironment {
 
     /** A local cluster in this JVM with the web dashboard on the given port. */
     public static StreamExecutionEnvironment createLocalWithDashboard(JobConfig config, int dashboardPort) {
-        Configuration conf = flinkConfiguration(config);
-        conf.set(RestOptions.PORT, dashboardPort);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                localDashboardConfiguration(config, dashboardPort));
         env.setParallelism(config.parallelism);
         return env;
     }
