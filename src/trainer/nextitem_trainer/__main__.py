@@ -1,6 +1,6 @@
 """Command line: ``python3 -m nextitem_trainer <command>`` (or ``src/trainer/bin/trainer``).
 
-Commands: train, evaluate, export, bench-model, bench-plots, synthetic, demo-assets, test-models, results-table. Run one with --help for its options.
+Commands: train, evaluate, export, bench-model, bench-plots, synthetic, demo-assets, test-models, fault-model, results-table. Run one with --help for its options.
 Errors in inputs (a malformed data line, a bad config key, a missing file) end with one line
 naming the input and what was expected, and exit status 2.
 """
@@ -99,6 +99,15 @@ def _add_test_models(sub) -> None:
     p.add_argument("--out", help="folder of per-model registries (default: src/test/resources/nextitem/models/)")
 
 
+def _add_fault_model(sub) -> None:
+    p = sub.add_parser("fault-model", help="copy a version with a fault built in, for the Java model-fault tests")
+    p.add_argument("--kind", choices=["nan"], required=True,
+                   help="nan: NaN scores for every request that holds one item the golden cases never use")
+    p.add_argument("--source", required=True, help="the version folder to copy")
+    p.add_argument("--registry", required=True, help="registry folder to write the faulty version into")
+    p.add_argument("--version", required=True, help="the faulty version's folder name")
+
+
 def _add_finetune(sub) -> None:
     p = sub.add_parser("finetune", help="continue the registry's newest version on new snapshots; publish if not worse")
     p.add_argument("--registry", required=True, help="the job's model.registry")
@@ -152,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trainer", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_train, _add_evaluate, _add_export, _add_bench_model, _add_bench_plots, _add_synthetic, _add_demo_assets, _add_test_models,
+    for add in (_add_train, _add_evaluate, _add_export, _add_bench_model, _add_bench_plots, _add_synthetic, _add_demo_assets, _add_test_models, _add_fault_model,
                 _add_finetune, _add_stream_split, _add_stream_report, _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
@@ -254,6 +263,9 @@ def _run(args) -> int:
 
         build_demo_assets(paths.config_file(args.config), train_users=args.train_users,
                           replay_events=args.replay_events, version=args.version, keep_old=args.keep_old)
+    elif args.command == "fault-model":
+        from .fault_models import write_nan_version
+        print(write_nan_version(Path(args.source), Path(args.registry), args.version))
     elif args.command == "test-models":
         from .test_models import TEST_MODELS_DIR, build_test_models
 

@@ -96,6 +96,7 @@ OPS = {
     "Clip": _clip,
     "ReduceSum": lambda x, axes=None, **attrs: _reduce(np.sum, x, axes, **attrs),
     "ReduceMean": lambda x, axes=None, **attrs: _reduce(np.mean, x, axes, **attrs),
+    "ReduceMax": lambda x, axes=None, **attrs: _reduce(np.max, x, axes, **attrs),
     "Or": lambda a, b: np.logical_or(a, b),
     "LessOrEqual": lambda a, b: a <= b,
     "Not": lambda x: np.logical_not(x),

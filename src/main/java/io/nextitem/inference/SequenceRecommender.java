@@ -66,8 +66,14 @@ public final class SequenceRecommender implements AutoCloseable {
         return scored.recommendation();
     }
 
-    /** A recommendation and what its request held that the version does not know (for metrics). */
-    public record Scored(Recommendation recommendation, int unknownItems, boolean userUnknown, int unknownCategories) {}
+    /**
+     * A recommendation and what its request held that the version does not know (for metrics).
+     *
+     * @param nonFiniteScores the model answered NaN or infinite scores for this request, so its
+     *                        ranking was dropped and the list is popularity's
+     */
+    public record Scored(Recommendation recommendation, int unknownItems, boolean userUnknown, int unknownCategories,
+                         boolean nonFiniteScores) {}
 
     /**
      * Several requests in one encoder call (rows left-padded to the longest), each list built as
@@ -88,10 +94,17 @@ public final class SequenceRecommender implements AutoCloseable {
         int row = 0;
         for (int r = 0; r < requests.size(); r++) {
             RequestInputs inputs = assembled.get(r);
-            Recommendation recommendation = inputs.inputs() == null
+            boolean modelAnswered = inputs.inputs() != null;
+            float[] scores = modelAnswered ? top.scores()[row] : null;
+            long[] indices = modelAnswered ? top.itemIndices()[row++] : null;
+            // A NaN or infinite score (a corrupted weight, an overflow) makes the graph's ranking
+            // meaningless: the request gets popularity's list, and the metric says so.
+            boolean nonFinite = scores != null && !allFinite(scores);
+            Recommendation recommendation = nonFinite
                     ? build(requests.get(r), null, null, nowMillis)
-                    : build(requests.get(r), top.itemIndices()[row], top.scores()[row++], nowMillis);
-            out.add(new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories()));
+                    : build(requests.get(r), indices, scores, nowMillis);
+            out.add(new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories(),
+                    nonFinite));
         }
         return out;
     }
@@ -125,6 +138,15 @@ public final class SequenceRecommender implements AutoCloseable {
                 .setEmitTimeMillis(nowMillis)
                 .setTriggerItemId(request.triggerItemId == null ? "" : request.triggerItemId)
                 .build();
+    }
+
+    private static boolean allFinite(float[] scores) {
+        for (float score : scores) {
+            if (!Float.isFinite(score)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String indexToId(IdVocabulary items, long index) {

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code recommendationsFromModel}, {@code recommendationsFromPopularity}, {@code unknownItems},
  * {@code unknownUsers} (scored with user_idx 0 by a model that reads it: a rising count means
  * the served version is stale), {@code unknownCategories} (items scored with category 0: missing
- * on the event or new to the version), {@code inferenceMicros} (per call: one request, or one batch).
+ * on the event or new to the version), {@code nonFiniteScores} (requests the model answered with
+ * NaN or infinite scores, served from popularity instead: any is a broken version, roll it back),
+ * {@code inferenceMicros} (per call: one request, or one batch).
  */
 final class ServedModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
@@ -42,6 +44,7 @@ final class ServedModel implements AutoCloseable {
     private Counter unknownItems;
     private Counter unknownUsers;
     private Counter unknownCategories;
+    private Counter nonFiniteScores;
     private Counter swaps;
     private Counter refusals;
     private Histogram inferenceMicros;
@@ -57,6 +60,7 @@ final class ServedModel implements AutoCloseable {
         unknownItems = metrics.counter("unknownItems");
         unknownUsers = metrics.counter("unknownUsers");
         unknownCategories = metrics.counter("unknownCategories");
+        nonFiniteScores = metrics.counter("nonFiniteScores");
         swaps = metrics.counter("modelSwaps");
         refusals = metrics.counter("modelVersionsRefused");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
@@ -114,6 +118,14 @@ final class ServedModel implements AutoCloseable {
         unknownCategories.inc(scored.unknownCategories());
         if (scored.userUnknown()) {
             unknownUsers.inc();
+        }
+        if (scored.nonFiniteScores()) {
+            nonFiniteScores.inc();
+            if (nonFiniteScores.getCount() == 1) {
+                LOG.error("Model version {} answered NaN or infinite scores (request {}); such requests are served "
+                        + "from popularity and counted in nonFiniteScores", recommender.version().version(),
+                        scored.recommendation().getTriggerEventId());
+            }
         }
         (scored.recommendation().getSource() == RecommendationSource.MODEL ? fromModel : fromPopularity).inc();
     }
