@@ -34,6 +34,13 @@ public class ModelSettings implements Serializable {
     public int batchMaxSize = 1;
     public long batchMaxDelayMs = 5;
     /**
+     * The longest a version may take for one scoring call of its golden full-length batch
+     * (median of 5 after warm-up, measured when it loads); a slower one is refused (a new version
+     * is not swapped in, a starting one fails the start). Calls slower than this while serving
+     * count in the inferenceOverBudget metric. 0 = no budget.
+     */
+    public double latencyBudgetMs = 0;
+    /**
      * Topic on the job's Kafka cluster where operators pin or unpin a version (ModelUpdate
      * records, `nextitem model pin|unpin`); the newest command wins over model.version. Empty =
      * the registry and model.version alone decide.
@@ -56,6 +63,9 @@ public class ModelSettings implements Serializable {
         ConfigChecks.between(errors, "model.intra-op-threads", intraOpThreads, 1, 256);
         ConfigChecks.between(errors, "model.batch-max-size", batchMaxSize, 1, 4096);
         ConfigChecks.between(errors, "model.batch-max-delay-ms", batchMaxDelayMs, 0, 10_000);
+        if (!(latencyBudgetMs >= 0)) {
+            errors.add("model.latency-budget-ms is " + latencyBudgetMs + ": use 0 (no budget) or a positive number");
+        }
         if (watchIntervalMs != 0 && watchIntervalMs < 100) {
             errors.add("model.watch-interval-ms is " + watchIntervalMs + ": use 0 (no watching) or at least 100");
         }

@@ -70,6 +70,17 @@ public final class GoldenCheck {
         }
     }
 
+    /** The inputs of the version's first golden case (full-length rows, as the exporter writes it). */
+    static EncoderInputs firstCaseInputs(ModelVersion version) {
+        Path file = version.folder().resolve(GOLDEN_FILE);
+        try {
+            return inputsOf(JSON.readTree(file.toFile()).path("cases").path(0).path("inputs"), version.manifest().inputs());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(version.name() + " " + version.version() + ": cannot read the first case of "
+                    + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every input the manifest lists, from a golden case: *_seq as (B, L), the rest as (B). */
     static EncoderInputs inputsOf(JsonNode fields, List<String> names) throws IOException {
         EncoderInputs inputs = EncoderInputs.ofItems(JSON.treeToValue(fields.path(EncoderInputs.ITEM_SEQ), long[][].class));

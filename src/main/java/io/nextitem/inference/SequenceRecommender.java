@@ -40,6 +40,7 @@ public final class SequenceRecommender implements AutoCloseable {
         OnnxEncoder encoder = new OnnxEncoder(version, settings.executionProvider, settings.intraOpThreads);
         try {
             GoldenCheck.verify(version, encoder);
+            LatencyBudgetCheck.verify(version, encoder, settings.latencyBudgetMs);
             return new SequenceRecommender(version, encoder, settings.topK);
         } catch (RuntimeException e) {
             encoder.close();

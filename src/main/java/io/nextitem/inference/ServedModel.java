@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the served version is stale), {@code unknownCategories} (items scored with category 0: missing
  * on the event or new to the version), {@code nonFiniteScores} (requests the model answered with
  * NaN or infinite scores, served from popularity instead: any is a broken version, roll it back),
- * {@code inferenceMicros} (per call: one request, or one batch).
+ * {@code inferenceMicros} (per call: one request, or one batch), {@code inferenceOverBudget} (calls
+ * slower than model.latency-budget-ms, when set).
  */
 final class ServedModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
@@ -45,6 +46,7 @@ final class ServedModel implements AutoCloseable {
     private Counter unknownUsers;
     private Counter unknownCategories;
     private Counter nonFiniteScores;
+    private Counter overBudget;
     private Counter swaps;
     private Counter refusals;
     private Histogram inferenceMicros;
@@ -61,6 +63,7 @@ final class ServedModel implements AutoCloseable {
         unknownUsers = metrics.counter("unknownUsers");
         unknownCategories = metrics.counter("unknownCategories");
         nonFiniteScores = metrics.counter("nonFiniteScores");
+        overBudget = metrics.counter("inferenceOverBudget");
         swaps = metrics.counter("modelSwaps");
         refusals = metrics.counter("modelVersionsRefused");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
@@ -132,6 +135,9 @@ final class ServedModel implements AutoCloseable {
 
     void recordInferenceMicros(long micros) {
         inferenceMicros.update(micros);
+        if (settings.latencyBudgetMs > 0 && micros > settings.latencyBudgetMs * 1000) {
+            overBudget.inc();
+        }
     }
 
     String servingFolder() {
