@@ -22,7 +22,7 @@ final class ReliabilityCommand implements Callable<Integer> {
             description = "full (100,000 events per scenario) or ci (6,000). Default: ${DEFAULT-VALUE}.")
     String scale;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "bad-input,task-failures,savepoint-rescale,broker-restart",
+    @Option(names = "--scenarios", split = ",", defaultValue = "bad-input,task-failures,savepoint-rescale,broker-restart,upgrade",
             description = "Default: ${DEFAULT-VALUE}.")
     String[] scenarios;
 
@@ -40,8 +40,18 @@ final class ReliabilityCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
+    @Option(names = "--write-upgrade-fixture", paramLabel = "DIR",
+            description = "Instead of the scenarios: run this commit's job on 1,000 clicks and keep its savepoint, "
+                    + "the clicks and the job's names in DIR (e.g. " + "src/test/resources/nextitem/upgrade-savepoints/"
+                    + "<date>-<commit>), for the upgrade scenario of later commits.")
+    Path writeUpgradeFixture;
+
     @Override
     public Integer call() throws Exception {
+        if (writeUpgradeFixture != null) {
+            ReliabilitySuite.writeUpgradeFixture(registry, writeUpgradeFixture, seed, System.out);
+            return 0;
+        }
         Set<String> chosen = new LinkedHashSet<>(Arrays.asList(scenarios));
         if (!ReliabilitySuite.scenarioNames().containsAll(chosen)) {
             throw new IllegalArgumentException("--scenarios: expected any of " + ReliabilitySuite.scenarioNames()

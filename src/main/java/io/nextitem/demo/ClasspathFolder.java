@@ -35,7 +35,8 @@ public final class ClasspathFolder {
         }
     }
 
-    private static void copyTree(Path source, Path target) throws IOException {
+    /** Copies the folder tree under {@code source} into {@code target} (created as needed). */
+    public static void copyTree(Path source, Path target) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path destination = target.resolve(source.relativize(path).toString());

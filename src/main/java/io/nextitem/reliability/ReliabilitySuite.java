@@ -28,7 +28,9 @@ import java.util.Set;
 public final class ReliabilitySuite {
     public static final List<ReliabilityScenario> SCENARIOS = List.of(
             new BadInputScenario(), new TaskFailureScenario(), new SavepointRescaleScenario(),
-            new BrokerRestartScenario());
+            new BrokerRestartScenario(), new UpgradeScenario());
+    /** Where the upgrade scenario's savepoints of earlier commits are kept, from the repository root. */
+    public static final Path UPGRADE_FIXTURES = Path.of("src/test/resources/nextitem/upgrade-savepoints");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ReliabilitySuite() {}
@@ -50,10 +52,7 @@ public final class ReliabilitySuite {
                                           String deliveryGuarantee, Path out, long seed, PrintStream log)
             throws Exception {
         Path work = Files.createTempDirectory("nextitem-reliability-");
-        if (registry == null) {
-            registry = work.resolve("registry");
-            ClasspathFolder.copy(DemoRunner.DEMO_REGISTRY_RESOURCE, registry);
-        }
+        registry = registryOrDemo(registry, work);
         ModelVersion version = ModelVersion.load(new ModelRegistry(registry).resolve("latest"));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("suite", "nextitem reliability (issue 8: failure injection, then counting)");
@@ -72,7 +71,7 @@ public final class ReliabilitySuite {
         log.println("starting a local Kafka broker (KRaft, own JVM) and a local Flink cluster ...");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalFlinkCluster flink = new LocalFlinkCluster()) {
             ScenarioContext context = new ScenarioContext(broker, flink, registry, work, scale, version.items(), seed,
-                    deliveryGuarantee, log);
+                    deliveryGuarantee, UPGRADE_FIXTURES, log);
             for (ReliabilityScenario scenario : SCENARIOS) {
                 if (!scenarios.contains(scenario.name())) {
                     continue;
@@ -89,10 +88,37 @@ public final class ReliabilitySuite {
             }
         }
         result.put("scenarios", rows);
+        result.put("scenarios_passed", rows.stream().filter(r -> Boolean.TRUE.equals(r.get("passed"))).count());
         result.put("passed", passed);
         Files.createDirectories(out.toAbsolutePath().getParent());
         JSON.writeValue(out.toFile(), result);
         log.println("wrote " + out);
         return result;
+    }
+
+    /**
+     * Takes the savepoint the upgrade scenario of later commits restores: this commit's job on
+     * 1,000 clicks of 100 users, with the clicks and the job's names, into {@code dir}.
+     */
+    public static Path writeUpgradeFixture(Path registry, Path dir, long seed, PrintStream log) throws Exception {
+        Path work = Files.createTempDirectory("nextitem-reliability-");
+        registry = registryOrDemo(registry, work);
+        ModelVersion version = ModelVersion.load(new ModelRegistry(registry).resolve("latest"));
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalFlinkCluster flink = new LocalFlinkCluster()) {
+            ScenarioContext context = new ScenarioContext(broker, flink, registry, work, ReliabilityScale.ci(),
+                    version.items(), seed, "exactly-once", UPGRADE_FIXTURES, log);
+            Path written = UpgradeScenario.writeFixture(context, dir);
+            log.println("wrote upgrade fixture " + written);
+            return written;
+        }
+    }
+
+    private static Path registryOrDemo(Path registry, Path work) throws java.io.IOException {
+        if (registry != null) {
+            return registry;
+        }
+        Path demo = work.resolve("registry");
+        ClasspathFolder.copy(DemoRunner.DEMO_REGISTRY_RESOURCE, demo);
+        return demo;
     }
 }

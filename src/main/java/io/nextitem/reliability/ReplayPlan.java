@@ -26,6 +26,12 @@ record ReplayPlan(List<ClickEvent> sent, List<ClickEvent> valid, int retries) {
             "e\u0301", "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac", "\uD835\uDD18\uD835\uDD2B\uD835\uDD26");
 
     static ReplayPlan of(String scenario, ReliabilityScale scale, IdVocabulary items, long seed, long firstEventTimeMillis) {
+        return of(scenario, scenario, scale, items, seed, firstEventTimeMillis);
+    }
+
+    /** As {@link #of(String, ReliabilityScale, IdVocabulary, long, long)}, users and event ids named apart. */
+    static ReplayPlan of(String userPrefix, String eventPrefix, ReliabilityScale scale, IdVocabulary items, long seed,
+                         long firstEventTimeMillis) {
         Random random = new Random(seed);
         List<ClickEvent> sent = new ArrayList<>(scale.events() + scale.events() / 10);
         List<ClickEvent> valid = new ArrayList<>(scale.events());
@@ -34,10 +40,10 @@ record ReplayPlan(List<ClickEvent> sent, List<ClickEvent> valid, int retries) {
         for (int i = 0; i < scale.events(); i++) {
             int u = random.nextInt(scale.users());
             String user = (u % 4 == 0 ? UNICODE_USER_PREFIXES.get(u / 4 % UNICODE_USER_PREFIXES.size()) + "-" : "")
-                    + scenario + "-u" + u;
+                    + userPrefix + "-u" + u;
             String item = items.idOf(1 + random.nextInt(items.size()));
             ClickEvent click = ClickEvent.newBuilder()
-                    .setEventId(scenario + "-e" + i)
+                    .setEventId(eventPrefix + "-e" + i)
                     .setUserId(user)
                     .setItemId(item)
                     .setEventType(io.nextitem.avro.EventType.CLICK)

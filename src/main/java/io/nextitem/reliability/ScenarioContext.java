@@ -41,10 +41,12 @@ final class ScenarioContext {
     final long seed;
     /** exactly-once (the product), or at-least-once to show what the same failures do without it */
     final String deliveryGuarantee;
+    /** Folder of savepoints earlier commits' jobs took, for the upgrade scenario. */
+    final Path upgradeFixtures;
     final PrintStream log;
 
     ScenarioContext(LocalKafkaBroker broker, LocalFlinkCluster flink, Path registry, Path work, ReliabilityScale scale,
-                    IdVocabulary items, long seed, String deliveryGuarantee, PrintStream log) {
+                    IdVocabulary items, long seed, String deliveryGuarantee, Path upgradeFixtures, PrintStream log) {
         this.broker = broker;
         this.flink = flink;
         this.registry = registry;
@@ -53,6 +55,7 @@ final class ScenarioContext {
         this.items = items;
         this.seed = seed;
         this.deliveryGuarantee = deliveryGuarantee;
+        this.upgradeFixtures = upgradeFixtures;
         this.log = log;
     }
 

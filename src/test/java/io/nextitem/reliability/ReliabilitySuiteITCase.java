@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The failure-injection suite at CI scale (6,000 events per scenario, 1,000 malformed records, 3
- * task manager kills),
+ * task manager kills, an upgrade from the newest savepoint in src/test/resources/nextitem/upgrade-savepoints),
  * through the same code as {@code nextitem reliability --scale full}: after each scenario
  * nothing is lost, nothing doubled, every user's answers follow their clicks, every sequence in
  * the final savepoint is what the input implies, and the injected failures were really
@@ -31,7 +31,7 @@ class ReliabilitySuiteITCase {
         assertThat(out).exists();
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
         assertThat(rows).extracting(r -> r.get("scenario"))
-                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart");
+                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart", "upgrade");
         for (Map<String, Object> row : rows) {
             String name = (String) row.get("scenario");
             assertThat(row.get("events")).as(name).isEqualTo(6_000L);
@@ -40,6 +40,7 @@ class ReliabilitySuiteITCase {
             assertThat(row.get("duplicated")).as(name + " duplicated").isEqualTo(0L);
             assertThat(row.get("unexpected")).as(name + " unexpected").isEqualTo(0L);
             assertThat(row.get("users_out_of_order")).as(name + " out of order").isEqualTo(0L);
+            // 300 users per scenario; the upgrade's 100 earlier users are among its 300.
             assertThat(row.get("users_in_state")).as(name + " users in the savepoint").isEqualTo(300L);
             assertThat(row.get("sequences_mismatched")).as(name + " sequences").isEqualTo(0L);
             assertThat(row.get("dead_letters")).as(name).isEqualTo(row.get("malformed"));
@@ -55,6 +56,7 @@ class ReliabilitySuiteITCase {
         assertThat(failures.get("failures_injected")).isEqualTo(3L);
         assertThat((long) failures.get("recoveries")).as("each kill was recovered from").isGreaterThanOrEqualTo(3L);
         assertThat(rows.get(2).get("recoveries")).as("savepoint restarts are not failures").isEqualTo(0L);
+        assertThat(rows.get(4).get("failures_injected")).as("the upgrade restart").isEqualTo(1L);
         assertThat(result.get("passed")).isEqualTo(true);
     }
 
