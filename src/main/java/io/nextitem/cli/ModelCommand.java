@@ -4,6 +4,7 @@ import io.nextitem.avro.ModelUpdateAction;
 import io.nextitem.replay.ModelUpdatePublisher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,8 +20,8 @@ final class ModelCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", description = "The version folder to pin.")
     String version;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic", defaultValue = "model-updates", description = "model.updates-topic. Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -35,7 +36,7 @@ final class ModelCommand implements Callable<Integer> {
             case "unpin" -> ModelUpdateAction.UNPIN;
             default -> throw new IllegalArgumentException("expected pin or unpin, got '" + action + "'");
         };
-        ModelUpdatePublisher.publish(bootstrapServers, topic, command, version, reason);
+        ModelUpdatePublisher.publish(kafka.bootstrapServers(), kafka.clientProperties(), topic, command, version, reason);
         System.out.println(command + (version == null ? "" : " " + version) + " written to " + topic);
         return 0;
     }

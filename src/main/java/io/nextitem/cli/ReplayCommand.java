@@ -13,8 +13,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ClickFileOptions clicks = new ClickFileOptions();
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic", defaultValue = "clicks", description = "Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -22,7 +22,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var events = clicks.load(null);
-        try (ClickReplayer replayer = new ClickReplayer(bootstrapServers, topic)) {
+        try (ClickReplayer replayer = new ClickReplayer(kafka.bootstrapServers(), topic, kafka.clientProperties())) {
             replayer.replay(events, clicks.eventsPerSecond, System.err);
         }
         return 0;

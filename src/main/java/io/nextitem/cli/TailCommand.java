@@ -5,14 +5,15 @@ import io.nextitem.replay.RecommendationReader;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Prints recommendations as JSON lines, read_committed. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = "Print recommendations from a Kafka topic as JSON lines (read_committed).")
 final class TailCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic", defaultValue = "recommendations", description = "Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -26,7 +27,8 @@ final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long printed = 0;
-        try (RecommendationReader reader = new RecommendationReader(bootstrapServers, topic, fromBeginning)) {
+        try (RecommendationReader reader = new RecommendationReader(kafka.bootstrapServers(), topic, fromBeginning, true,
+                kafka.clientProperties())) {
             while (max == null || printed < max) {
                 for (Recommendation r : reader.poll(Duration.ofMillis(500))) {
                     // Avro's toString is JSON: one record per line.

@@ -21,6 +21,13 @@ public final class ModelUpdatePublisher {
 
     public static void publish(String bootstrapServers, String topic, ModelUpdateAction action, String version,
                                String reason) throws IOException, InterruptedException {
+        publish(bootstrapServers, java.util.Map.of(), topic, action, version, reason);
+    }
+
+    /** @param clientProperties extra producer settings, e.g. {@code KafkaSettings#clientProperties()} for a secured cluster */
+    public static void publish(String bootstrapServers, java.util.Map<String, ?> clientProperties, String topic,
+                               ModelUpdateAction action, String version, String reason)
+            throws IOException, InterruptedException {
         if (action == ModelUpdateAction.PIN && (version == null || version.isBlank())) {
             throw new IllegalArgumentException("pin needs the version folder to serve");
         }
@@ -30,6 +37,7 @@ public final class ModelUpdatePublisher {
         byte[] value = new byte[buffer.remaining()];
         buffer.get(value);
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

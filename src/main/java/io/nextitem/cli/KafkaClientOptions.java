@@ -1,0 +1,42 @@
+package io.nextitem.cli;
+
+import io.nextitem.config.JobConfig;
+import io.nextitem.config.JobConfigLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the command-line tools connect: a broker list alone (a local, unsecured broker), or the
+ * job's own config file, whose kafka.bootstrap-servers, kafka.security and kafka.properties
+ * then apply as they do to the job (a secured cluster needs no second copy of its settings).
+ */
+final class KafkaClientOptions {
+    @Option(names = "--bootstrap-servers", description = "Broker list. Default: the --config file's, else localhost:9092.")
+    String bootstrapServers;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The job's YAML config: its Kafka cluster, security settings and client properties.")
+    Path config;
+
+    private JobConfig loaded;
+
+    String bootstrapServers() {
+        if (bootstrapServers != null) {
+            return bootstrapServers;
+        }
+        return config == null ? "localhost:9092" : job().kafka.bootstrapServers;
+    }
+
+    /** Client settings (security first, then kafka.properties) from --config; none without it. */
+    Map<String, String> clientProperties() {
+        return config == null ? Map.of() : job().kafka.clientProperties();
+    }
+
+    private JobConfig job() {
+        if (loaded == null) {
+            loaded = JobConfigLoader.load(config);
+        }
+        return loaded;
+    }
+}
