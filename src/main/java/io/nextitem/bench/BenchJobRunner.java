@@ -27,15 +27,9 @@ final class BenchJobRunner {
     static JobConfig config(String bootstrap, Path registry, Path work, String clicksTopic, BenchSettings settings,
                             int sequenceLength, int batchMaxSize, boolean exactlyOnce) {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        JobConfig config = new JobConfig();
+        JobConfig config = JobConfig.isolatedRun(bootstrap, "bench", run);
         config.parallelism = settings.parallelism();
-        config.kafka.bootstrapServers = bootstrap;
-        config.kafka.clicksTopic = clicksTopic;
-        config.kafka.recommendationsTopic = "bench-recommendations-" + run;
-        config.kafka.deadLetterTopic = "bench-dlq-" + run;
-        config.kafka.groupId = "bench-" + run;
-        config.kafka.transactionalIdPrefix = "bench-" + run;
-        config.kafka.startingOffsets = "earliest";
+        config.kafka.clicksTopic = clicksTopic; // preloaded once, read by every run
         config.kafka.deliveryGuarantee = exactlyOnce ? "exactly-once" : "at-least-once";
         config.sequence.maxLength = sequenceLength;
         config.model.registry = registry.toString();

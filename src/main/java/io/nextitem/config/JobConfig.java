@@ -29,6 +29,24 @@ public class JobConfig implements Serializable {
     public SnapshotSettings snapshots = new SnapshotSettings();
     public StateSettings state = new StateSettings();
 
+    /**
+     * Defaults with every name on the broker made from {@code run} (clicks-RUN, recommendations-RUN,
+     * clicks-dlq-RUN, consumer group and transactional ids PREFIX-RUN), read from the earliest
+     * offset: runs sharing one broker (tests, benchmarks, the reliability suite) never meet,
+     * and no run fences another's transactions.
+     */
+    public static JobConfig isolatedRun(String bootstrapServers, String prefix, String run) {
+        JobConfig config = new JobConfig();
+        config.kafka.bootstrapServers = bootstrapServers;
+        config.kafka.clicksTopic = "clicks-" + run;
+        config.kafka.recommendationsTopic = "recommendations-" + run;
+        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
+        config.kafka.groupId = prefix + "-" + run;
+        config.kafka.transactionalIdPrefix = prefix + "-" + run;
+        config.kafka.startingOffsets = "earliest";
+        return config;
+    }
+
     /** @return one message per problem, each naming the key and what to change; empty when valid */
     public List<String> validate() {
         List<String> errors = new ArrayList<>();

@@ -67,15 +67,8 @@ final class ScenarioContext {
      */
     JobConfig jobConfig(String scenario, int parallelism) throws Exception {
         String run = scenario + "-" + UUID.randomUUID().toString().substring(0, 8);
-        JobConfig config = new JobConfig();
+        JobConfig config = JobConfig.isolatedRun(broker.bootstrapServers(), "reliability", run);
         config.parallelism = parallelism;
-        config.kafka.bootstrapServers = broker.bootstrapServers();
-        config.kafka.clicksTopic = "clicks-" + run;
-        config.kafka.recommendationsTopic = "recommendations-" + run;
-        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
-        config.kafka.groupId = "reliability-" + run;
-        config.kafka.transactionalIdPrefix = "reliability-" + run;
-        config.kafka.startingOffsets = "earliest";
         config.model.registry = registry.toString();
         config.model.watchIntervalMs = 0;
         config.kafka.deliveryGuarantee = deliveryGuarantee;

@@ -93,13 +93,13 @@ class ModelRegistryWatcherTest {
     static List<Arguments> brokenVersions() {
         return List.of(
                 Arguments.of("model.onnx bytes changed, sha256 not", (Consumer<Path>) v ->
-                        VersionFixtures.rewrite(v, "model.onnx", ModelRegistryWatcherTest::flipLastByte, false), "sha256"),
+                        VersionFixtures.rewrite(v, "model.onnx", VersionFixtures::flipLastByte, false), "sha256"),
                 Arguments.of("model.onnx not a graph", (Consumer<Path>) v ->
                         VersionFixtures.rewrite(v, "model.onnx", bytes -> Arrays.copyOf(bytes, 100), true), "cannot load model.onnx"),
                 Arguments.of("graph reads other inputs than the manifest", (Consumer<Path>) v ->
                         VersionFixtures.rewrite(v, "model.onnx", bytes -> read(ATTREC.resolve("model.onnx")), true), "reads inputs"),
                 Arguments.of("items.tsv one item short of num_items", (Consumer<Path>) v ->
-                        VersionFixtures.rewrite(v, "items.tsv", ModelRegistryWatcherTest::dropLastLine, true), "items.tsv"),
+                        VersionFixtures.rewrite(v, "items.tsv", VersionFixtures::dropLastLine, true), "items.tsv"),
                 Arguments.of("golden outputs from another graph", (Consumer<Path>) v ->
                         VersionFixtures.rewrite(v, "golden.json", bytes -> goldenOfTheWrongScale(bytes), true), "golden case"));
     }
@@ -123,16 +123,7 @@ class ModelRegistryWatcherTest {
         }
     }
 
-    private static byte[] flipLastByte(byte[] bytes) {
-        byte[] copy = bytes.clone();
-        copy[copy.length - 1] ^= 0x01;
-        return copy;
-    }
 
-    private static byte[] dropLastLine(byte[] bytes) {
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
-        return (text.substring(0, text.lastIndexOf('\n')) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
 
     /** Every golden score doubled: what a graph exported from other weights would be checked against. */
     private static byte[] goldenOfTheWrongScale(byte[] bytes) {

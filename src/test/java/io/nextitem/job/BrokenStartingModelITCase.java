@@ -39,9 +39,9 @@ class BrokenStartingModelITCase extends BrokerAndFlinkITCase {
                 Arguments.of("model.onnx not a graph", (Consumer<Path>) v ->
                         VersionFixtures.rewrite(v, "model.onnx", bytes -> Arrays.copyOf(bytes, 100), true), "model.onnx"),
                 Arguments.of("model.onnx changed, sha256 not", (Consumer<Path>) v ->
-                        VersionFixtures.rewrite(v, "model.onnx", bytes -> flipLast(bytes), false), "sha256"),
+                        VersionFixtures.rewrite(v, "model.onnx", VersionFixtures::flipLastByte, false), "sha256"),
                 Arguments.of("items.tsv one item short", (Consumer<Path>) v ->
-                        VersionFixtures.rewrite(v, "items.tsv", BrokenStartingModelITCase::dropLastLine, true), "items.tsv"),
+                        VersionFixtures.rewrite(v, "items.tsv", VersionFixtures::dropLastLine, true), "items.tsv"),
                 Arguments.of("no version at all", (Consumer<Path>) v -> deleteTree(v), "holds no model version"));
     }
 
@@ -76,16 +76,7 @@ class BrokenStartingModelITCase extends BrokerAndFlinkITCase {
         assertThat(ExceptionUtils.stringifyException(failure)).contains("no model version to serve").contains(reason);
     }
 
-    private static byte[] flipLast(byte[] bytes) {
-        byte[] copy = bytes.clone();
-        copy[copy.length - 1] ^= 1;
-        return copy;
-    }
 
-    private static byte[] dropLastLine(byte[] bytes) {
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
-        return (text.substring(0, text.lastIndexOf('\n')) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
 
     private static void delete(Path file) {
         try {

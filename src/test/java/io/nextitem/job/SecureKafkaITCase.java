@@ -181,15 +181,8 @@ class SecureKafkaITCase {
 
     private JobConfig config(String bootstrap) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        JobConfig config = new JobConfig();
+        JobConfig config = JobConfig.isolatedRun(bootstrap, "secure", run);
         config.parallelism = 2;
-        config.kafka.bootstrapServers = bootstrap;
-        config.kafka.clicksTopic = "clicks-" + run;
-        config.kafka.recommendationsTopic = "recommendations-" + run;
-        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
-        config.kafka.groupId = "secure-" + run;
-        config.kafka.transactionalIdPrefix = "secure-" + run;
-        config.kafka.startingOffsets = "earliest";
         config.model.registry = DemoModel.REGISTRY.toString();
         config.checkpoint.dir = Files.createDirectories(tmp.resolve("checkpoints")).toUri().toString();
         config.checkpoint.intervalMs = 1_000;

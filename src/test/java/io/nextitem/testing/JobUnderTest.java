@@ -27,15 +27,8 @@ public final class JobUnderTest {
     /** A config for one run: its own topics, group and transactional ids, the given registry. */
     public static JobConfig configFor(LocalKafkaBroker broker, Path registry, Path checkpoints) {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        JobConfig config = new JobConfig();
+        JobConfig config = JobConfig.isolatedRun(broker.bootstrapServers(), "itcase", run);
         config.parallelism = 2;
-        config.kafka.bootstrapServers = broker.bootstrapServers();
-        config.kafka.clicksTopic = "clicks-" + run;
-        config.kafka.recommendationsTopic = "recommendations-" + run;
-        config.kafka.deadLetterTopic = "clicks-dlq-" + run;
-        config.kafka.groupId = "itcase-" + run;
-        config.kafka.transactionalIdPrefix = "itcase-" + run;
-        config.kafka.startingOffsets = "earliest";
         config.model.registry = registry.toString();
         config.checkpoint.dir = checkpoints.toUri().toString();
         config.checkpoint.intervalMs = 1_000;

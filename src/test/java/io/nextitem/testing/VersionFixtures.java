@@ -92,4 +92,17 @@ public final class VersionFixtures {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The bytes with the last bit of the last byte flipped: a file that changed but kept its length. */
+    public static byte[] flipLastByte(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        copy[copy.length - 1] ^= 0x01;
+        return copy;
+    }
+
+    /** A text file without its last line: a vocabulary one id short. */
+    public static byte[] dropLastLine(byte[] bytes) {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+        return (text.substring(0, text.lastIndexOf('\n')) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
