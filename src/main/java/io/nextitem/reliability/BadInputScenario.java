@@ -32,6 +32,8 @@ final class BadInputScenario implements ReliabilityScenario {
     public ScenarioResult run(ScenarioContext context) throws Exception {
         long started = System.nanoTime();
         JobConfig config = context.jobConfig(name(), 2);
+        // The wrong-schema producers' schemas are known to the decoder, as a registered but incompatible schema would be.
+        config.decoder.schemaDir = MalformedCorpus.writeWriterSchemas(context.work.resolve("bad-input-writer-schemas")).toString();
         ReplayPlan plan = context.plan(name());
         List<MalformedCorpus.Case> corpus = MalformedCorpus.generate(context.scale.malformed(), config.decoder,
                 context.seed);

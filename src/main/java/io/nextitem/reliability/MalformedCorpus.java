@@ -13,7 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
@@ -23,7 +28,8 @@ import org.apache.avro.io.EncoderFactory;
  * magic and foreign formats, unknown fingerprints and schema ids, values out of range for their
  * Avro type (enum and union indices, negative or absurd lengths, a map declaring a billion
  * entries), missing and blank ids, over-long ids and records, invalid UTF-8 and control
- * characters, and event times far in the past or future. The datum is written field by field
+ * characters, event times far in the past or future, and producers on a known but wrong schema
+ * (a field of the wrong type, null where ClickEvent requires a value). The datum is written field by field
  * with Avro's encoder so that a case can put exactly the wrong bytes where it wants them.
  */
 public final class MalformedCorpus {
@@ -38,6 +44,15 @@ public final class MalformedCorpus {
     private static final byte[][] INVALID_UTF8 = {
         {(byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82},
         {(byte) 0xFF}};
+
+    /**
+     * Writer schemas of producers gone wrong, named like ClickEvent and known to the decoder (put
+     * them in decoder.schema-dir, {@link #writeWriterSchemas}): one writes event_time_millis as a
+     * string, one lets user_id be null. Their records carry a fingerprint the decoder knows, but
+     * cannot be read as ClickEvent.
+     */
+    public static final Schema TIME_AS_STRING = variant("event_time_millis", "\"string\"");
+    public static final Schema NULLABLE_USER = variant("user_id", "[\"null\", \"string\"]");
 
     /** One broken record: the kind of damage, the Kafka key and value, and the reason it must be dead-lettered with. */
     public record Case(String kind, byte[] key, byte[] value, DeadLetterReason expected) {}
@@ -60,7 +75,57 @@ public final class MalformedCorpus {
         return cases;
     }
 
-    static final int KINDS = 22;
+    static final int KINDS = 24;
+
+    /** Writes {@link #TIME_AS_STRING} and {@link #NULLABLE_USER} as .avsc files into {@code dir} (for decoder.schema-dir). */
+    public static Path writeWriterSchemas(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("click-time-as-string.avsc"), TIME_AS_STRING.toString(true));
+        Files.writeString(dir.resolve("click-nullable-user.avsc"), NULLABLE_USER.toString(true));
+        return dir;
+    }
+
+    /** ClickEvent's schema with one field's type replaced (same name and namespace). */
+    private static Schema variant(String field, String typeJson) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode schema =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(ClickEvent.getClassSchema().toString());
+            for (com.fasterxml.jackson.databind.JsonNode f : schema.path("fields")) {
+                if (f.path("name").asText().equals(field)) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) f).set("type", json.readTree(typeJson));
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) f).remove("default");
+                }
+            }
+            return new Schema.Parser().parse(schema.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A single-object record of a wrong writer schema: a valid click but for {@code field} = {@code value}. */
+    private byte[] singleObjectOf(Schema writer, String field, Object value) {
+        GenericData.Record record = new GenericData.Record(writer);
+        record.put("event_id", "bad-" + Long.toHexString(random.nextLong()));
+        record.put("user_id", "u-bad-" + random.nextInt(1_000));
+        record.put("item_id", "i-1");
+        record.put("event_type", new GenericData.EnumSymbol(writer.getField("event_type").schema(), "CLICK"));
+        record.put("event_time_millis", VALID_TIME_MILLIS);
+        record.put(field, value);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0xC3);
+        out.write(0x01);
+        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(SchemaNormalization.parsingFingerprint64(writer)).array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new GenericDatumWriter<GenericData.Record>(writer).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 
     private Case next(int kind) {
         String user = "u-bad-" + random.nextInt(1_000);
@@ -116,6 +181,11 @@ public final class MalformedCorpus {
                     DeadLetterReason.INVALID_EVENT_TIME);
             case 21 -> new Case("Confluent header cut short", key,
                     Arrays.copyOf(new byte[] {0, 0, 0, 0, 7}, 1 + random.nextInt(5)), DeadLetterReason.TRUNCATED);
+            case 22 -> new Case("wrong type (event time as a string)", key,
+                    singleObjectOf(TIME_AS_STRING, "event_time_millis", Long.toString(VALID_TIME_MILLIS)),
+                    DeadLetterReason.SCHEMA_MISMATCH);
+            case 23 -> new Case("null for a required field (user id)", key,
+                    singleObjectOf(NULLABLE_USER, "user_id", null), DeadLetterReason.SCHEMA_MISMATCH);
             default -> throw new IllegalArgumentException("kind " + kind);
         };
     }
