@@ -149,6 +149,8 @@ class SecureKafkaITCase {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
             env.setParallelism(config.parallelism);
             NextItemJob.build(env, config);
+            // What the dashboard shows as the job's configuration holds no secret either.
+            assertThat(env.getConfiguration().toMap().toString()).doesNotContain(secret).doesNotContain(pki.password);
             JobClient job = env.executeAsync("secure-kafka");
 
             List<ClickEvent> clicks = new ArrayList<>();
