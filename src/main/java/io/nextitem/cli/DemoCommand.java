@@ -18,6 +18,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dashboard-port", defaultValue = "8081", description = "Default: ${DEFAULT-VALUE}.")
     int dashboardPort;
 
+    @Option(names = "--prometheus-port", defaultValue = "9249",
+            description = "Prometheus endpoint of the local cluster (/metrics); 0 = none. Default: ${DEFAULT-VALUE}.")
+    int prometheusPort;
+
     @Option(names = "--print-every", defaultValue = "1000", description = "Print every Nth recommendation. Default: ${DEFAULT-VALUE}.")
     int printEvery;
 
@@ -42,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("Replaying %,d clicks%n", events.size());
         var options = new DemoRunner.Options(registry, snapshots, snapshotIntervalMinutes, result,
                 clicks.describe());
-        new DemoRunner(System.out, dashboardPort, Math.max(1, printEvery)).run(events, clicks.eventsPerSecond, options);
+        new DemoRunner(System.out, dashboardPort, prometheusPort, Math.max(1, printEvery)).run(events, clicks.eventsPerSecond, options);
         return 0;
     }
 }

@@ -21,13 +21,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dashboard-port", defaultValue = "8081", description = "Local runs only. Default: ${DEFAULT-VALUE}.")
     int dashboardPort;
 
+    @Option(names = "--prometheus-port", defaultValue = "9249",
+            description = "Local runs only: Prometheus endpoint of the local cluster; 0 = none. Default: ${DEFAULT-VALUE}.")
+    int prometheusPort;
+
     @Override
     public Integer call() throws Exception {
         JobConfig jobConfig = JobConfigLoader.load(config);
         StreamExecutionEnvironment env = JobEnvironment.create(jobConfig);
         if (env instanceof LocalStreamEnvironment) {
-            env = JobEnvironment.createLocalWithDashboard(jobConfig, dashboardPort);
-            System.out.printf("Local Flink cluster; dashboard at http://localhost:%d%n", dashboardPort);
+            env = JobEnvironment.createLocalWithDashboard(jobConfig, dashboardPort, prometheusPort);
+            System.out.printf("Local Flink cluster; dashboard at http://localhost:%d%s%n", dashboardPort,
+                    prometheusPort > 0 ? ", metrics at http://localhost:" + prometheusPort + "/metrics" : "");
         }
         NextItemJob.build(env, jobConfig);
         env.execute(NextItemJob.JOB_NAME);

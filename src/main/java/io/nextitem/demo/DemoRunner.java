@@ -34,11 +34,14 @@ public final class DemoRunner {
 
     private final PrintStream out;
     private final int dashboardPort;
+    /** 0 = no Prometheus endpoint. */
+    private final int prometheusPort;
     private final int printEvery;
 
-    public DemoRunner(PrintStream out, int dashboardPort, int printEvery) {
+    public DemoRunner(PrintStream out, int dashboardPort, int prometheusPort, int printEvery) {
         this.out = out;
         this.dashboardPort = dashboardPort;
+        this.prometheusPort = prometheusPort;
         this.printEvery = printEvery;
     }
 
@@ -74,10 +77,11 @@ public final class DemoRunner {
             KafkaTopics.create(broker.bootstrapServers(), 1,
                     List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
 
-            StreamExecutionEnvironment env = JobEnvironment.createLocalWithDashboard(config, dashboardPort);
+            StreamExecutionEnvironment env = JobEnvironment.createLocalWithDashboard(config, dashboardPort, prometheusPort);
             NextItemJob.build(env, config);
             JobClient job = env.executeAsync(NextItemJob.JOB_NAME + "-demo");
-            out.printf("Flink job %s running; dashboard at http://localhost:%d%n", job.getJobID(), dashboardPort);
+            out.printf("Flink job %s running; dashboard at http://localhost:%d%s%n", job.getJobID(), dashboardPort,
+                    prometheusPort > 0 ? ", metrics at http://localhost:" + prometheusPort + "/metrics" : "");
             try {
                 return replayAndJudge(clicks, eventsPerSecond, config, broker.bootstrapServers(), options);
             } finally {

@@ -57,6 +57,8 @@ final class ServedModel implements AutoCloseable {
         metrics.gauge("executionProvider", (Gauge<String>) () -> recommender.provider().name());
         metrics.gauge("executionProviderIsGpu", (Gauge<Integer>) () -> recommender.provider() == ExecutionProvider.CUDA ? 1 : 0);
         metrics.gauge("modelVersion", (Gauge<String>) () -> recommender.version().version());
+        // Prometheus takes numbers only: the serving version as its creation time (it changes on every swap).
+        metrics.gauge("modelVersionCreatedAtSeconds", (Gauge<Long>) () -> createdAtSeconds(recommender));
         fromModel = metrics.counter("recommendationsFromModel");
         fromPopularity = metrics.counter("recommendationsFromPopularity");
         unknownItems = metrics.counter("unknownItems");
@@ -137,6 +139,14 @@ final class ServedModel implements AutoCloseable {
         inferenceMicros.update(micros);
         if (settings.latencyBudgetMs > 0 && micros > settings.latencyBudgetMs * 1000) {
             overBudget.inc();
+        }
+    }
+
+    private static long createdAtSeconds(SequenceRecommender recommender) {
+        try {
+            return java.time.Instant.parse(recommender.version().manifest().createdAt()).getEpochSecond();
+        } catch (RuntimeException e) {
+            return 0; // a manifest without a parsable created_at
         }
     }
 

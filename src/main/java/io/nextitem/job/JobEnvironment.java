@@ -52,6 +52,14 @@ public final class JobEnvironment {
         return conf;
     }
 
+    /** Flink's Prometheus reporter on {@code port}, as deploy/flink/config.yaml sets it for a cluster. */
+    public static Configuration prometheusReporter(int port) {
+        Configuration conf = new Configuration();
+        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", Integer.toString(port));
+        return conf;
+    }
+
     /** The cluster's environment under `flink run`, else a local one in this JVM. */
     public static StreamExecutionEnvironment create(JobConfig config) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
@@ -59,10 +67,17 @@ public final class JobEnvironment {
         return env;
     }
 
-    /** A local cluster in this JVM with the web dashboard on the given port. */
-    public static StreamExecutionEnvironment createLocalWithDashboard(JobConfig config, int dashboardPort) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
-                localDashboardConfiguration(config, dashboardPort));
+    /**
+     * A local cluster in this JVM with the web dashboard on the given port and, unless
+     * {@code prometheusPort} is 0, every metric at http://localhost:PORT/metrics for Prometheus.
+     */
+    public static StreamExecutionEnvironment createLocalWithDashboard(JobConfig config, int dashboardPort,
+                                                                      int prometheusPort) {
+        Configuration conf = localDashboardConfiguration(config, dashboardPort);
+        if (prometheusPort > 0) {
+            conf.addAll(prometheusReporter(prometheusPort));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(config.parallelism);
         return env;
     }
