@@ -1,6 +1,6 @@
 """Command line: ``python3 -m nextitem_trainer <command>`` (or ``src/trainer/bin/trainer``).
 
-Commands: train, evaluate, export, bench-model, bench-plots, synthetic, demo-assets, test-models, fault-model, results-table. Run one with --help for its options.
+Commands: train, evaluate, export, bench-model, bench-plots, synthetic, demo-assets, test-models, fault-model, dashboard-plots, results-table. Run one with --help for its options.
 Errors in inputs (a malformed data line, a bad config key, a missing file) end with one line
 naming the input and what was expected, and exit status 2.
 """
@@ -62,6 +62,13 @@ def _add_bench_plots(sub) -> None:
     p = sub.add_parser("bench-plots", help="PNG plots of the Java bench results (bench_*.json)")
     p.add_argument("--results", default="src/site/results/bench", help="folder of bench_*.json")
     p.add_argument("--out", default="src/site/images", help="folder for the PNG files")
+
+
+def _add_dashboard_plots(sub) -> None:
+    p = sub.add_parser("dashboard-plots", help="the Grafana dashboard's panels drawn from scrapes of /metrics")
+    p.add_argument("--scrapes", required=True, help="folder of <epoch-seconds>.prom scrapes")
+    p.add_argument("--dashboard", default="deploy/grafana/dashboards/nextitem.json")
+    p.add_argument("--out", default="src/site/images/dashboard.png")
 
 
 def _add_export(sub) -> None:
@@ -161,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trainer", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_train, _add_evaluate, _add_export, _add_bench_model, _add_bench_plots, _add_synthetic, _add_demo_assets, _add_test_models, _add_fault_model,
+    for add in (_add_train, _add_evaluate, _add_export, _add_bench_model, _add_bench_plots, _add_synthetic, _add_demo_assets, _add_test_models, _add_fault_model, _add_dashboard_plots,
                 _add_finetune, _add_stream_split, _add_stream_report, _add_tie_order, _add_results_table):
         add(sub)
     args = parser.parse_args(argv)
@@ -249,6 +256,11 @@ def _run(args) -> int:
 
         bench_model(paths.config_file(args.config), args.items, args.max_len, Path(args.registry),
                     version=args.version, seed=args.seed)
+    elif args.command == "dashboard-plots":
+        from .dashboard_plots import dashboard_plots
+        from .paths import from_config
+
+        dashboard_plots(Path(args.scrapes), from_config(args.dashboard), from_config(args.out))
     elif args.command == "bench-plots":
         from .bench_plots import bench_plots
 
