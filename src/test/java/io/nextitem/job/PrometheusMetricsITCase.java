@@ -9,6 +9,7 @@ import io.nextitem.config.JobConfig;
 import io.nextitem.kafka.KafkaTopics;
 import io.nextitem.kafka.LocalKafkaBroker;
 import io.nextitem.replay.ClickReplayer;
+import io.nextitem.testing.BrokerITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.DemoModel;
 import io.nextitem.testing.JobUnderTest;
@@ -30,10 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job on a local cluster with its Prometheus endpoint, as the demo runs it: after real
@@ -41,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * /metrics holds every metric operators watch, and every metric the shipped Grafana dashboard
  * queries is among them.
  */
-class PrometheusMetricsITCase {
+class PrometheusMetricsITCase extends BrokerITCase {
     static final Path DASHBOARD = Path.of("deploy/grafana/dashboards/nextitem.json");
     /** What the dashboard and runbook rely on, by Prometheus name (operator scope). */
     static final List<String> OPERATOR_METRICS = List.of(
@@ -51,23 +49,6 @@ class PrometheusMetricsITCase {
             "modelVersionCreatedAtSeconds", "modelSwaps", "modelVersionsRefused", "unknownItems",
             "modelVersion_liveHitRate10", "modelVersion_liveNdcg10", "modelVersion_liveJudged", "snapshotsCompleted");
     private static final Pattern METRIC_NAME = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{|\\s)", Pattern.MULTILINE);
-    private static LocalKafkaBroker broker;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @Test
     void theEndpointHoldsEveryMetricOperatorsWatchAndEveryMetricTheDashboardQueries() throws Exception {
         JobConfig config = JobUnderTest.configFor(broker, DemoModel.REGISTRY, tmp.resolve("checkpoints"));
