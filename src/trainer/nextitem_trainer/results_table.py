@@ -33,9 +33,12 @@ P4_SHOWN = ("Recall@5", "MRR@5", "Recall@20", "MRR@20")  # of the six P4 metrics
 
 
 def load_results(folder: Path = RESULTS_DIR) -> list[dict]:
+    """The evaluate command's result files; other suites' files there (reliability.json) have no protocol."""
     results = []
     for path in sorted(folder.glob("*.json")):
         result = json.loads(path.read_text())
+        if "protocol" not in result:
+            continue
         result["_file"] = path.name
         results.append(result)
     return results

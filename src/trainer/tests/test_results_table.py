@@ -39,3 +39,10 @@ def test_a_stream_row_shows_the_loop_beside_the_static_model(tmp_path):
                                                                 "loop_HR@10": 0.17, "loop_NDCG@10": 0.09}})
     own = own_protocol_table(load_results(tmp_path))
     assert ("static_HR@10 0.1600, static_NDCG@10 0.0800, loop_HR@10 0.1700, loop_NDCG@10 0.0900") in own
+
+
+def test_other_suites_files_beside_the_results_are_left_out(tmp_path):
+    write(tmp_path, "sasrec_ml-1m_P1.json", {"model": "sasrec", "protocol": "P1", "dataset": "ml-1m", "seeds": [42],
+                                              "metrics": {"HR@10": 0.27}})
+    write(tmp_path, "reliability.json", {"suite": "nextitem reliability", "scenarios": []})
+    assert [r["_file"] for r in load_results(tmp_path)] == ["sasrec_ml-1m_P1.json"]
