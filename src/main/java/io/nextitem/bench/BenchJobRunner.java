@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -61,7 +60,9 @@ final class BenchJobRunner {
 
     /** The job's Flink settings (RocksDB, incremental checkpoints), no restarts, optionally restored and with REST. */
     static StreamExecutionEnvironment environment(JobConfig config, Path savepoint, int restPort) {
-        Configuration flinkConf = JobEnvironment.flinkConfiguration(config);
+        // With REST, the job's own local-dashboard settings (port, loopback only); else its plain ones.
+        Configuration flinkConf = restPort > 0 ? JobEnvironment.localDashboardConfiguration(config, restPort)
+                : JobEnvironment.flinkConfiguration(config);
         flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (savepoint != null) {
             flinkConf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
@@ -70,8 +71,6 @@ final class BenchJobRunner {
         if (restPort <= 0) {
             return StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, flinkConf);
         }
-        flinkConf.set(RestOptions.PORT, restPort);
-        flinkConf.set(RestOptions.BIND_ADDRESS, "localhost"); // as the job's own local dashboard: loopback only
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
         env.setParallelism(config.parallelism);
         return env;

@@ -91,15 +91,15 @@ public class KafkaSecuritySettings implements Serializable {
             if (username == null || username.isBlank()) {
                 errors.add("kafka.security.username is required with SASL_SSL");
             }
-            oneSecret(errors, "password", passwordEnv, passwordFile, true);
+            oneSecret(errors, "password", passwordEnv, passwordFile);
         }
         boolean hasTruststore = truststore != null && !truststore.isBlank();
         if (hasTruststore) {
-            oneSecret(errors, "truststore-password", truststorePasswordEnv, truststorePasswordFile, true);
+            oneSecret(errors, "truststore-password", truststorePasswordEnv, truststorePasswordFile);
         }
         boolean hasKeystore = keystore != null && !keystore.isBlank();
         if (hasKeystore) {
-            oneSecret(errors, "keystore-password", keystorePasswordEnv, keystorePasswordFile, true);
+            oneSecret(errors, "keystore-password", keystorePasswordEnv, keystorePasswordFile);
         }
         if ("PLAINTEXT".equals(protocol) && (hasTruststore || hasKeystore || username != null)) {
             errors.add("kafka.security: a truststore, keystore or username is set but protocol is PLAINTEXT; "
@@ -107,12 +107,12 @@ public class KafkaSecuritySettings implements Serializable {
         }
     }
 
-    private static void oneSecret(List<String> errors, String name, String env, String file, boolean required) {
+    private static void oneSecret(List<String> errors, String name, String env, String file) {
         boolean hasEnv = env != null && !env.isBlank();
         boolean hasFile = file != null && !file.isBlank();
         if (hasEnv && hasFile) {
             errors.add("kafka.security." + name + "-env and -file are both set: choose one");
-        } else if (required && !hasEnv && !hasFile) {
+        } else if (!hasEnv && !hasFile) {
             errors.add("kafka.security." + name + "-env or " + name + "-file is required (the secret itself is never "
                     + "written in the config)");
         } else if (hasFile && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {

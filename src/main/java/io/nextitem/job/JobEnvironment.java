@@ -44,7 +44,7 @@ public final class JobEnvironment {
      * The local cluster's settings: the dashboard (and its REST API, which can cancel jobs and
      * upload jars) listens on the loopback interface only, never on every interface.
      */
-    static Configuration localDashboardConfiguration(JobConfig config, int dashboardPort) {
+    public static Configuration localDashboardConfiguration(JobConfig config, int dashboardPort) {
         Configuration conf = flinkConfiguration(config);
         conf.set(RestOptions.PORT, dashboardPort);
         conf.set(RestOptions.BIND_ADDRESS, "localhost");

@@ -71,7 +71,9 @@ final class UpgradeScenario implements ReliabilityScenario {
         ClasspathFolder.copyTree(fixture.resolve(SAVEPOINT_DIR), savepoint);
         try (ClickReplayer producer = new ClickReplayer(config.kafka.bootstrapServers, config.kafka.clicksTopic)) {
             // The old clicks at the offsets the savepoint's source resumes after: same keys, same order.
-            before.forEach(click -> send(producer, click));
+            for (ClickEvent click : before) {
+                producer.send(click);
+            }
             producer.flush();
             JobID job = context.flink.submit(config, savepoint);
             context.flink.awaitAllRunning(job, TaskFailureScenario.RECOVERY_TIMEOUT);
@@ -156,13 +158,6 @@ final class UpgradeScenario implements ReliabilityScenario {
         }
     }
 
-    private static void send(ClickReplayer producer, ClickEvent click) {
-        try {
-            producer.send(click);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static void writeClicks(Path file, List<ClickEvent> clicks) throws IOException {
         List<String> lines = new ArrayList<>(List.of("event_id,user_id,item_id,event_time_millis"));
