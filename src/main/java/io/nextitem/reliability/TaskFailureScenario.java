@@ -1,12 +1,16 @@
 package io.nextitem.reliability;
 
+import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
 import io.nextitem.replay.ClickReplayer;
+import io.nextitem.replay.RecommendationReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.JobID;
 
@@ -41,13 +45,19 @@ final class TaskFailureScenario implements ReliabilityScenario {
         }
         JobID job = context.flink.submit(config, null);
         context.flink.awaitAllRunning(job, RECOVERY_TIMEOUT);
-        try (ClickReplayer producer = new ClickReplayer(config.kafka.bootstrapServers, config.kafka.clicksTopic)) {
+        try (ClickReplayer producer = new ClickReplayer(config.kafka.bootstrapServers, config.kafka.clicksTopic);
+             // read_uncommitted: exactly-once answers are visible here as they are written, before their commit
+             RecommendationReader answers = new RecommendationReader(config.kafka.bootstrapServers,
+                     config.kafka.recommendationsTopic, true, false)) {
             int from = 0;
             for (int point : killPoints) {
                 context.produce(producer, plan, from, point);
+                // A fixed sleep is not enough: on a loaded machine a recovered job can still be
+                // loading its model when it ends, and a kill then finds nothing in flight. Wait
+                // until the job answers this segment, so the kill lands mid-stream.
+                awaitFirstAnswer(answers, plan.sent().subList(from, point));
                 from = point;
-                // Let the job get into what was just sent, so the kill lands mid-stream rather than on an idle job.
-                Thread.sleep(200 + random.nextInt(1_300));
+                Thread.sleep(random.nextInt(150));
                 context.log.printf("  killing the task manager after %,d of %,d records%n", point, records);
                 context.flink.killTaskManager();
                 context.flink.awaitAllRunning(job, RECOVERY_TIMEOUT);
@@ -62,5 +72,21 @@ final class TaskFailureScenario implements ReliabilityScenario {
                 recoveries, DeliveryCheck.of(plan.valid(), received),
                 SequenceStateCheck.of(savepoint, config.sequence, plan.valid()), context.deadLetters(config, List.of()),
                 recoveries - settled, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Returns once any click of {@code segment} has an answer on the topic (committed or not). */
+    private static void awaitFirstAnswer(RecommendationReader answers, List<ClickEvent> segment) throws Exception {
+        Set<String> segmentIds = new HashSet<>();
+        segment.forEach(c -> segmentIds.add(c.getEventId()));
+        long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Recommendation r : answers.poll(Duration.ofMillis(50))) {
+                if (segmentIds.contains(r.getTriggerEventId())) {
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("no click of the last " + segment.size() + " sent was answered within "
+                + RECOVERY_TIMEOUT + ": the job is not processing");
     }
 }
