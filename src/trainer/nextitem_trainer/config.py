@@ -82,7 +82,7 @@ class TrainConfig:
     early_stop_metric: str = "NDCG@10"
     # Wall-clock budget for the whole run (across resumes); 0 = none.
     max_minutes: float = 0.0
-    # torch.set_num_threads; 0 leaves torch's default.
+    # CPU threads of torch and of OpenBLAS (cpu_threads.py: its spinning pool ignores torch); 0 = defaults.
     threads: int = 2
 
     def check(self) -> None:

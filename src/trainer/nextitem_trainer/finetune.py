@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from .cpu_threads import set_cpu_threads
 from . import checkpoint
 from .config import config_from_dict
 from .data.snapshots import complete_snapshots, read_snapshot
@@ -204,8 +205,7 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     before = validate(parent_model, held_out, parent_items, users, categories)
     added = items.grow(i for row in new_rows for i in [*row["prefix_item_ids"], row["next_item_id"]])
     model, config = grown_model(ckpt, len(items.ids))
-    if config.train.threads:
-        torch.set_num_threads(config.train.threads)
+    set_cpu_threads(config.train.threads)
 
     lr = lr if lr is not None else config.train.lr / 10
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, config.train.adam_beta2))

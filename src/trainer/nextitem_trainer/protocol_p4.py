@@ -20,6 +20,7 @@ import numpy as np
 import torch
 import yaml
 
+from .cpu_threads import set_cpu_threads
 from . import checkpoint
 from .config import ConfigError, RunConfig
 from .data.p4_windows import P4Windows, load_p4
@@ -149,8 +150,7 @@ def _train_p4(config: RunConfig, run_dir: Path) -> Path:
     if tc.early_stop_metric not in METRICS:
         raise ConfigError(f"train.early_stop_metric: P4 validates {', '.join(METRICS)}; use NDCG@20")
     seed_everything(tc.seed)
-    if tc.threads:
-        torch.set_num_threads(tc.threads)
+    set_cpu_threads(tc.threads)
     windows = load_p4_windows(config)
     if config.model.max_len != windows.window - 1:
         raise ConfigError(f"model.max_len: P4 with windows of {windows.window} reads {windows.window - 1} items, "
@@ -226,8 +226,7 @@ def run_evaluate_p4(checkpoints: list[str], out_dir: Path = RESULTS_DIR, key: st
         model, cfg = checkpoint.model_from_checkpoint(ckpt)
         if not cfg.data.p4_window:
             raise ValueError(f"{path} was not trained for P4 (its config has no data.p4_window)")
-        if cfg.train.threads:
-            torch.set_num_threads(cfg.train.threads)
+        set_cpu_threads(cfg.train.threads)
         windows = load_p4_windows(cfg)
         if windows.log.sha256 != ckpt["data"]["sha256"] or windows.log.item_ids != ckpt["item_ids"]:
             raise ValueError(f"{cfg.data.path} is not the data {path} was trained on")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .cpu_threads import set_cpu_threads
 from . import checkpoint
 from .config import RunConfig
 from .data import InteractionLog, eval_users, load_log, train_popularity
@@ -67,8 +68,7 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             model, cfg = checkpoint.model_from_checkpoint(ckpt)
             run_config = ckpt["config"]
             train_machine = train_machine or ckpt.get("machine")
-            if cfg.train.threads:
-                torch.set_num_threads(cfg.train.threads)
+            set_cpu_threads(cfg.train.threads)
             interactions = eval_log(ckpt, cfg, data, fmt, dataset_name)
             if baseline:
                 model = _baseline(baseline, cfg, len(ckpt["item_ids"]), np.asarray(ckpt["popularity"]))
@@ -81,8 +81,7 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             if config is None:
                 raise ValueError("--baseline without --checkpoint needs --config (for the data)")
             cfg, run_config = config, config.to_dict()
-            if cfg.train.threads:
-                torch.set_num_threads(cfg.train.threads)
+            set_cpu_threads(cfg.train.threads)
             interactions = load_training_log(cfg)
             model = _baseline(baseline, cfg, interactions.num_items, train_popularity(interactions))
         started = time.time()

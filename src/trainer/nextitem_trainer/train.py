@@ -18,6 +18,7 @@ import torch
 import yaml
 from tqdm import tqdm
 
+from .cpu_threads import set_cpu_threads
 from . import checkpoint
 from .config import RunConfig
 from .data import InteractionLog, check_data_has_inputs, item_categories, load_log, train_popularity
@@ -75,8 +76,7 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
 
     tc = config.train
     seed_everything(tc.seed)
-    if tc.threads:
-        torch.set_num_threads(tc.threads)
+    set_cpu_threads(tc.threads)
     data = interaction_log or load_training_log(config)
     log.info("data %s: %d users, %d items, %d interactions, sha256 %s", data.name, data.num_users,
              data.num_items, data.num_interactions, data.sha256)
