@@ -22,6 +22,7 @@ def _add_train(sub) -> None:
     p.add_argument("--run-dir", help="run folder (default: runs/<config name>/ at the repository root)")
     p.add_argument("--seed", type=int, help="override train.seed (the run name gets -s<seed>)")
     p.add_argument("--epochs", type=int, help="override train.epochs")
+    p.add_argument("--threads", type=int, help="override train.threads (e.g. to resume on cores another run freed)")
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/last.pt")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -205,6 +206,8 @@ def _run(args) -> int:
             config.name = f"{config.name}-s{args.seed}"
         if args.epochs is not None:
             config.train.epochs = args.epochs
+        if args.threads is not None:
+            config.train.threads = args.threads
         if config.data.p4_window:  # P4 trains on its own windows (protocol_p4.py)
             from .protocol_p4 import train_p4
 

@@ -32,3 +32,14 @@ def test_bin_script_finds_an_interpreter():
     out = subprocess.run([str(TRAINER / "bin" / "trainer"), "--help"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "demo-assets" in out.stdout
+
+
+def test_train_overrides_are_what_the_run_records(tmp_path, tiny_clicks):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(dict(TINY_CONFIG, data={**TINY_CONFIG["data"], "path": str(tiny_clicks)})))
+    run = tmp_path / "run"
+    assert main(["train", "--config", str(path), "--run-dir", str(run), "--threads", "2", "--epochs", "1",
+                 "--no-progress"]) == 0
+    recorded = yaml.safe_load((run / "config.yaml").read_text())
+    assert recorded["train"]["threads"] == 2
+    assert recorded["train"]["epochs"] == 1
