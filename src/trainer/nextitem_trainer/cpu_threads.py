@@ -4,8 +4,8 @@ BLAS library's.
 Why: Debian's torch does its matrix products in the system BLAS, OpenBLAS (pthreads build),
 which keeps its own pool of one thread per core and is deaf to ``torch.set_num_threads``. Its
 idle workers spin, so on a 2-core machine two single-threaded training runs put four busy
-threads on two cores: with three runs an epoch took 2-4x longer than alone, 40% of it in the
-kernel. OpenBLAS is told through its own ``openblas_set_num_threads``, found in the library the
+threads on two cores, 40% of the time in the kernel (capped, the same two runs went from 56 s
+to 47 s per epoch). OpenBLAS is told through its own ``openblas_set_num_threads``, found in the library the
 process has loaded (no effect, and no error, where torch uses another BLAS).
 """
 from __future__ import annotations

@@ -9,10 +9,9 @@ from nextitem_trainer.cpu_threads import openblas_threads, set_cpu_threads
 def restore_threads():
     torch_before, blas_before = torch.get_num_threads(), openblas_threads()
     yield
-    torch.set_num_threads(torch_before)
     if blas_before is not None:
         set_cpu_threads(blas_before)
-        torch.set_num_threads(torch_before)
+    torch.set_num_threads(torch_before)
 
 
 def test_one_thread_caps_torch_and_openblas(restore_threads):
