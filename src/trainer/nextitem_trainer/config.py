@@ -80,6 +80,12 @@ class TrainConfig:
     eval_every: int = 2
     patience: int = 5
     early_stop_metric: str = "NDCG@10"
+    # Plateau learning-rate decay: when `patience` evaluations bring no gain, restart from best.pt
+    # with lr multiplied by lr_decay_factor, up to lr_decays times, and stop only after the last.
+    # Adam at a constant lr ends its run still bouncing around the optimum; a smaller step
+    # from the best point settles into it. 0 decays = stop at the first plateau.
+    lr_decays: int = 0
+    lr_decay_factor: float = 0.1
     # Wall-clock budget for the whole run (across resumes); 0 = none.
     max_minutes: float = 0.0
     # CPU threads of torch and of OpenBLAS (cpu_threads.py: its spinning pool ignores torch); 0 = defaults.
@@ -93,6 +99,10 @@ class TrainConfig:
                 raise ConfigError(f"train.{key}: expected a positive integer, got {value}")
         if self.lr <= 0:
             raise ConfigError(f"train.lr: expected a positive number, got {self.lr}")
+        if self.lr_decays < 0:
+            raise ConfigError(f"train.lr_decays: expected 0 or more, got {self.lr_decays}")
+        if not 0.0 < self.lr_decay_factor < 1.0:
+            raise ConfigError(f"train.lr_decay_factor: expected a number in (0, 1), got {self.lr_decay_factor}")
         if not 0.0 < self.adam_beta2 < 1.0:
             raise ConfigError(f"train.adam_beta2: expected a number in (0, 1), got {self.adam_beta2}")
         if self.optimizer not in ("adam", "adamw", "adagrad"):

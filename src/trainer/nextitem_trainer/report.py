@@ -76,7 +76,8 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
                 model_name = cfg.model_name
                 seeds.append(cfg.train.seed)
                 train_seconds.append(round(ckpt.get("train_seconds_total", ckpt["train_seconds"]), 1))
-                epochs.append({"best": ckpt["epoch"], "run": ckpt.get("epochs_run", ckpt["epoch"])})
+                epochs.append({"best": ckpt["epoch"], "run": ckpt.get("epochs_run", ckpt["epoch"]),
+                               **({"lr_decays_at": ckpt["lr_decay_epochs"]} if ckpt.get("lr_decay_epochs") else {})})
         else:  # a baseline fitted on the config's training split
             if config is None:
                 raise ValueError("--baseline without --checkpoint needs --config (for the data)")

@@ -53,6 +53,33 @@ def _log_to_file(run_dir: Path) -> logging.Handler:
     return handler
 
 
+def _save_last(last_path: Path, common: dict, model, optimizer, rng: np.random.Generator, state: dict) -> None:
+    checkpoint.save(last_path, {**common, "model_state": model.state_dict(),
+                                "optimizer_state": optimizer.state_dict(),
+                                "rng": {"numpy": rng.bit_generator.state, "torch": torch.get_rng_state()},
+                                "state": state})
+
+
+def _decay_on_plateau(model, optimizer, state: dict, tc, best_path: Path) -> bool:
+    """At a plateau: if train.lr_decays allows another, go back to the best weights with the
+    learning rate cut by lr_decay_factor and return True (carry on); else False (stop).
+    Adam's moment estimates are kept: they describe the gradients' scale, which is the same at
+    the best point as 2*patience epochs later."""
+    done = state.get("lr_decays_done", 0)
+    if done >= tc.lr_decays:
+        return False
+    state["lr_decays_done"] = done + 1
+    state["stale_evals"] = 0
+    lr = tc.lr * tc.lr_decay_factor ** state["lr_decays_done"]
+    model.load_state_dict(checkpoint.load(best_path)["model_state"])
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    state.setdefault("lr_decay_epochs", []).append(state["epoch"])
+    log.info("plateau at epoch %d: back to best epoch %d, lr %.3g (decay %d of %d)", state["epoch"],
+             state["best"]["epoch"], lr, state["lr_decays_done"], tc.lr_decays)
+    return True
+
+
 def train(config: RunConfig, run_dir: Path | None = None, resume: bool = False,
           interaction_log: InteractionLog | None = None, progress: bool = True) -> Path:
     """Trains `config` into run_dir (default runs/<name>/). Returns the path of best.pt."""
@@ -114,6 +141,11 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
               "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist(),
               "machine": machine()}
     sequences = model.training_examples(data, config.model.max_len)
+    if resume and state["stale_evals"] >= tc.patience:
+        # A run that stopped at a plateau, resumed under a config with decays left: decay now,
+        # exactly where a run trained from scratch under that config would have.
+        if _decay_on_plateau(model, optimizer, state, tc, best_path):
+            _save_last(last_path, common, model, optimizer, rng, state)
     budget = tc.max_minutes * 60 if tc.max_minutes else float("inf")
     stop_reason = "epochs"
     for epoch in range(state["epoch"] + 1, tc.epochs + 1):
@@ -151,13 +183,12 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
                  "" if "valid_P1" not in entry else
                  "  valid HR@10 %.4f NDCG@10 %.4f (best %s@%d)" % (entry["valid_P1"]["HR@10"], entry["valid_P1"]["NDCG@10"],
                                                                   f"{state['best']['score']:.4f}", state["best"]["epoch"]))
-        checkpoint.save(last_path, {**common, "model_state": model.state_dict(),
-                                    "optimizer_state": optimizer.state_dict(),
-                                    "rng": {"numpy": rng.bit_generator.state, "torch": torch.get_rng_state()},
-                                    "state": state})
+        _save_last(last_path, common, model, optimizer, rng, state)
         if state["stale_evals"] >= tc.patience:
-            stop_reason = f"early stop: no {tc.early_stop_metric} gain in {tc.patience} evaluations"
-            break
+            if not _decay_on_plateau(model, optimizer, state, tc, best_path):
+                stop_reason = f"early stop: no {tc.early_stop_metric} gain in {tc.patience} evaluations"
+                break
+            _save_last(last_path, common, model, optimizer, rng, state)
         if state["train_seconds"] >= budget:
             stop_reason = f"time budget of {tc.max_minutes} minutes reached"
             break
@@ -170,6 +201,7 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
     best["train_seconds_total"] = state["train_seconds"]
     best["epochs_run"] = state["epoch"]
     best["stop_reason"] = stop_reason
+    best["lr_decay_epochs"] = state.get("lr_decay_epochs", [])
     checkpoint.save(best_path, best)
     log.info("done after %d epochs (%s), %.0f s training; best epoch %d valid %s %.4f -> %s", state["epoch"],
              stop_reason, state["train_seconds"], state["best"]["epoch"], tc.early_stop_metric,
