@@ -80,6 +80,9 @@ class TrainConfig:
     eval_every: int = 2
     patience: int = 5
     early_stop_metric: str = "NDCG@10"
+    # Models trained on whole sequences (SASRec, ConvRec): also train on the older max_len-target
+    # stretches of long histories, not only the newest (data.TrainSequences).
+    older_windows: bool = False
     # Plateau learning-rate decay: when `patience` evaluations bring no gain, restart from best.pt
     # with lr multiplied by lr_decay_factor, up to lr_decays times, and stop only after the last.
     # Adam at a constant lr ends its run still bouncing around the optimum; a smaller step

@@ -20,8 +20,8 @@ from tqdm import tqdm
 
 from .cpu_threads import set_cpu_threads
 from . import checkpoint
-from .config import RunConfig
-from .data import InteractionLog, check_data_has_inputs, item_categories, load_log, train_popularity
+from .config import ConfigError, RunConfig
+from .data import InteractionLog, TrainSequences, check_data_has_inputs, item_categories, load_log, train_popularity
 from .evaluate import evaluate
 from .models import build_model
 from .paths import RUNS_DIR, from_config
@@ -141,6 +141,12 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
               "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist(),
               "machine": machine()}
     sequences = model.training_examples(data, config.model.max_len)
+    if tc.older_windows:
+        if type(sequences) is not TrainSequences:
+            raise ConfigError(f"train.older_windows: model {config.model_name} trains on windows of its own; "
+                              "the option is for models trained on whole sequences (sasrec, convrec)")
+        sequences = TrainSequences(data, config.model.max_len, older_windows=True)
+        log.info("older windows: %d training sequences for %d users", len(sequences), data.num_users)
     if resume and state["stale_evals"] >= tc.patience:
         # A run that stopped at a plateau, resumed under a config with decays left: decay now,
         # exactly where a run trained from scratch under that config would have.

@@ -20,6 +20,25 @@ def test_training_pairs_stop_before_validation_and_test():
     assert data.inputs["target_seq"].tolist() == [[0, 0, 2, 3], [0, 0, 0, 5]]
 
 
+def test_older_windows_make_every_training_item_a_target_once():
+    log = InteractionLog(name="t", source_file="t", sha256="", item_ids=[str(i) for i in range(1, 13)],
+                         user_ids=["u"], sequences=[np.arange(1, 13)], times_s=None, categories=None)
+    newest = TrainSequences(log, max_len=4)
+    assert newest.inputs["target_seq"].tolist() == [[7, 8, 9, 10]]  # items 11, 12: validation, test
+    data = TrainSequences(log, max_len=4, older_windows=True)
+    assert data.users.tolist() == [0, 0, 0]
+    assert data.inputs["item_seq"].tolist() == [[6, 7, 8, 9], [2, 3, 4, 5], [0, 0, 0, 1]]
+    assert data.inputs["target_seq"].tolist() == [[7, 8, 9, 10], [3, 4, 5, 6], [0, 0, 0, 2]]
+    targets = data.inputs["target_seq"][data.inputs["target_seq"] > 0]
+    assert sorted(targets.tolist()) == list(range(2, 11))
+
+
+def test_older_windows_change_nothing_for_short_histories():
+    short, windows = TrainSequences(tiny(), max_len=4), TrainSequences(tiny(), max_len=4, older_windows=True)
+    for key in short.inputs:
+        assert np.array_equal(short.inputs[key], windows.inputs[key]), key
+
+
 def test_validation_and_test_cases():
     log = tiny()
     users = eval_users(log)

@@ -1,5 +1,6 @@
 """One-epoch smoke training, resume, early stopping, and the evaluate command's result files."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +11,10 @@ from nextitem_trainer.evaluate import evaluate, p2_negatives
 from nextitem_trainer.models.mostpop import MostPop
 from nextitem_trainer.report import run_evaluate
 from nextitem_trainer.train import train
+from nextitem_trainer.config import ConfigError
 from nextitem_trainer.data import eval_users, train_popularity
+
+from conftest import tiny_run_config
 
 
 def test_one_epoch_smoke_train_then_resume(tmp_path, tiny_config, tiny_log):
@@ -78,3 +82,15 @@ def test_p3_reports_hr50_and_mrr_from_the_same_full_ranking_as_p1(tmp_path, tiny
     assert set(figures["P3"]) == {"HR@50", "NDCG@50", "MRR", "users"}
     assert figures["P3"]["MRR"] == figures["P1"]["MRR"]  # one ranking, two reports
     assert figures["P3"]["HR@50"] >= figures["P1"]["HR@20"]
+
+
+def test_older_windows_train_and_are_refused_for_window_models(tmp_path, tiny_config, tiny_clicks):
+    tiny_config.model.max_len = 4  # tiny histories are longer than 4: older windows exist
+    tiny_config.train.older_windows = True
+    train(tiny_config, tmp_path / "run", progress=False)
+    found = re.search(r"older windows: (\d+) training sequences for (\d+) users", (tmp_path / "run" / "train.log").read_text())
+    assert found and int(found.group(1)) > int(found.group(2))
+    attrec = tiny_run_config(tiny_clicks, "tiny-attrec", {"name": "attrec", "hidden": 8, "max_len": 3},
+                             older_windows=True)
+    with pytest.raises(ConfigError, match="train.older_windows"):
+        train(attrec, tmp_path / "attrec", progress=False)

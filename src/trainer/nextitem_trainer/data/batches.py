@@ -41,11 +41,23 @@ def _features(log: InteractionLog, users: np.ndarray, stop: list[int], max_len: 
 class TrainSequences:
     """One training example per user (as in SASRec): the user's training items shifted by one,
     i.e. at every position the model predicts the next training item. Kept as padded arrays so
-    an epoch is a shuffle and slicing."""
+    an epoch is a shuffle and slicing.
 
-    def __init__(self, log: InteractionLog, max_len: int):
-        users = np.array([u for u, s in enumerate(log.sequences) if train_length(len(s)) >= 2], dtype=np.int64)
-        ends = [train_length(len(log.sequences[u])) for u in users]
+    A user with more than max_len training targets only ever trains on the newest max_len of
+    them (a third of ML-1M's targets at L 200). ``older_windows`` adds one example per older
+    stretch of max_len targets, newest first, so every training item is a target exactly once."""
+
+    def __init__(self, log: InteractionLog, max_len: int, older_windows: bool = False):
+        users, ends = [], []  # example k predicts seq[1:end][-max_len:] from seq[:end - 1][-max_len:]
+        for u, seq in enumerate(log.sequences):
+            end = train_length(len(seq))
+            while end >= 2:
+                users.append(u)
+                ends.append(end)
+                if not older_windows:
+                    break
+                end -= max_len
+        users = np.array(users, dtype=np.int64)
         self.inputs = _features(log, users, [e - 1 for e in ends], max_len)
         self.inputs["target_seq"] = left_pad([log.sequences[u][1:e] for u, e in zip(users, ends)], max_len)  # (U, L)
         self.users = users
