@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,7 +25,23 @@ def _add_train(sub) -> None:
     p.add_argument("--epochs", type=int, help="override train.epochs")
     p.add_argument("--threads", type=int, help="override train.threads (e.g. to resume on cores another run freed)")
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/last.pt")
+    p.add_argument("--continue-from", metavar="DIR",
+                   help="copy the run folder DIR (e.g. a run that early-stopped) into this run's folder and resume "
+                        "it there under this config; DIR is left as it was")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _copy_run(source: Path, run_dir: str | None, name: str) -> Path:
+    """train --continue-from: the stopped run's folder copied to where this config's run goes."""
+    from .paths import RUNS_DIR
+
+    target = Path(run_dir) if run_dir else RUNS_DIR / name
+    if not (source / "last.pt").is_file():
+        raise FileNotFoundError(f"--continue-from {source}: no last.pt there to continue from")
+    if target.exists():
+        raise FileExistsError(f"--continue-from: {target} already exists; resume it with --resume instead")
+    shutil.copytree(source, target)
+    return target
 
 
 def _add_evaluate(sub) -> None:
@@ -208,6 +225,8 @@ def _run(args) -> int:
             config.train.epochs = args.epochs
         if args.threads is not None:
             config.train.threads = args.threads
+        if args.continue_from:
+            args.run_dir, args.resume = _copy_run(Path(args.continue_from), args.run_dir, config.name), True
         if config.data.p4_window:  # P4 trains on its own windows (protocol_p4.py)
             from .protocol_p4 import train_p4
 

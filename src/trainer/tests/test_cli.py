@@ -43,3 +43,24 @@ def test_train_overrides_are_what_the_run_records(tmp_path, tiny_clicks):
     recorded = yaml.safe_load((run / "config.yaml").read_text())
     assert recorded["train"]["threads"] == 2
     assert recorded["train"]["epochs"] == 1
+
+
+def test_continue_from_copies_a_stopped_run_and_resumes_it_under_the_new_config(tmp_path, tiny_clicks, capsys):
+    base = dict(TINY_CONFIG, data={**TINY_CONFIG["data"], "path": str(tiny_clicks)})
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(yaml.safe_dump(base))
+    second.write_text(yaml.safe_dump(dict(base, name="tiny-more", train={**base["train"], "epochs": 3})))
+    stopped, more = tmp_path / "stopped", tmp_path / "more"
+    assert main(["train", "--config", str(first), "--run-dir", str(stopped), "--no-progress"]) == 0
+    before = (stopped / "last.pt").read_bytes()
+    assert main(["train", "--config", str(second), "--run-dir", str(more), "--continue-from", str(stopped),
+                 "--no-progress"]) == 0
+    assert (stopped / "last.pt").read_bytes() == before  # the source run is left as it was
+    assert "resumed" in (more / "train.log").read_text()
+    assert yaml.safe_load((more / "config.yaml").read_text())["name"] == "tiny-more"
+    assert main(["train", "--config", str(second), "--run-dir", str(more), "--continue-from", str(stopped),
+                 "--no-progress"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["train", "--config", str(second), "--run-dir", str(tmp_path / "x"), "--continue-from",
+                 str(tmp_path / "nothing"), "--no-progress"]) == 2
+    assert "no last.pt" in capsys.readouterr().err
