@@ -65,18 +65,17 @@ def _decay_on_plateau(model, optimizer, state: dict, tc, best_path: Path) -> boo
     learning rate cut by lr_decay_factor and return True (carry on); else False (stop).
     Adam's moment estimates are kept: they describe the gradients' scale, which is the same at
     the best point as 2*patience epochs later."""
-    done = state.get("lr_decays_done", 0)
-    if done >= tc.lr_decays:
+    if len(state.get("lr_decay_epochs", [])) >= tc.lr_decays:
         return False
-    state["lr_decays_done"] = done + 1
+    decayed_at = state.setdefault("lr_decay_epochs", [])
+    decayed_at.append(state["epoch"])
     state["stale_evals"] = 0
-    lr = tc.lr * tc.lr_decay_factor ** state["lr_decays_done"]
+    lr = tc.lr * tc.lr_decay_factor ** len(decayed_at)
     model.load_state_dict(checkpoint.load(best_path)["model_state"])
     for group in optimizer.param_groups:
         group["lr"] = lr
-    state.setdefault("lr_decay_epochs", []).append(state["epoch"])
     log.info("plateau at epoch %d: back to best epoch %d, lr %.3g (decay %d of %d)", state["epoch"],
-             state["best"]["epoch"], lr, state["lr_decays_done"], tc.lr_decays)
+             state["best"]["epoch"], lr, len(decayed_at), tc.lr_decays)
     return True
 
 
