@@ -190,3 +190,21 @@ def test_study_settings_drop_only_attention_weights_and_keep_the_xavier_in_proje
 def test_unknown_qkv_init_is_refused():
     with pytest.raises(ConfigError, match="qkv_init"):
         dataclasses.replace(SASRec.Config(), qkv_init="orthogonal").check()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda d: f"{d['block_layout']}-{d['positions']}")
+def test_newest_only_last_block_gives_the_full_encoders_last_column(layout):
+    # Scoring runs the last block for the newest column only; it must be the same function.
+    m = model(**layout)
+    rows = torch.tensor([[0, 0, 0, 0, 0, 3, 9, 27], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 11],
+                         [0, 0, 0, 0, 0, 0, 0, 0]])
+    with torch.no_grad():
+        full = m.encode({"item_seq": rows})[:, -1, :]  # (B, d)
+        newest = m.encode_newest({"item_seq": rows})  # (B, d)
+    assert newest.shape == full.shape
+    assert torch.allclose(newest, full, atol=1e-5)
+    # ... and not by accident: the newest column depends on the older items through the keys.
+    with torch.no_grad():
+        changed = m.encode_newest({"item_seq": torch.tensor([[0, 0, 0, 0, 0, 4, 9, 27]])})
+    assert not torch.allclose(changed[0], newest[0], atol=1e-4)
+

@@ -165,8 +165,13 @@ class SequenceEncoderModel(Recommender):
         """Hidden state at every position.  -> (B, L, d); padding positions are arbitrary."""
         raise NotImplementedError
 
+    def encode_newest(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Hidden state at the newest position (always the last column), what scoring reads.
+        -> (B, d). Models that can skip the other positions' last steps override it."""
+        return self.encode(batch)[:, -1, :]
+
     def item_scores(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        user = self.encode(batch)[:, -1, :]  # (B, d): the newest item is always the last column
+        user = self.encode_newest(batch)  # (B, d)
         table = self.item_emb.weight  # (N+1, d)
         # With a (zero) bias, linear exports as one Gemm(transB=1) sharing the table with the
         # input Gather; `user @ table.t()` would be constant-folded into a second, transposed

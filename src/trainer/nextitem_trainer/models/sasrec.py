@@ -45,22 +45,22 @@ class CausalSelfAttention(nn.Module):
         self.dropout = Dropout(dropout)
 
     def forward(self, x: torch.Tensor, allowed: torch.Tensor, keys: torch.Tensor | None = None) -> torch.Tensor:
-        # x (B, L, d) the queries (and keys/values unless `keys` (B, L, d) is given);
-        # allowed (B, L, L): query i may attend key j
-        batch, length = x.shape[0], x.shape[1]
+        # x (B, Lq, d) the queries (and keys/values unless `keys` (B, L, d) is given);
+        # allowed (B, Lq, L): query i may attend key j
+        batch, length = x.shape[0], x.shape[1]  # length: Lq
         if keys is None:
             q, k, v = self.qkv(x).chunk(3, dim=-1)  # (B, L, d) each
         else:  # the same projection weights, queries from x and keys/values from `keys`
             hidden = x.shape[-1]
             q = F.linear(x, self.qkv.weight[:hidden], self.qkv.bias[:hidden])  # (B, L, d)
             k, v = F.linear(keys, self.qkv.weight[hidden:], self.qkv.bias[hidden:]).chunk(2, dim=-1)  # (B, L, d) each
-        q = q.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
-        k = k.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
-        v = v.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)  # (B, h, L, L)
+        q = q.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, Lq, dh)
+        k = k.reshape(batch, -1, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
+        v = v.reshape(batch, -1, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)  # (B, h, Lq, L)
         att = att.masked_fill(~allowed.unsqueeze(1), MASKED)
         att = self.dropout(torch.softmax(att, dim=-1))
-        y = (att @ v).transpose(1, 2).reshape(batch, length, self.heads * self.head_dim)  # (B, L, d)
+        y = (att @ v).transpose(1, 2).reshape(batch, length, self.heads * self.head_dim)  # (B, Lq, d)
         return self.out(y)
 
 
@@ -96,17 +96,28 @@ class SASRecBlock(nn.Module):
         self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
         self.ffn = PointWiseFeedForward(hidden, dropout)
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
-        # x (B, L, d); keep (B, L, 1) = 1 at real items
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor, keep: torch.Tensor,
+                newest_only: bool = False) -> torch.Tensor:
+        # x (B, L, d); allowed (B, L, L); keep (B, L, 1) = 1 at real items.
+        # newest_only: only the last column is computed (queries, residuals, feed-forward), its
+        # keys and values still span every position -> (B, 1, d). What scoring needs from the
+        # last block: the same numbers as the last column of the full output, for a fraction
+        # of the work (schemas/model/README.md, the served graph).
+        rows = slice(-1, None) if newest_only else slice(None)
+        allowed, keep = allowed[:, rows], keep[:, rows]  # (B, Lq, L), (B, Lq, 1)
         if self.layout == "reference":
-            query = self.attention_norm(x)
+            query = self.attention_norm(x)[:, rows]  # (B, Lq, d)
             x = query + self.attention_dropout(self.attention(query, allowed, keys=x))
             x = self.ffn_norm(x)
             x = x + self.ffn(x)
+        elif newest_only:
+            normed = self.attention_norm(x)  # (B, L, d): keys and values
+            x = x[:, rows] + self.attention_dropout(self.attention(normed[:, rows], allowed, keys=normed))
+            x = x + self.ffn(self.ffn_norm(x))
         else:
             x = x + self.attention_dropout(self.attention(self.attention_norm(x), allowed))
             x = x + self.ffn(self.ffn_norm(x))
-        return x * keep  # (B, L, d), padding positions back to zero
+        return x * keep  # (B, Lq, d), padding positions back to zero
 
 
 @register("sasrec")
@@ -142,12 +153,25 @@ class SASRec(PositionalBlockEncoder):
                 nn.init.zeros_(block.attention.qkv.bias)
 
     def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        item_seq = batch["item_seq"]  # (B, L), left-padded with 0
-        x, keep = self.embed(item_seq)  # (B, L, d), (B, L, 1)
+        x, allowed, keep = self._embed_with_mask(batch["item_seq"])
+        for block in self.blocks:
+            x = block(x, allowed, keep)
+        return self.final_norm(x)  # (B, L, d)
+
+    def encode_newest(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        # The last block computes the newest column only: with d 64, L 50 and 2 blocks about a
+        # third of the encoder's multiply-adds, on every scoring call (served graph, evaluate).
+        x, allowed, keep = self._embed_with_mask(batch["item_seq"])
+        for block in self.blocks[:-1]:
+            x = block(x, allowed, keep)
+        x = self.blocks[-1](x, allowed, keep, newest_only=True)  # (B, 1, d)
+        return self.final_norm(x[:, 0])  # (B, d)
+
+    def _embed_with_mask(self, item_seq: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        # item_seq (B, L), left-padded with 0 -> x (B, L, d), allowed (B, L, L), keep (B, L, 1)
+        x, keep = self.embed(item_seq)
         real = item_seq > 0  # (B, L)
         steps = torch.arange(item_seq.shape[1], device=item_seq.device)  # (L,)
         causal = steps.unsqueeze(1) >= steps.unsqueeze(0)  # (L, L): key j <= query i
         allowed = causal.unsqueeze(0) & real.unsqueeze(1)  # (B, L, L): and key j is an item
-        for block in self.blocks:
-            x = block(x, allowed, keep)
-        return self.final_norm(x)  # (B, L, d)
+        return x, allowed, keep
