@@ -3,7 +3,8 @@
 item embedding * sqrt(d) + learned positional embedding -> dropout -> n blocks of
 [LayerNorm -> causal multi-head self-attention -> residual, LayerNorm -> point-wise FFN ->
 residual] with padding zeroed after every block -> final LayerNorm. Scores are the hidden state
-at the newest position dotted with the (shared) item embedding table.
+at the newest position dotted with the (shared) item embedding table; scoring (the served graph,
+evaluate) runs the last block for that column only, training runs every column.
 
 Choices, written down:
 - Pre-LN blocks (LayerNorm before each sub-layer) as in the authors' reference code; by
@@ -52,7 +53,7 @@ class CausalSelfAttention(nn.Module):
             q, k, v = self.qkv(x).chunk(3, dim=-1)  # (B, L, d) each
         else:  # the same projection weights, queries from x and keys/values from `keys`
             hidden = x.shape[-1]
-            q = F.linear(x, self.qkv.weight[:hidden], self.qkv.bias[:hidden])  # (B, L, d)
+            q = F.linear(x, self.qkv.weight[:hidden], self.qkv.bias[:hidden])  # (B, Lq, d)
             k, v = F.linear(keys, self.qkv.weight[hidden:], self.qkv.bias[hidden:]).chunk(2, dim=-1)  # (B, L, d) each
         q = q.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, Lq, dh)
         k = k.reshape(batch, -1, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
@@ -103,16 +104,17 @@ class SASRecBlock(nn.Module):
         # keys and values still span every position -> (B, 1, d). What scoring needs from the
         # last block: the same numbers as the last column of the full output, for a fraction
         # of the work (schemas/model/README.md, the served graph).
-        rows = slice(-1, None) if newest_only else slice(None)
-        allowed, keep = allowed[:, rows], keep[:, rows]  # (B, Lq, L), (B, Lq, 1)
+        if newest_only:
+            allowed, keep = allowed[:, -1:], keep[:, -1:]  # (B, 1, L), (B, 1, 1)
         if self.layout == "reference":
-            query = self.attention_norm(x)[:, rows]  # (B, Lq, d)
+            # LayerNorm is per position, so the newest query can be normalised alone.
+            query = self.attention_norm(x[:, -1:] if newest_only else x)  # (B, Lq, d)
             x = query + self.attention_dropout(self.attention(query, allowed, keys=x))
             x = self.ffn_norm(x)
             x = x + self.ffn(x)
         elif newest_only:
             normed = self.attention_norm(x)  # (B, L, d): keys and values
-            x = x[:, rows] + self.attention_dropout(self.attention(normed[:, rows], allowed, keys=normed))
+            x = x[:, -1:] + self.attention_dropout(self.attention(normed[:, -1:], allowed, keys=normed))
             x = x + self.ffn(self.ffn_norm(x))
         else:
             x = x + self.attention_dropout(self.attention(self.attention_norm(x), allowed))
