@@ -8,9 +8,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates topics, leaving existing ones alone. */
+/**
+ * Creates topics, leaving existing ones alone, and returns once every partition has a leader:
+ * a producer that starts on a topic whose leader is not yet known gets NOT_LEADER_OR_FOLLOWER
+ * answers and retries, which on a loaded machine ran into out-of-order sequence errors.
+ */
 public final class KafkaTopics {
     private KafkaTopics() {}
 
@@ -34,6 +39,24 @@ public final class KafkaTopics {
                     }
                 }
             }
+            awaitLeaders(admin, names, TimeUnit.SECONDS.toNanos(30));
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> names, long timeoutNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            boolean led = topics.values().stream()
+                    .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " still have partitions without a leader after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 }

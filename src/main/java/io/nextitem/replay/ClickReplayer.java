@@ -7,6 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,11 +18,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Produces clicks to Kafka the way a well-behaved producer should: idempotent, keyed by user
  * (so one user's clicks stay in order on one partition), record timestamp = event time (the
- * job's watermarks read it), Avro single-object encoding.
+ * job's watermarks read it), Avro single-object encoding. A record the broker never takes (its
+ * send failed after the producer's own retries) is not dropped in silence: {@link #flush()},
+ * {@link #replay} and {@link #close()} throw, with the count and the first cause.
  */
 public final class ClickReplayer implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private final Callback delivery = (metadata, exception) -> {
+        if (exception != null && failed.getAndIncrement() == 0) {
+            firstFailure.set(exception);
+        }
+    };
 
     public ClickReplayer(String bootstrapServers, String topic) {
         this(bootstrapServers, topic, java.util.Map.of());
@@ -63,7 +76,7 @@ public final class ClickReplayer implements AutoCloseable {
                 progress.printf("\rreplayed %,d/%,d clicks (%,.0f/s)", i + 1, events.size(), (i + 1) / seconds);
             }
         }
-        producer.flush();
+        flush();
         if (progress != null) {
             progress.println();
         }
@@ -78,15 +91,28 @@ public final class ClickReplayer implements AutoCloseable {
 
     /** For tests and tools that need to put arbitrary bytes on the topic. */
     public void sendRaw(byte[] key, byte[] value, long timestampMillis) {
-        producer.send(new ProducerRecord<>(topic, null, timestampMillis, key, value));
+        sent.incrementAndGet();
+        producer.send(new ProducerRecord<>(topic, null, timestampMillis, key, value), delivery);
     }
 
+    /** Waits for every record sent so far; throws if any of them was not written. */
     public void flush() {
         producer.flush();
+        throwIfAnyFailed();
     }
 
     @Override
     public void close() {
         producer.close();
+        throwIfAnyFailed();
+    }
+
+    private void throwIfAnyFailed() {
+        long lost = failed.get();
+        if (lost > 0) {
+            Exception cause = firstFailure.get();
+            throw new IllegalStateException(String.format("%,d of %,d records were not written to topic %s: %s",
+                    lost, sent.get(), topic, cause), cause);
+        }
     }
 }
