@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nextitem.kafka.KafkaTopics;
-import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.testing.BrokerITCase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,26 +14,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A record the broker refuses must surface as an error of the replay, not vanish (real KRaft broker). */
-class ClickReplayerITCase {
-    private static LocalKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
+class ClickReplayerITCase extends BrokerITCase {
     @Test
     void aRecordTheBrokerRefusesFailsTheFlushWithTheCountAndCause() throws Exception {
         KafkaTopics.create(broker.bootstrapServers(), 1, List.of("refused"));
