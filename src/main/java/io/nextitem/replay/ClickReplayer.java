@@ -29,8 +29,9 @@ public final class ClickReplayer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private final Callback delivery = (metadata, exception) -> {
-        if (exception != null && failed.getAndIncrement() == 0) {
-            firstFailure.set(exception);
+        if (exception != null) {
+            firstFailure.compareAndSet(null, exception);  // before the count, so a reader of the count sees a cause
+            failed.incrementAndGet();
         }
     };
 
