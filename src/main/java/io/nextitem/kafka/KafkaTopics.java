@@ -1,5 +1,6 @@
 package io.nextitem.kafka;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * answers and retries, which on a loaded machine ran into out-of-order sequence errors.
  */
 public final class KafkaTopics {
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+
     private KafkaTopics() {}
 
     public static void create(String bootstrapServers, int partitions, List<String> names)
@@ -39,13 +42,13 @@ public final class KafkaTopics {
                     }
                 }
             }
-            awaitLeaders(admin, names, TimeUnit.SECONDS.toNanos(30));
+            awaitLeaders(admin, names);
         }
     }
 
-    private static void awaitLeaders(Admin admin, List<String> names, long timeoutNanos)
+    private static void awaitLeaders(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (true) {
             Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             boolean led = topics.values().stream()
@@ -54,7 +57,7 @@ public final class KafkaTopics {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics " + names + " still have partitions without a leader after 30 s");
+                throw new TimeoutException("topics " + names + " still have partitions without a leader after " + LEADER_WAIT);
             }
             Thread.sleep(50);
         }
