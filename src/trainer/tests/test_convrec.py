@@ -82,3 +82,37 @@ def test_exports_to_a_valid_opset_17_graph_with_dynamic_length():
     proto = onnx.load_from_string(buffer.getvalue())
     onnx.checker.check_model(proto, full_check=True)
     assert "Conv" in {node.op_type for node in proto.graph.node}
+
+
+ROWS = torch.tensor([[0, 0, 0, 0, 0, 3, 9, 27], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 11],
+                     [0, 0, 0, 0, 0, 0, 0, 0], [8, 7, 6, 5, 4, 3, 2, 1]])
+
+
+@pytest.mark.parametrize("blocks,positions", [(1, "from_right"), (2, "from_right"), (2, "from_left")])
+def test_newest_state_from_the_receptive_field_equals_the_full_encoders_last_column(blocks, positions):
+    # Scoring encodes only the newest blocks * (k - 1) + 1 columns; it must be the same function.
+    m = model(blocks=blocks, positions=positions)
+    with torch.no_grad():
+        full = m.encode({"item_seq": ROWS})[:, -1, :]  # (B, d)
+        newest = m.encode_newest({"item_seq": ROWS})  # (B, d)
+    assert newest.shape == full.shape
+    assert torch.allclose(newest, full, atol=1e-5)
+
+
+@pytest.mark.parametrize("blocks", [1, 2])
+def test_receptive_field_is_exactly_what_the_full_encoder_reads(blocks):
+    # The cut keeps R = blocks * (k - 1) + 1 columns: the full encoder's newest column changes
+    # with the item R columns back and not with the one before it, so R is neither short nor long.
+    m = model(blocks=blocks)
+    window = m.receptive_field()
+    assert window == blocks * 2 + 1
+    row = torch.tensor([[1, 2, 3, 4, 5, 6, 7, 8]])
+    inside, outside = row.clone(), row.clone()
+    inside[0, -window] = 30
+    outside[0, -window - 1] = 30
+    with torch.no_grad():
+        base = m.encode({"item_seq": row})[0, -1]
+        assert not torch.allclose(m.encode({"item_seq": inside})[0, -1], base, atol=1e-4)
+        assert torch.allclose(m.encode({"item_seq": outside})[0, -1], base, atol=1e-6)
+        assert not torch.allclose(m.encode_newest({"item_seq": inside})[0], m.encode_newest({"item_seq": row})[0],
+                                  atol=1e-4)

@@ -92,3 +92,19 @@ class ConvRec(PositionalBlockEncoder):
         for block in self.blocks:
             x = block(x, keep)
         return self.final_norm(x)  # (B, L, d)
+
+    def receptive_field(self) -> int:
+        """How many of the newest columns the newest hidden state depends on: each causal
+        convolution reaches k - 1 columns further back, the feed-forward none."""
+        return self.config.blocks * (self.config.kernel - 1) + 1
+
+    def encode_newest(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        # With positions counted from the right, a row cut to its newest R columns scores the
+        # same (PositionalBlockEncoder), and nothing older than R reaches the newest column:
+        # the paper's ML-1M setting (L 200, k 31, 1 block) then encodes 31 columns, not 200.
+        # Positions from the left depend on how many older items there are, so no cut there.
+        if self.config.positions != "from_right":
+            return super().encode_newest(batch)
+        window = self.receptive_field()
+        cut = {name: column[:, -window:] for name, column in batch.items() if name in self.inputs}
+        return self.encode(cut)[:, -1, :]  # (B, d)
