@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -39,7 +40,7 @@ public final class KafkaTopics {
     /** As {@link #create(String, int, List)}, with client settings (security) for the admin client. */
     public static void create(String bootstrapServers, Map<String, ?> clientProperties, int partitions, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
             for (String name : names) {
@@ -51,45 +52,52 @@ public final class KafkaTopics {
                     }
                 }
             }
-            awaitLeaders(admin, names);
             awaitServed(admin, names);
         }
     }
 
-    /** Until every partition answers ListOffsets from its leader (retriable refusals retried). */
+    /**
+     * Until every partition has a leader in the metadata and answers ListOffsets from it. Right
+     * after creation the broker may still answer that it does not know the topic, or is not its
+     * leader: both are retriable and retried here, up to {@link #LEADER_WAIT}.
+     */
     private static void awaitServed(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, topic) ->
-                topic.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        String waitingFor = "a leader";
         while (true) {
             try {
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                return;
+                Map<TopicPartition, OffsetSpec> latest = ledPartitions(admin, names);
+                if (latest != null) {
+                    waitingFor = "an answer from its leader";
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                    return;
+                }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " still have a partition without " + waitingFor
+                        + " after " + LEADER_WAIT);
             }
             Thread.sleep(50);
         }
     }
 
-    private static void awaitLeaders(Admin admin, List<String> names)
+    /** Every partition of the topics, or null while one of them has no leader yet. */
+    private static Map<TopicPartition, OffsetSpec> ledPartitions(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
-        while (true) {
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-            boolean led = topics.values().stream()
-                    .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            if (led) {
-                return;
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+            for (TopicPartitionInfo p : topic.partitions()) {
+                if (p.leader() == null || p.leader().isEmpty()) {
+                    return null;
+                }
+                latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest());
             }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics " + names + " still have partitions without a leader after " + LEADER_WAIT);
-            }
-            Thread.sleep(50);
         }
+        return latest;
     }
 }
