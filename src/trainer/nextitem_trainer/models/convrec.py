@@ -106,5 +106,5 @@ class ConvRec(PositionalBlockEncoder):
         if self.config.positions != "from_right":
             return super().encode_newest(batch)
         window = self.receptive_field()
-        cut = {name: column[:, -window:] for name, column in batch.items() if name in self.inputs}
-        return self.encode(cut)[:, -1, :]  # (B, d)
+        return super().encode_newest({name: column[:, -window:] for name, column in batch.items()
+                                      if name in self.inputs})  # (B, d)

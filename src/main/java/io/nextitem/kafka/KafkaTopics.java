@@ -28,7 +28,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * replica manager can.
  */
 public final class KafkaTopics {
-    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+    private static final Duration SERVED_WAIT = Duration.ofSeconds(30);
 
     private KafkaTopics() {}
 
@@ -59,11 +59,11 @@ public final class KafkaTopics {
     /**
      * Until every partition has a leader in the metadata and answers ListOffsets from it. Right
      * after creation the broker may still answer that it does not know the topic, or is not its
-     * leader: both are retriable and retried here, up to {@link #LEADER_WAIT}.
+     * leader: both are retriable and retried here, up to {@link #SERVED_WAIT}.
      */
     private static void awaitServed(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        long deadline = System.nanoTime() + SERVED_WAIT.toNanos();
         String waitingFor = "a leader";
         while (true) {
             try {
@@ -80,7 +80,7 @@ public final class KafkaTopics {
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("topics " + names + " still have a partition without " + waitingFor
-                        + " after " + LEADER_WAIT);
+                        + " after " + SERVED_WAIT);
             }
             Thread.sleep(50);
         }
