@@ -208,3 +208,52 @@ def test_newest_only_last_block_gives_the_full_encoders_last_column(layout):
         changed = m.encode_newest({"item_seq": torch.tensor([[0, 0, 0, 0, 0, 4, 9, 27]])})
     assert not torch.allclose(changed[0], newest[0], atol=1e-4)
 
+
+
+def test_one_head_attention_is_the_textbook_formula():
+    # heads == 1 skips the (B, h, L, dh) reshapes; it must still be softmax(q k^T / sqrt d) v.
+    from nextitem_trainer.models.sasrec import CausalSelfAttention
+    torch.manual_seed(1)
+    attention = CausalSelfAttention(16, 1, 0.0).eval()
+    x = torch.randn(2, 5, 16)  # (B, L, d)
+    allowed = torch.ones(5, 5).tril().bool().expand(2, 5, 5).clone()  # (B, L, L), causal
+    allowed[1, :, 0] = False  # row 1: key 0 is padding
+    allowed[1, 0, 0] = True  # (its own query keeps one key, as a padding query gets garbage anyway)
+    with torch.no_grad():
+        q, k, v = attention.qkv(x).chunk(3, dim=-1)
+        weights = torch.softmax((q @ k.transpose(1, 2) / 4.0).masked_fill(~allowed, float("-inf")), dim=-1)
+        expected = attention.out(weights @ v)  # (B, L, d)
+        assert torch.allclose(attention(x, allowed), expected, atol=1e-6)
+        keys = torch.randn(2, 5, 16)  # queries from x, keys and values from another sequence
+        _, k2, v2 = attention.qkv(keys).chunk(3, dim=-1)
+        weights = torch.softmax((q @ k2.transpose(1, 2) / 4.0).masked_fill(~allowed, float("-inf")), dim=-1)
+        assert torch.allclose(attention(x, allowed, keys=keys), attention.out(weights @ v2), atol=1e-6)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda d: f"{d['block_layout']}-{d['positions']}")
+def test_served_graph_of_one_head_copies_no_activations_and_has_no_layer_norm_node(layout, tmp_path):
+    # What the export is shaped for (models/layer_norm.py, CausalSelfAttention._project): a
+    # LayerNormalization node, a Transpose or a Slice of activations is a slow pass over the batch
+    # on ONNX Runtime's CPU. The one Transpose left per block is k^T, which ONNX Runtime folds
+    # into the MatMul it feeds (FusedMatMul).
+    import numpy as np
+    import onnx
+    import onnx_numpy
+    m = model(heads=1, **layout)
+    rows = [[0, 0, 0, 0, 0, 3, 9, 27], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 11]]
+    path = tmp_path / "sasrec.onnx"
+    torch.onnx.export(m.export_graph(top_k=5), (torch.tensor(rows),), str(path), opset_version=17,
+                      input_names=["item_seq"], output_names=["top_items", "top_scores"],
+                      dynamic_axes={"item_seq": {0: "batch", 1: "length"}}, do_constant_folding=True)
+    proto = onnx.load(str(path))
+    ops = [node.op_type for node in proto.graph.node]
+    assert "LayerNormalization" not in ops
+    for transpose in (n for n in proto.graph.node if n.op_type == "Transpose"):
+        readers = [n for n in proto.graph.node if transpose.output[0] in n.input]
+        assert [(n.op_type, list(n.input).index(transpose.output[0])) for n in readers] == [("MatMul", 1)]
+    weight_slices = [n for n in proto.graph.node if n.op_type == "Slice" and "qkv" in n.input[0]]
+    assert not weight_slices  # folded into constants at export
+    out = onnx_numpy.run(path, {"item_seq": np.array(rows, dtype=np.int64)})
+    top_scores, top_items = torch.topk(scores(m, rows), 5 + 8, dim=1)
+    assert out["top_items"].tolist() == (top_items + 1).tolist()
+    assert np.abs(out["top_scores"] - top_scores.numpy()).max() < 1e-4

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..config import ConfigError
+from .layer_norm import LayerNorm
 from .training_ops import Dropout, softmax_cross_entropy_sum
 
 CONTRACT_INPUTS = ("item_seq", "time_seq", "query_time", "cat_seq", "user_idx")
@@ -230,7 +231,7 @@ class PositionalBlockEncoder(SequenceEncoderModel):
         super().__init__(config, num_items)
         self.pos_emb = nn.Embedding(config.max_len, config.hidden)  # (L_max, d)
         self.emb_dropout = Dropout(config.dropout)
-        self.final_norm = nn.LayerNorm(config.hidden, eps=1e-8)
+        self.final_norm = LayerNorm(config.hidden, eps=1e-8)
 
     def embed(self, item_seq: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, L) left-padded -> x (B, L, d) with padding rows zero, keep (B, L, 1) = 1 at items."""

@@ -27,6 +27,7 @@ from torch import nn
 from ..config import ConfigError
 from .base import PositionalBlockEncoder, register
 from .sasrec import PointWiseFeedForward
+from .layer_norm import LayerNorm
 from .training_ops import Dropout
 
 
@@ -52,10 +53,10 @@ class CausalLightweightConv(nn.Module):
 class ConvRecBlock(nn.Module):
     def __init__(self, hidden: int, heads: int, kernel: int, dropout: float):
         super().__init__()
-        self.conv_norm = nn.LayerNorm(hidden, eps=1e-8)
+        self.conv_norm = LayerNorm(hidden, eps=1e-8)
         self.conv = CausalLightweightConv(hidden, heads, kernel, dropout)
         self.conv_dropout = Dropout(dropout)
-        self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
+        self.ffn_norm = LayerNorm(hidden, eps=1e-8)
         self.ffn = PointWiseFeedForward(hidden, dropout)
 
     def forward(self, x: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:

@@ -46,6 +46,7 @@ from torch import nn
 from ..config import ConfigError
 from .base import Recommender, register, sample_negatives
 from .time_buckets import day_thresholds, time_bucket_index
+from .layer_norm import LayerNorm
 from .training_ops import Dropout
 
 MASKED = -1e9
@@ -115,9 +116,9 @@ class DMRAN(Recommender):
         self.emb_dropout = Dropout(config.dropout)
         self.item_attention = ItemLevelAttention(d, config.hops)
         self.feature_attention = FeatureLevelSelfAttention(d)
-        self.feature_norm = nn.LayerNorm(d)
+        self.feature_norm = LayerNorm(d)
         self.ffn = nn.Sequential(nn.Linear(d, d), nn.ReLU(), Dropout(config.dropout), nn.Linear(d, d))
-        self.ffn_norm = nn.LayerNorm(d)
+        self.ffn_norm = LayerNorm(d)
         self.gate_h = nn.Linear(d, d, bias=False)
         self.gate_h_hat = nn.Linear(d, d)
         self.register_buffer("thresholds", day_thresholds(config.time_buckets), persistent=False)  # (K,)

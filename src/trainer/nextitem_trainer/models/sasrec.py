@@ -31,6 +31,7 @@ from torch import nn
 
 from ..config import ConfigError
 from .base import PositionalBlockEncoder, register
+from .layer_norm import LayerNorm
 from .training_ops import Dropout
 
 MASKED = -1e9
@@ -49,12 +50,13 @@ class CausalSelfAttention(nn.Module):
         # x (B, Lq, d) the queries (and keys/values unless `keys` (B, L, d) is given);
         # allowed (B, Lq, L): query i may attend key j
         batch, length = x.shape[0], x.shape[1]  # length: Lq
-        if keys is None:
-            q, k, v = self.qkv(x).chunk(3, dim=-1)  # (B, L, d) each
-        else:  # the same projection weights, queries from x and keys/values from `keys`
-            hidden = x.shape[-1]
-            q = F.linear(x, self.qkv.weight[:hidden], self.qkv.bias[:hidden])  # (B, Lq, d)
-            k, v = F.linear(keys, self.qkv.weight[hidden:], self.qkv.bias[hidden:]).chunk(2, dim=-1)  # (B, L, d) each
+        q, k, v = self._project(x, keys)  # (B, Lq, d), (B, L, d), (B, L, d)
+        if self.heads == 1:
+            # One head: the (B, 1, L, d) views and their transposes would only copy (an exported
+            # Transpose is a pass over the tensor), so the products run on (B, L, d) directly.
+            att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)  # (B, Lq, L)
+            att = self.dropout(torch.softmax(att.masked_fill(~allowed, MASKED), dim=-1))
+            return self.out(att @ v)  # (B, Lq, d)
         q = q.reshape(batch, length, self.heads, self.head_dim).transpose(1, 2)  # (B, h, Lq, dh)
         k = k.reshape(batch, -1, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
         v = v.reshape(batch, -1, self.heads, self.head_dim).transpose(1, 2)  # (B, h, L, dh)
@@ -63,6 +65,24 @@ class CausalSelfAttention(nn.Module):
         att = self.dropout(torch.softmax(att, dim=-1))
         y = (att @ v).transpose(1, 2).reshape(batch, length, self.heads * self.head_dim)  # (B, Lq, d)
         return self.out(y)
+
+    def _project(self, x: torch.Tensor, keys: torch.Tensor | None):
+        """Queries from x, keys and values from `keys` (default x), with the one (3d, d) weight.
+        Training multiplies once per source and splits the result into views. The exported
+        graph multiplies by the three weight slices instead: their bounds are Python ints (not
+        x's traced shape), so the slices fold into constants and no Slice node copies
+        activations."""
+        hidden = self.qkv.in_features
+        weight, bias = self.qkv.weight, self.qkv.bias  # (3d, d), (3d,)
+        if not torch.onnx.is_in_onnx_export():
+            if keys is None:
+                return self.qkv(x).chunk(3, dim=-1)
+            k, v = F.linear(keys, weight[hidden:], bias[hidden:]).chunk(2, dim=-1)
+            return F.linear(x, weight[:hidden], bias[:hidden]), k, v
+        source = x if keys is None else keys
+        return (F.linear(x, weight[:hidden], bias[:hidden]),
+                F.linear(source, weight[hidden:2 * hidden], bias[hidden:2 * hidden]),
+                F.linear(source, weight[2 * hidden:], bias[2 * hidden:]))
 
 
 class PointWiseFeedForward(nn.Module):
@@ -89,12 +109,12 @@ class SASRecBlock(nn.Module):
     def __init__(self, hidden: int, heads: int, dropout: float, layout: str = "pre_ln", output_dropout: bool = True):
         super().__init__()
         self.layout = layout
-        self.attention_norm = nn.LayerNorm(hidden, eps=1e-8)
+        self.attention_norm = LayerNorm(hidden, eps=1e-8)
         self.attention = CausalSelfAttention(hidden, heads, dropout)
         # Dropout on the attention sub-layer's output (besides the attention weights' own);
         # torch's nn.MultiheadAttention, which the SASRec+ study's code uses, has none.
         self.attention_dropout = Dropout(dropout if output_dropout else 0.0)
-        self.ffn_norm = nn.LayerNorm(hidden, eps=1e-8)
+        self.ffn_norm = LayerNorm(hidden, eps=1e-8)
         self.ffn = PointWiseFeedForward(hidden, dropout)
 
     def forward(self, x: torch.Tensor, allowed: torch.Tensor, keep: torch.Tensor,

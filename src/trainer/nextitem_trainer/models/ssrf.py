@@ -35,6 +35,7 @@ from torch import nn
 from ..config import ConfigError
 from .base import Recommender, register, right_aligned_positions, sample_negatives, user_table_with_mean_unknown
 from .sasrec import CausalSelfAttention
+from .layer_norm import LayerNorm
 from .training_ops import Dropout
 
 KERNELS = (1, 3, 1, 3)  # sec. 2.2: four convolution layers with 1x1 and 3x3 kernels
@@ -67,9 +68,9 @@ class SelfAttentionBlock(nn.Module):
     def __init__(self, hidden: int, heads: int, dropout: float):
         super().__init__()
         self.attention = CausalSelfAttention(hidden, heads, dropout)  # any mask: here padding keys only
-        self.attention_norm = nn.LayerNorm(hidden)
+        self.attention_norm = LayerNorm(hidden)
         self.ffn = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), Dropout(dropout), nn.Linear(hidden, hidden))
-        self.ffn_norm = nn.LayerNorm(hidden)
+        self.ffn_norm = LayerNorm(hidden)
         self.dropout = Dropout(dropout)
 
     def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
