@@ -11,12 +11,13 @@ import java.util.Map;
  * @param users             distinct users in the job benchmarks' click stream
  * @param measuredRounds    rounds (one click per user each) measured after the fill rounds that make every sequence full
  * @param repetitions       job runs per setting; the figure is their median
+ * @param warmupRuns        job runs before those, reported but not counted (the first job in a JVM runs cold)
  * @param latencySeconds    paced seconds per latency point
  * @param stateUsers        user counts of the state stage (each seeded with full sequences)
  * @param stateClicks       clicks of random users the job answers at each state size
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
-                     int parallelism, long checkpointIntervalMs, int users, int measuredRounds, int repetitions,
+                     int parallelism, long checkpointIntervalMs, int users, int measuredRounds, int repetitions, int warmupRuns,
                      double latencySeconds, double[] loadFractions, long[] stateUsers, int stateClicks, long seed) {
 
     /** @throws IllegalArgumentException naming every option out of range */
@@ -32,6 +33,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         check(errors, "--users", users, 1);
         check(errors, "--measured-rounds", measuredRounds, 2);
         check(errors, "--repetitions", repetitions, 1);
+        check(errors, "--warmup-runs", warmupRuns, 0);
         if (batchMaxDelayMs < 0 || latencySeconds <= 0) {
             errors.add("--batch-max-delay-ms must be at least 0 and --latency-seconds positive");
         }
@@ -67,6 +69,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("users", users);
         out.put("measured_rounds", measuredRounds);
         out.put("repetitions", repetitions);
+        out.put("warmup_runs", warmupRuns);
         out.put("latency_seconds_per_point", latencySeconds);
         out.put("load_fractions", loadFractions);
         out.put("state_users", stateUsers);

@@ -54,6 +54,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repetitions", defaultValue = "5", description = "Job runs per setting (median reported). Default: ${DEFAULT-VALUE}.")
     int repetitions;
 
+    @Option(names = "--warmup-runs", defaultValue = "1",
+            description = "Job runs before the repetitions, reported but not counted. Default: ${DEFAULT-VALUE}.")
+    int warmupRuns;
+
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Paced seconds per latency point. Default: ${DEFAULT-VALUE}.")
     double latencySeconds;
 
@@ -79,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stages: expected any of " + BenchSuite.STAGES + ", got " + chosen);
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
-                parallelism, checkpointIntervalMs, users, measuredRounds, repetitions, latencySeconds, loadFractions,
+                parallelism, checkpointIntervalMs, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
                 stateUsers, stateClicks, seed).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;

@@ -2,6 +2,7 @@ package io.nextitem.eval;
 
 import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
+import io.nextitem.io.AvroCodecs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +42,7 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
 
     @Override
     public void open(OpenContext openContext) {
+        AvroCodecs.useGeneratedCoders();
         ValueStateDescriptor<Recommendation> descriptor =
                 new ValueStateDescriptor<>("previous-recommendation", new AvroTypeInfo<>(Recommendation.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(stateTtlHours))

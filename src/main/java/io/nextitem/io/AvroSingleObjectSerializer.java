@@ -32,6 +32,7 @@ public class AvroSingleObjectSerializer<T extends SpecificRecord> implements Kaf
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
         if (encoder == null) {
+            AvroCodecs.useGeneratedCoders();
             encoder = new BinaryMessageEncoder<>(SpecificData.getForSchema(record.getSchema()), record.getSchema());
         }
         try {

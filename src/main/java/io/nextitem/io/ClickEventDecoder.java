@@ -45,6 +45,7 @@ public final class ClickEventDecoder {
     private final BoundedRecordDecoder recordDecoder = new BoundedRecordDecoder();
 
     public ClickEventDecoder(DecoderSettings settings, ClickEventValidator validator) {
+        AvroCodecs.useGeneratedCoders();
         this.settings = settings;
         this.validator = validator;
         for (Schema writer : WriterSchemas.load(settings.schemaDir)) {

@@ -3,6 +3,7 @@ package io.nextitem.sequence;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.TrainingExample;
 import io.nextitem.config.SequenceSettings;
+import io.nextitem.io.AvroCodecs;
 import io.nextitem.sequence.state.SequenceEntry;
 import io.nextitem.sequence.state.UserSequenceState;
 import java.time.Duration;
@@ -77,6 +78,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
 
     @Override
     public void open(OpenContext openContext) {
+        AvroCodecs.useGeneratedCoders(); // state and the clicks arriving over the network
         sequence = getRuntimeContext().getState(stateDescriptor(settings));
         sequenceLength = getRuntimeContext().getMetricGroup()
                 .histogram("sequenceLength", new DescriptiveStatisticsHistogram(1000));

@@ -2,6 +2,7 @@ package io.nextitem.sequence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nextitem.io.AvroCodecs;
 import io.nextitem.sequence.state.SequenceEntry;
 import io.nextitem.sequence.state.UserSequenceState;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +14,10 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Sequence state written before event keys (entries with the event id itself) reads into the
@@ -33,8 +36,11 @@ class SequenceStateEvolutionTest {
                   {"name": "event_id", "type": ["null", "string"], "default": null}]}}, "default": []}]}
             """);
 
-    @Test
-    void anOldEntryReadsWithItsEventIdAndNoKey() throws Exception {
+    @ParameterizedTest(name = "generated coders {0}")
+    @ValueSource(booleans = {false, true})
+    void anOldEntryReadsWithItsEventIdAndNoKey(boolean generatedCoders) throws Exception {
+        // Both decoders: Avro's schema-driven one, and the generated one the job turns on (AvroCodecs).
+        SpecificData.getForClass(UserSequenceState.class).setCustomCoders(generatedCoders);
         Schema entrySchema = BEFORE_EVENT_KEYS.getField("entries").schema().getElementType();
         GenericRecord entry = new GenericData.Record(entrySchema);
         entry.put("item_id", "a");
@@ -56,5 +62,6 @@ class SequenceStateEvolutionTest {
         assertThat(old.getEventId()).isEqualTo("legacy-id");
         assertThat(old.getEventKey()).isZero();
         assertThat(old.getItemId()).isEqualTo("a");
+        AvroCodecs.useGeneratedCoders();
     }
 }
