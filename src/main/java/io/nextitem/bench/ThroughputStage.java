@@ -15,7 +15,7 @@ import org.apache.flink.core.execution.JobClient;
  * The job's maximum sustainable rate: a backlog of clicks already in Kafka, the job started on
  * it, and the rate at which the recommend stage emits lists once every user's sequence is full
  * (from the job's own emit times, so checkpoint visibility does not blur it). Repeated; the
- * median is the figure, after one warm-up run that is reported but not counted.
+ * median is the figure, after the warm-up runs ({@code --warmup-runs}) that are reported but not counted.
  */
 final class ThroughputStage {
     /** Generous: a run that needs longer than this is broken, not slow. */

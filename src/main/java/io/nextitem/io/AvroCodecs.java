@@ -19,9 +19,9 @@ import org.apache.avro.specific.SpecificRecordBase;
  * string class of every string it reads. The user's sequence state (50 entries) is read and
  * written on every click, so that loop was about half of the keyed task's samples in a profile
  * of the bench job (JFR, 2 cores); with these coders the job ran 8% faster side by side
- * ({@code src/site/results/bench/avro-generated-coders/}). Schema resolution is unchanged: the generated decoder follows the field order
- * of the writer's schema and takes defaults for fields the writer lacked
- * ({@code SequenceStateEvolutionTest}).
+ * ({@code src/site/results/bench/avro-generated-coders/}). Schema resolution is unchanged: the
+ * generated decoder follows the field order of the writer's schema and takes defaults for fields
+ * the writer lacked ({@code SequenceStateEvolutionTest}).
  *
  * <p>The switch belongs to each class's own {@link SpecificData} ({@code MODEL$}), which Flink's
  * Avro serializer, the Kafka decoders and encoders all use, so one call per JVM covers state,
