@@ -239,12 +239,11 @@ def test_served_graph_of_one_head_copies_no_activations_and_has_no_layer_norm_no
     import numpy as np
     import onnx
     import onnx_numpy
+    from nextitem_trainer.export import _export_onnx
     m = model(heads=1, **layout)
     rows = [[0, 0, 0, 0, 0, 3, 9, 27], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 11]]
     path = tmp_path / "sasrec.onnx"
-    torch.onnx.export(m.export_graph(top_k=5), (torch.tensor(rows),), str(path), opset_version=17,
-                      input_names=["item_seq"], output_names=["top_items", "top_scores"],
-                      dynamic_axes={"item_seq": {0: "batch", 1: "length"}}, do_constant_folding=True)
+    _export_onnx(m.export_graph(top_k=5), m, {"item_seq": torch.tensor(rows)}, path)  # export's own settings
     proto = onnx.load(str(path))
     ops = [node.op_type for node in proto.graph.node]
     assert "LayerNormalization" not in ops
