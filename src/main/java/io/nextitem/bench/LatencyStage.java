@@ -8,6 +8,7 @@ import io.nextitem.replay.ClickReplayer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,29 @@ final class LatencyStage {
             out.put("visibility_ms_p" + p, percentileOrNull(visibility, p));
         }
         out.put("inference_path_ms_max", inference.length == 0 ? null : inference[inference.length - 1]);
+        out.put("inference_path_ms_p99_per_second", p99PerSecond(paced, fromEventTimeMillis));
         return out;
+    }
+
+    /**
+     * The inference-path p99 of each paced second (by event time), so a tail can be told apart:
+     * a few slow seconds (a pause, a checkpoint, a neighbour on the host) or every second slow
+     * (the load is past what the job sustains). Seconds with no list are null.
+     */
+    static List<Double> p99PerSecond(List<RecommendationProbe.Seen> paced, long fromEventTimeMillis) {
+        int seconds = paced.stream().mapToInt(s -> (int) ((s.eventTimeMillis() - fromEventTimeMillis) / 1000) + 1)
+                .max().orElse(0);
+        List<List<Double>> bySecond = new ArrayList<>();
+        for (int i = 0; i < seconds; i++) {
+            bySecond.add(new ArrayList<>());
+        }
+        for (RecommendationProbe.Seen s : paced) {
+            bySecond.get((int) ((s.eventTimeMillis() - fromEventTimeMillis) / 1000))
+                    .add((double) (s.emitTimeMillis() - s.eventTimeMillis()));
+        }
+        return bySecond.stream()
+                .map(values -> percentileOrNull(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 99))
+                .toList();
     }
 
     private static Double percentileOrNull(double[] sorted, int percent) {

@@ -49,6 +49,21 @@ class BenchFiguresTest {
     }
 
     @Test
+    void latencyPerSecondTellsASlowSecondFromAnEvenTail() {
+        List<RecommendationProbe.Seen> lists = new ArrayList<>();
+        // Second 0: 100 lists at 5 ms. Second 1: none. Second 2: 99 at 5 ms and one at 300 ms.
+        for (int i = 0; i < 100; i++) {
+            lists.add(seen("paced-a" + i, 1_000 + i, 1_005 + i, 0));
+            lists.add(seen("paced-c" + i, 3_000 + i, 3_000 + i + (i == 99 ? 300 : 5), 0));
+        }
+        Map<String, Object> out = LatencyStage.summarize(lists, 1_000, false, 100.0);
+        assertThat(out.get("inference_path_ms_p99_per_second")).isEqualTo(java.util.Arrays.asList(5.0, null, 5.0));
+        lists.add(seen("paced-c100", 3_500, 3_800, 0)); // now 2 of 101 in second 2 are slow: its p99 is one
+        out = LatencyStage.summarize(lists, 1_000, false, 100.0);
+        assertThat(out.get("inference_path_ms_p99_per_second")).isEqualTo(java.util.Arrays.asList(5.0, null, 300.0));
+    }
+
+    @Test
     void latencyWithNothingMeasuredIsNullNotZero() {
         Map<String, Object> out = LatencyStage.summarize(List.of(seen("fill-1", 0, 1, 1)), 0, false, 10.0);
         assertThat(out.get("inference_path_ms_p99")).isNull();
