@@ -109,16 +109,14 @@ final class LatencyStage {
      * a few slow seconds (a pause, a checkpoint, a neighbour on the host) or every second slow
      * (the load is past what the job sustains). Seconds with no list are null.
      */
-    static List<Double> p99PerSecond(List<RecommendationProbe.Seen> paced, long fromEventTimeMillis) {
-        int seconds = paced.stream().mapToInt(s -> (int) ((s.eventTimeMillis() - fromEventTimeMillis) / 1000) + 1)
-                .max().orElse(0);
+    private static List<Double> p99PerSecond(List<RecommendationProbe.Seen> paced, long fromEventTimeMillis) {
         List<List<Double>> bySecond = new ArrayList<>();
-        for (int i = 0; i < seconds; i++) {
-            bySecond.add(new ArrayList<>());
-        }
         for (RecommendationProbe.Seen s : paced) {
-            bySecond.get((int) ((s.eventTimeMillis() - fromEventTimeMillis) / 1000))
-                    .add((double) (s.emitTimeMillis() - s.eventTimeMillis()));
+            int at = (int) ((s.eventTimeMillis() - fromEventTimeMillis) / 1000);
+            while (bySecond.size() <= at) {
+                bySecond.add(new ArrayList<>());
+            }
+            bySecond.get(at).add((double) (s.emitTimeMillis() - s.eventTimeMillis()));
         }
         return bySecond.stream()
                 .map(values -> percentileOrNull(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 99))
