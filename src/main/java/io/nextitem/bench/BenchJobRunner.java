@@ -38,6 +38,7 @@ final class BenchJobRunner {
         config.model.batchMaxDelayMs = settings.batchMaxDelayMs();
         config.checkpoint.dir = work.resolve("checkpoints-" + run).toUri().toString();
         config.checkpoint.intervalMs = settings.checkpointIntervalMs();
+        config.checkpoint.changelog = settings.changelog();
         return config.validated();
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
  * What one bench run holds fixed across its stages, so the job and the bare-runtime ceiling are
  * measured with the same threads and batch limit (issue 7's acceptance compares them side by side).
  *
+ * @param changelog         the job's checkpoint.changelog (log-based incremental checkpoints)
  * @param users             distinct users in the job benchmarks' click stream
  * @param measuredRounds    rounds (one click per user each) measured after the fill rounds that make every sequence full
  * @param repetitions       job runs per setting; the figure is their median
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param stateClicks       clicks of random users the job answers at each state size
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
-                     int parallelism, long checkpointIntervalMs, int users, int measuredRounds, int repetitions, int warmupRuns,
+                     int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
                      double latencySeconds, double[] loadFractions, long[] stateUsers, int stateClicks, long seed) {
 
     /** @throws IllegalArgumentException naming every option out of range */
@@ -66,6 +67,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("batch_max_delay_ms", batchMaxDelayMs);
         out.put("parallelism", parallelism);
         out.put("checkpoint_interval_ms", checkpointIntervalMs);
+        out.put("checkpoint_changelog", changelog);
         out.put("users", users);
         out.put("measured_rounds", measuredRounds);
         out.put("repetitions", repetitions);

@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval-ms", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
     long checkpointIntervalMs;
 
+    @Option(names = "--changelog", defaultValue = "false", arity = "1",
+            description = "The job's checkpoint.changelog (log-based incremental checkpoints), true or false. Default: ${DEFAULT-VALUE}.")
+    boolean changelog;
+
     @Option(names = "--users", defaultValue = "1000", description = "Users in the job's click stream. Default: ${DEFAULT-VALUE}.")
     int users;
 
@@ -83,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stages: expected any of " + BenchSuite.STAGES + ", got " + chosen);
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
-                parallelism, checkpointIntervalMs, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
+                parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
                 stateUsers, stateClicks, seed).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;

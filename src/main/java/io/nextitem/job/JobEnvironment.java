@@ -2,6 +2,7 @@ package io.nextitem.job;
 
 import io.nextitem.config.JobConfig;
 import java.time.Duration;
+import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -9,14 +10,17 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The Flink settings the loop needs: RocksDB state with incremental checkpoints, exactly-once
- * checkpointing (which is also what makes Kafka output visible), and a bounded restart policy.
+ * The Flink settings the loop needs: RocksDB state with incremental (optionally log-based)
+ * checkpoints, exactly-once checkpointing (which is also what makes Kafka output visible), and a bounded restart policy.
  */
 public final class JobEnvironment {
     private JobEnvironment() {}
@@ -37,6 +41,19 @@ public final class JobEnvironment {
         // large share of the recommend task's time). Safe because no function keeps or mutates its
         // input after returning, and the async operator copies what it keeps in flight itself.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
+        if (config.checkpoint.changelog) {
+            // The keyed task's synchronous checkpoint part then appends a log position instead of
+            // flushing RocksDB (see CheckpointSettings.changelog); RocksDB is snapshotted on its own schedule.
+            conf.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
+            conf.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+            conf.set(FsStateChangelogOptions.BASE_PATH, config.checkpoint.changelogLocation());
+            conf.set(StateChangelogOptions.PERIODIC_MATERIALIZATION_INTERVAL,
+                    Duration.ofMillis(config.checkpoint.changelogMaterializationIntervalMs));
+            // Restoring a savepoint in NO_CLAIM mode needs a full first checkpoint, which the
+            // changelog backend cannot take: the job would fail on every restart. CLAIM makes the
+            // savepoint the job's own first checkpoint (Flink may delete it once subsumed).
+            conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
+        }
         return conf;
     }
 

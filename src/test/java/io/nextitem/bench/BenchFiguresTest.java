@@ -111,7 +111,7 @@ class BenchFiguresTest {
 
     @Test
     void settingsOutOfRangeAreNamedTogether() {
-        assertThatThrownBy(() -> new BenchSettings(Path.of("v"), "tpu", 0, 64, 5, 1, 1000, 10, 10, 1, -1, 5,
+        assertThatThrownBy(() -> new BenchSettings(Path.of("v"), "tpu", 0, 64, 5, 1, 1000, true, 10, 10, 1, -1, 5,
                 new double[] {1.5}, new long[] {0}, 100, 1).validated())
                 .hasMessageContaining("--provider").hasMessageContaining("--threads")
                 .hasMessageContaining("--load-fractions").hasMessageContaining("--state-users")
@@ -129,6 +129,6 @@ class BenchFiguresTest {
     }
 
     private static BenchSettings settings() {
-        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, 1000, 50, 5, 1, 20, new double[] {0.5}, new long[] {1000}, 100, 42);
+        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, true, 1000, 50, 5, 1, 20, new double[] {0.5}, new long[] {1000}, 100, 42);
     }
 }

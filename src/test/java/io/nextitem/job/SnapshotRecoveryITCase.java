@@ -55,6 +55,7 @@ class SnapshotRecoveryITCase extends BrokerAndFlinkITCase {
         config.snapshots.dir = snapshots.toUri().toString();
         config.snapshots.intervalMinutes = 15;
         config.model.watchIntervalMs = 0;
+        config.checkpoint.changelog = true; // the recovery below replays the task manager's durable state changelog
         JobClient job = JobUnderTest.startRecoverable(broker, config);
 
         List<ClickEvent> sent = new ArrayList<>();
@@ -86,6 +87,11 @@ class SnapshotRecoveryITCase extends BrokerAndFlinkITCase {
                         config.kafka.recommendationsTopic, sent.size(), Duration.ofSeconds(60), Duration.ofSeconds(2))
                 .stream().map(r -> JobUnderTest.decode(r, Recommendation::fromByteBuffer)).toList();
         job.cancel().get();
+        try (var logged = Files.walk(CHANGELOG_DIR)) {
+            assertThat(logged.filter(Files::isRegularFile).count())
+                    .as("checkpoints went through the task manager's durable state changelog (checkpoint.changelog)")
+                    .isPositive();
+        }
         assertThat(recommendations).as("one recommendation per click across the recovery").hasSize(sent.size());
         assertThat(recommendations.stream().map(Recommendation::getTriggerEventId).collect(Collectors.toSet()))
                 .hasSize(sent.size());
