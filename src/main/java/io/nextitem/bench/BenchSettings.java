@@ -14,12 +14,16 @@ import java.util.Map;
  * @param repetitions       job runs per setting; the figure is their median
  * @param warmupRuns        job runs before those, reported but not counted (the first job in a JVM runs cold)
  * @param latencySeconds    paced seconds per latency point
+ * @param loadFractions     latency points as fractions of the job stage's maximum rate
+ * @param latencyRates      latency points at these offered rates (events/s) instead, when not empty: a
+ *                          comparison of two settings then runs at the same load, not at fractions of
+ *                          two noisy maxima
  * @param stateUsers        user counts of the state stage (each seeded with full sequences)
  * @param stateClicks       clicks of random users the job answers at each state size
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
                      int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
-                     double latencySeconds, double[] loadFractions, long[] stateUsers, int stateClicks, long seed) {
+                     double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed) {
 
     /** @throws IllegalArgumentException naming every option out of range */
     public BenchSettings validated() {
@@ -41,6 +45,11 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         check(errors, "--state-clicks", stateClicks, 1);
         for (long n : stateUsers) {
             check(errors, "--state-users", n, 1);
+        }
+        for (double rate : latencyRates) {
+            if (rate <= 0) {
+                errors.add("--latency-rates: every rate positive, got " + rate);
+            }
         }
         for (double fraction : loadFractions) {
             if (fraction <= 0 || fraction > 1) {
@@ -74,6 +83,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("warmup_runs", warmupRuns);
         out.put("latency_seconds_per_point", latencySeconds);
         out.put("load_fractions", loadFractions);
+        out.put("latency_rates_events_per_s", latencyRates);
         out.put("state_users", stateUsers);
         out.put("state_clicks", stateClicks);
         out.put("seed", seed);

@@ -100,18 +100,24 @@ public final class BenchSuite {
                     perEvent = (Double) stage.get("events_per_s_median");
                 }
                 if (stages.contains("latency")) {
-                    if (job == null) {
+                    boolean atRates = settings.latencyRates().length > 0;
+                    if (job == null && !atRates) {
                         throw new IllegalArgumentException("the latency stage runs at fractions of the job's maximum "
-                                + "rate: run it with the job stage");
+                                + "rate: run it with the job stage, or give --latency-rates");
                     }
+                    double[] loads = atRates ? settings.latencyRates() : settings.loadFractions();
                     List<Map<String, Object>> points = new ArrayList<>();
                     for (boolean exactlyOnce : new boolean[] {true, false}) {
-                        for (double fraction : settings.loadFractions()) {
-                            log.printf("latency: %.0f%% of %,.0f events/s, %s%n", fraction * 100, job,
+                        for (double load : loads) {
+                            double rate = atRates ? load : load * job;
+                            log.printf("latency: %,.0f events/s%s, %s%n", rate,
+                                    atRates ? "" : String.format(" (%.0f%% of %,.0f)", load * 100, job),
                                     exactlyOnce ? "exactly-once" : "at-least-once");
                             Map<String, Object> point = LatencyStage.run(bootstrap, registry, work, version.items(),
-                                    fillRounds, settings, fraction * job, exactlyOnce, log);
-                            point.put("load_fraction", fraction);
+                                    fillRounds, settings, rate, exactlyOnce, log);
+                            if (!atRates) {
+                                point.put("load_fraction", load);
+                            }
                             points.add(point);
                         }
                     }

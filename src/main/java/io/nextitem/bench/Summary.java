@@ -70,7 +70,8 @@ final class Summary {
             return null;
         }
         return points.stream()
-                .filter(p -> p.get("delivery").equals(delivery) && Math.abs((Double) p.get("load_fraction") - fraction) < 1e-9)
+                .filter(p -> p.get("delivery").equals(delivery) && p.get("load_fraction") instanceof Double f
+                        && Math.abs(f - fraction) < 1e-9)
                 .map(p -> p.get(key)).findFirst().orElse(null);
     }
 }

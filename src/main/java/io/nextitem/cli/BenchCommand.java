@@ -69,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Latency points as fractions of the job's maximum rate. Default: ${DEFAULT-VALUE}.")
     double[] loadFractions;
 
+    @Option(names = "--latency-rates", split = ",",
+            description = "Latency points at these offered rates (events/s) instead of --load-fractions; no job stage needed.")
+    double[] latencyRates = new double[0];
+
     @Option(names = "--state-users", split = ",", defaultValue = "10000,100000,1000000",
             description = "User counts of the state stage. Default: ${DEFAULT-VALUE}.")
     long[] stateUsers;
@@ -87,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stages: expected any of " + BenchSuite.STAGES + ", got " + chosen);
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
-                parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
+                parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates,
                 stateUsers, stateClicks, seed).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;

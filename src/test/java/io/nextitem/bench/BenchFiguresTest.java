@@ -78,7 +78,10 @@ class BenchFiguresTest {
         result.put("provider", "CPU");
         Map<String, Object> atHalfLoad = new LinkedHashMap<>(Map.of("delivery", "at-least-once", "load_fraction", 0.5,
                 "inference_path_ms_p99", 12.0));
-        result.put("latency", List.of(atHalfLoad));
+        // A point taken at a stated rate (--latency-rates) is no fraction of the job's maximum: not the headline's.
+        Map<String, Object> atARate = new LinkedHashMap<>(Map.of("delivery", "at-least-once", "offered_events_per_s", 3000.0,
+                "inference_path_ms_p99", 99.0));
+        result.put("latency", List.of(atARate, atHalfLoad));
         Map<String, Object> summary = Summary.of(result, 8000.0, 6000.0, 2000.0, settings());
         assertThat(summary).containsEntry("job_to_ceiling", 0.75)
                 .containsEntry("batched_to_per_event", 3.0)
@@ -112,9 +115,9 @@ class BenchFiguresTest {
     @Test
     void settingsOutOfRangeAreNamedTogether() {
         assertThatThrownBy(() -> new BenchSettings(Path.of("v"), "tpu", 0, 64, 5, 1, 1000, true, 10, 10, 1, -1, 5,
-                new double[] {1.5}, new long[] {0}, 100, 1).validated())
+                new double[] {1.5}, new double[] {-1}, new long[] {0}, 100, 1).validated())
                 .hasMessageContaining("--provider").hasMessageContaining("--threads")
-                .hasMessageContaining("--load-fractions").hasMessageContaining("--state-users")
+                .hasMessageContaining("--load-fractions").hasMessageContaining("--latency-rates").hasMessageContaining("--state-users")
                 .hasMessageContaining("--warmup-runs");
         assertThat(settings().validated()).isNotNull();
     }
@@ -129,6 +132,6 @@ class BenchFiguresTest {
     }
 
     private static BenchSettings settings() {
-        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, true, 1000, 50, 5, 1, 20, new double[] {0.5}, new long[] {1000}, 100, 42);
+        return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, true, 1000, 50, 5, 1, 20, new double[] {0.5}, new double[0], new long[] {1000}, 100, 42);
     }
 }

@@ -26,7 +26,7 @@ class BenchSuiteITCase {
     void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
         Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, true, 20, 5, 1, 1, 2,
-                new double[] {0.5}, new long[] {300}, 200, 7).validated();
+                new double[] {0.5}, new double[0], new long[] {300}, 200, 7).validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
 
