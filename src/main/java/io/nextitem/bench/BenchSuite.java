@@ -106,6 +106,14 @@ public final class BenchSuite {
                                 + "rate: run it with the job stage, or give --latency-rates");
                     }
                     double[] loads = atRates ? settings.latencyRates() : settings.loadFractions();
+                    if (job == null && settings.warmupRuns() > 0) {
+                        // No job stage warmed this JVM: its first paced point would run cold (JIT, a
+                        // backlog it never catches up on) and measure that instead of the setting.
+                        log.printf("latency warm-up (not counted): %,.0f events/s, at-least-once%n", loads[0]);
+                        Map<String, Object> warmup = LatencyStage.run(bootstrap, registry, work, version.items(),
+                                fillRounds, settings, loads[0], false, log);
+                        result.put("latency_warmup", warmup);
+                    }
                     List<Map<String, Object>> points = new ArrayList<>();
                     for (boolean exactlyOnce : new boolean[] {true, false}) {
                         for (double load : loads) {

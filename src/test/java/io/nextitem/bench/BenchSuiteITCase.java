@@ -23,6 +23,24 @@ class BenchSuiteITCase {
     Path out;
 
     @Test
+    void latencyAtStatedRatesWarmsUpFirstAndNeedsNoJobStage() throws Exception {
+        Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+        BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, false, 20, 5, 1, 1, 2,
+                new double[] {0.5}, new double[] {200}, new long[] {300}, 200, 7).validated();
+        BenchSuite.run(settings, java.util.Set.of("latency"), out, new PrintStream(new ByteArrayOutputStream(), true));
+
+        JsonNode file = new ObjectMapper().readTree(
+                Files.readString(out.resolve("bench_" + version.getFileName() + ".json")));
+        assertThat(file.get("latency_warmup").get("lists_measured").asInt()).as("an uncounted warm-up point ran").isPositive();
+        assertThat(file.get("latency")).hasSize(2); // the one stated rate, both delivery modes
+        for (JsonNode point : file.get("latency")) {
+            assertThat(point.get("offered_events_per_s").asDouble()).isEqualTo(200.0);
+            assertThat(point.has("load_fraction")).as("a stated rate is no fraction of a job rate").isFalse();
+        }
+        assertThat(file.get("settings").get("checkpoint_changelog").asBoolean()).isFalse();
+    }
+
+    @Test
     void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
         Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, true, 20, 5, 1, 1, 2,
