@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The Flink settings the loop needs: RocksDB state with incremental (optionally log-based)
- * checkpoints, exactly-once checkpointing (which is also what makes Kafka output visible), and a bounded restart policy.
+ * checkpoints, exactly-once checkpointing (which is also what makes Kafka output visible), and a
+ * bounded restart policy.
  */
 public final class JobEnvironment {
     private JobEnvironment() {}
