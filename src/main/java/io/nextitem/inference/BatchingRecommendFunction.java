@@ -21,6 +21,13 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * model.batch-max-delay-ms for a batch to fill. Flink's async operator (ordered) keeps the
  * output in input order and checkpoints the requests in flight, so exactly-once output and the
  * per-user order stay Flink's. Swaps happen on the inference thread between two batches.
+ *
+ * <p>The Java work around the encoder call runs on the task thread, which has cycles to spare
+ * while the inference thread is the bottleneck: ids are looked up in {@link #asyncInvoke} (in
+ * the version serving then; a request caught by a swap is looked up again in the new one), and
+ * each list is ranked in the mailbox when its answer arrives ({@code ResultFuture.complete} with
+ * a supplier). Measured on 2 cores: with both on the inference thread they took about 40% of
+ * its time (src/site/results/bench/task-thread-ranking/README.md).
  * Metrics: those of {@link ServedModel} ({@code inferenceMicros} per batch), plus
  * {@code batchSize} and {@code queueDelayMicros} (how long a batch's first request waited).
  */
@@ -55,18 +62,25 @@ public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest,
             }
 
             @Override
-            public void afterBatch(List<SequenceRecommender.Scored> scored, long queueDelayMicros, long inferenceMicros) {
-                batchSize.update(scored.size());
+            public void afterBatch(int size, long queueDelayMicros, long inferenceMicros) {
+                batchSize.update(size);
                 queueDelay.update(queueDelayMicros);
                 served.recordInferenceMicros(inferenceMicros);
-                scored.forEach(served::record);
             }
         }, "inference-batcher-" + subtask);
     }
 
     @Override
     public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> resultFuture) {
-        batcher.submit(request, r -> resultFuture.complete(Collections.singletonList(r)), resultFuture::completeExceptionally);
+        batcher.submit(served.current().prepare(request), answered -> resultFuture.complete(() -> rank(answered)),
+                resultFuture::completeExceptionally);
+    }
+
+    /** On the task thread (the mailbox), in input order: the list, and its counts in the metrics. */
+    private List<Recommendation> rank(SequenceRecommender.Answered answered) {
+        SequenceRecommender.Scored scored = answered.rank(System.currentTimeMillis());
+        served.record(scored);
+        return Collections.singletonList(scored.recommendation());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.nextitem.inference;
 
-import io.nextitem.avro.Recommendation;
-import io.nextitem.sequence.ScoringRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,11 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Dynamic batching for the encoder: requests queue up; one inference thread takes the first,
- * waits at most {@code maxDelayMicros} for more (up to {@code maxBatch}), scores them in one
- * call and completes each request's callback. Under light load a request waits at most the
- * delay; under heavy load batches fill at once, so cost per request falls as load rises.
- * The thread owns the served version: {@link Owner#beforeBatch()} may swap it between batches.
+ * Dynamic batching for the encoder: prepared requests queue up; one inference thread takes the
+ * first, waits at most {@code maxDelayMicros} for more (up to {@code maxBatch}), scores them in
+ * one call and hands each request's answer to its callback. Under light load a request waits at
+ * most the delay; under heavy load batches fill at once, so cost per request falls as load
+ * rises. The thread does only the encoder call: looking ids up before and ranking after run on
+ * the caller's side, so on a CPU the encoder has this thread to itself. The thread owns the served
+ * version: {@link Owner#beforeBatch()} may swap it between batches.
  */
 final class InferenceBatcher implements AutoCloseable {
     /** What the batcher asks of the operator that owns it, all on the inference thread. */
@@ -23,10 +23,11 @@ final class InferenceBatcher implements AutoCloseable {
         SequenceRecommender beforeBatch();
 
         /** After each batch: its size, how long its first request waited, and how long scoring took. */
-        void afterBatch(List<SequenceRecommender.Scored> scored, long queueDelayMicros, long inferenceMicros);
+        void afterBatch(int batchSize, long queueDelayMicros, long inferenceMicros);
     }
 
-    record Pending(ScoringRequest request, long enqueuedNanos, Consumer<Recommendation> done, Consumer<Throwable> failed) {}
+    record Pending(SequenceRecommender.Prepared request, long enqueuedNanos, Consumer<SequenceRecommender.Answered> done,
+                   Consumer<Throwable> failed) {}
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final int maxBatch;
@@ -44,7 +45,7 @@ final class InferenceBatcher implements AutoCloseable {
         this.thread.start();
     }
 
-    void submit(ScoringRequest request, Consumer<Recommendation> done, Consumer<Throwable> failed) {
+    void submit(SequenceRecommender.Prepared request, Consumer<SequenceRecommender.Answered> done, Consumer<Throwable> failed) {
         queue.add(new Pending(request, System.nanoTime(), done, failed));
     }
 
@@ -84,12 +85,12 @@ final class InferenceBatcher implements AutoCloseable {
         long queueDelayMicros = (started - batch.get(0).enqueuedNanos()) / 1000;
         try {
             SequenceRecommender recommender = owner.beforeBatch();
-            List<ScoringRequest> requests = new ArrayList<>(batch.size());
+            List<SequenceRecommender.Prepared> requests = new ArrayList<>(batch.size());
             batch.forEach(p -> requests.add(p.request()));
-            List<SequenceRecommender.Scored> scored = recommender.recommendAll(requests, System.currentTimeMillis());
-            owner.afterBatch(scored, queueDelayMicros, (System.nanoTime() - started) / 1000);
+            List<SequenceRecommender.Answered> answered = recommender.answer(requests);
+            owner.afterBatch(batch.size(), queueDelayMicros, (System.nanoTime() - started) / 1000);
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().accept(scored.get(i).recommendation());
+                batch.get(i).done().accept(answered.get(i));
             }
         } catch (Exception | LinkageError e) {
             batch.forEach(p -> p.failed().accept(e)); // fails the job as an exception in map() would

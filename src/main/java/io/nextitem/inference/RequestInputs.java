@@ -16,8 +16,12 @@ import java.util.List;
  * @param unknownItems      items skipped because the version does not know them
  * @param userUnknown       the graph reads user_idx and the user is not in users.tsv
  * @param unknownCategories kept items whose category is missing or not in categories.tsv
+ * @param seenIndices       the indices of every known item of the sequence (also those older
+ *                          than the newest L), sorted: what the ranked list must leave out,
+ *                          checked without mapping each candidate back to its id
  */
-public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean userUnknown, int unknownCategories) {
+public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean userUnknown, int unknownCategories,
+                            long[] seenIndices) {
 
     private static final long MILLIS_PER_SECOND = 1000L;
 
@@ -30,7 +34,9 @@ public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean user
         // One walk back from the newest item: keep the known ones (each id looked up once: the
         // lookup is a hash of a fresh string from state, a visible share of the per-click cost),
         // count the unknown ones passed.
+        int notWalked = request.itemIds.length; // positions below this were not looked up
         for (int i = request.itemIds.length - 1; i >= 0 && filled < capacity; i--) {
+            notWalked = i;
             int index = version.items().indexOf(request.itemIds[i]);
             if (index == 0) {
                 unknownItems++;
@@ -41,8 +47,9 @@ public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean user
             }
         }
         int[] kept = Arrays.copyOfRange(buffer, capacity - filled, capacity);  // positions, oldest first
+        long[] seenIndices = seenIndices(request, version, indexBuffer, capacity - filled, capacity, notWalked);
         if (kept.length == 0) {
-            return new RequestInputs(null, unknownItems, false, 0);
+            return new RequestInputs(null, unknownItems, false, 0, seenIndices);
         }
         List<String> declared = version.manifest().inputs();
         long[] items = Arrays.copyOfRange(indexBuffer, capacity - filled, capacity);
@@ -72,7 +79,34 @@ public record RequestInputs(EncoderInputs inputs, int unknownItems, boolean user
             userUnknown = userIdx == 0;
             inputs.withPerRow(EncoderInputs.USER_IDX, new long[] {userIdx});
         }
-        return new RequestInputs(inputs, unknownItems, userUnknown, unknownCategories);
+        return new RequestInputs(inputs, unknownItems, userUnknown, unknownCategories, seenIndices);
+    }
+
+    /**
+     * The kept indices plus those of known items older than the walk reached (a sequence longer
+     * than the model reads), sorted for binary search. Usually the sequence is no longer than
+     * max_seq_len and this is one sort of at most L longs.
+     */
+    private static long[] seenIndices(ScoringRequest request, ModelVersion version, long[] indexBuffer, int from, int to,
+                                      int notWalked) {
+        long[] seen = Arrays.copyOfRange(indexBuffer, from, to);
+        int extra = 0;
+        long[] older = null;
+        for (int i = 0; i < notWalked; i++) {
+            int index = version.items().indexOf(request.itemIds[i]);
+            if (index != 0) {
+                if (older == null) {
+                    older = new long[notWalked];
+                }
+                older[extra++] = index;
+            }
+        }
+        if (extra > 0) {
+            seen = Arrays.copyOf(seen, seen.length + extra);
+            System.arraycopy(older, 0, seen, seen.length - extra, extra);
+        }
+        Arrays.sort(seen);
+        return seen;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.nextitem.inference;
 
 import ai.onnxruntime.OrtException;
-import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.RecommendationSource;
 import io.nextitem.config.ModelSettings;
@@ -10,7 +9,6 @@ import io.nextitem.model.ModelVersion;
 import io.nextitem.model.PopularityList;
 import io.nextitem.sequence.ScoringRequest;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -77,48 +75,93 @@ public final class SequenceRecommender implements AutoCloseable {
                          boolean nonFiniteScores) {}
 
     /**
+     * A request with its encoder inputs looked up in one version's vocabularies. Made by
+     * {@link #prepare}, which only reads the version's immutable tables, so the task thread can
+     * prepare while the inference thread scores.
+     */
+    public record Prepared(ScoringRequest request, RequestInputs inputs, ModelVersion version) {}
+
+    /**
+     * A prepared request as the encoder answered it: the K' candidates best first, or nulls on
+     * the popularity path. {@link #rank} turns it into the list; it needs only the version's
+     * tables, not the session, so it may run after the version was swapped out.
+     */
+    public record Answered(SequenceRecommender by, Prepared prepared, long[] candidateIndices, float[] candidateScores) {
+        public Scored rank(long nowMillis) {
+            return by.rank(this, nowMillis);
+        }
+    }
+
+    /** Looks a request's items, categories and user up in this version. Thread-safe. */
+    public Prepared prepare(ScoringRequest request) {
+        return new Prepared(request, RequestInputs.of(request, version), version);
+    }
+
+    /**
      * Several requests in one encoder call (rows left-padded to the longest), each list built as
      * {@link #recommend} builds it: the batch changes the cost, never the answer.
      */
     public List<Scored> recommendAll(List<ScoringRequest> requests, long nowMillis) throws OrtException {
-        List<RequestInputs> assembled = new java.util.ArrayList<>(requests.size());
-        List<EncoderInputs> scored = new java.util.ArrayList<>();
+        List<Prepared> prepared = new java.util.ArrayList<>(requests.size());
         for (ScoringRequest request : requests) {
-            RequestInputs inputs = RequestInputs.of(request, version);
-            assembled.add(inputs);
-            if (inputs.inputs() != null) {
-                scored.add(inputs.inputs());
-            }
+            prepared.add(prepare(request));
         }
-        TopItems top = scored.isEmpty() ? null : encoder.score(EncoderInputs.stack(scored));
         List<Scored> out = new java.util.ArrayList<>(requests.size());
-        int row = 0;
-        for (int r = 0; r < requests.size(); r++) {
-            RequestInputs inputs = assembled.get(r);
-            boolean modelAnswered = inputs.inputs() != null;
-            float[] scores = modelAnswered ? top.scores()[row] : null;
-            long[] indices = modelAnswered ? top.itemIndices()[row++] : null;
-            // A NaN or infinite score (a corrupted weight, an overflow) makes the graph's ranking
-            // meaningless: the request gets popularity's list, and the metric says so.
-            boolean nonFinite = scores != null && !allFinite(scores);
-            Recommendation recommendation = nonFinite
-                    ? build(requests.get(r), null, null, nowMillis)
-                    : build(requests.get(r), indices, scores, nowMillis);
-            out.add(new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories(),
-                    nonFinite));
+        for (Answered answered : answer(prepared)) {
+            out.add(answered.rank(nowMillis));
         }
         return out;
     }
 
+    /**
+     * One encoder call for the prepared requests that hold a known item (the others go to
+     * popularity). A request prepared for another version (one swapped out since) is prepared
+     * again here, so its indices are this version's.
+     */
+    public List<Answered> answer(List<Prepared> prepared) throws OrtException {
+        Prepared[] current = new Prepared[prepared.size()];
+        List<EncoderInputs> scored = new java.util.ArrayList<>(prepared.size());
+        for (int r = 0; r < current.length; r++) {
+            Prepared p = prepared.get(r);
+            current[r] = p.version() == version ? p : prepare(p.request());
+            if (current[r].inputs().inputs() != null) {
+                scored.add(current[r].inputs().inputs());
+            }
+        }
+        TopItems top = scored.isEmpty() ? null : encoder.score(EncoderInputs.stack(scored));
+        List<Answered> out = new java.util.ArrayList<>(current.length);
+        int row = 0;
+        for (Prepared p : current) {
+            boolean modelAnswered = p.inputs().inputs() != null;
+            out.add(new Answered(this, p, modelAnswered ? top.itemIndices()[row] : null,
+                    modelAnswered ? top.scores()[row++] : null));
+        }
+        return out;
+    }
+
+    /** The list for an answered request. Thread-safe: reads only the version's tables. */
+    Scored rank(Answered answered, long nowMillis) {
+        RequestInputs inputs = answered.prepared().inputs();
+        float[] scores = answered.candidateScores();
+        // A NaN or infinite score (a corrupted weight, an overflow) makes the graph's ranking
+        // meaningless: the request gets popularity's list, and the metric says so.
+        boolean nonFinite = scores != null && !allFinite(scores);
+        ScoringRequest request = answered.prepared().request();
+        Recommendation recommendation = nonFinite
+                ? build(request, inputs.seenIndices(), null, null, nowMillis)
+                : build(request, inputs.seenIndices(), answered.candidateIndices(), scores, nowMillis);
+        return new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories(), nonFinite);
+    }
+
     /** Top-K minus seen items from the model's K' candidates (if any), filled from popularity. */
-    private Recommendation build(ScoringRequest request, long[] indices, float[] scores, long nowMillis) {
-        RankedListBuilder list = new RankedListBuilder(topK, Arrays.asList(request.itemIds));
+    private Recommendation build(ScoringRequest request, long[] seenIndices, long[] indices, float[] scores, long nowMillis) {
+        RankedListBuilder list = new RankedListBuilder(topK, seenIndices, request.itemIds);
         RecommendationSource source = RecommendationSource.POPULARITY;
         if (indices != null) {
             source = RecommendationSource.MODEL;
             IdVocabulary items = version.items();
-            for (int i = 0; i < indices.length && list.offer(indexToId(items, indices[i]), scores[i]); i++) {
-                // offer() does the work; the loop stops when the list is full
+            for (int i = 0; i < indices.length && list.offerIndexed(indices[i], indexToId(items, indices[i]), scores[i]); i++) {
+                // offerIndexed() does the work; the loop stops when the list is full
             }
         }
         if (!list.isFull()) {

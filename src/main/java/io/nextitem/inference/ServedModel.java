@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The model version one inference subtask serves, shared by the per-event and the batching
  * recommend operators: which version starts (the checkpointed one on restore), the registry
- * watcher and the swap, and the metrics. Not thread-safe: {@link #swapIfReady()} and
- * {@link #record} run on the one thread that scores; {@link #servingFolder()} may be read from
- * the checkpointing thread (the field is volatile).
+ * watcher and the swap, and the metrics. Not thread-safe: {@link #swapIfReady()} runs on the
+ * one thread that scores and {@link #record} on one thread (the task thread; the scoring thread
+ * when that is the task thread); {@link #current()} and {@link #servingFolder()} may be read
+ * from any thread (the field is volatile).
  *
  * <p>Metrics: {@code executionProvider} (CUDA/CPU, as text) and {@code executionProviderIsGpu}
  * (1/0, for Prometheus), {@code modelVersion}, {@code modelSwaps}, {@code modelVersionsRefused}
@@ -115,6 +116,11 @@ final class ServedModel implements AutoCloseable {
                 swaps.inc();
             }
         }
+        return recommender;
+    }
+
+    /** The version serving now, for preparing requests on another thread than the one that swaps. */
+    SequenceRecommender current() {
         return recommender;
     }
 
