@@ -82,7 +82,12 @@ class BenchFiguresTest {
         Map<String, Object> atARate = new LinkedHashMap<>(Map.of("delivery", "at-least-once", "offered_events_per_s", 3000.0,
                 "inference_path_ms_p99", 99.0));
         result.put("latency", List.of(atARate, atHalfLoad));
+        result.put("ceiling", Map.of("timings", List.of(Map.of("batch_size", 1, "requests_per_second_median", 3100.0),
+                Map.of("batch_size", 64, "requests_per_second_median", 8000.0))));
         Map<String, Object> summary = Summary.of(result, 8000.0, 6000.0, 2000.0, settings());
+        assertThat(summary).containsEntry("ceiling_batch_1_events_per_s", 3100.0)
+                .containsEntry("checkpoint_changelog", settings().changelog())
+                .containsEntry("checkpoint_interval_ms", settings().checkpointIntervalMs());
         assertThat(summary).containsEntry("job_to_ceiling", 0.75)
                 .containsEntry("batched_to_per_event", 3.0)
                 .containsEntry("p99_inference_latency_ms_at_50pct", 12.0)
@@ -97,6 +102,8 @@ class BenchFiguresTest {
         assertThat(Summary.of(result, 8000.0, 6000.0, 2000.0, settings())).containsEntry("users_max", 1_000_000L)
                 .containsEntry("state_bytes_per_user", 800.0).containsEntry("tm_rss_gib_at_max_users", 3.0);
         assertThat(Summary.of(result, null, 6000.0, null, settings()).get("job_to_ceiling")).isNull();
+        result.remove("ceiling");
+        assertThat(Summary.of(result, null, 6000.0, null, settings()).get("ceiling_batch_1_events_per_s")).isNull();
     }
 
     @Test
