@@ -90,7 +90,13 @@ def plot_latency(result: dict, out: Path) -> Path:
     ax.set_xlabel("offered load (events per second)")
     ax.set_ylabel("event time to list (ms)")
     return _save(fig, ax, out / "bench_latency.png",
-                 _caption(result) + f", checkpoints every {result['settings']['checkpoint_interval_ms']} ms", legend_size=7)
+                 _caption(result) + _checkpoints(result['settings']), legend_size=7)
+
+
+def _checkpoints(settings: dict) -> str:
+    """The checkpoint setting the tail depends on; results from before the changelog setting have no key."""
+    log_based = " (changelog)" if settings.get("checkpoint_changelog") else ""
+    return f", checkpoints every {settings['checkpoint_interval_ms']} ms{log_based}"
 
 
 def plot_scaling(results: list[dict], out: Path) -> Path | None:

@@ -48,3 +48,10 @@ def test_a_ceiling_only_result_draws_no_headline_and_one_size_no_scaling(tmp_pat
 def test_an_empty_folder_says_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="nextitem.jar bench"):
         bench_plots(tmp_path, tmp_path / "images")
+
+
+def test_the_latency_caption_says_when_checkpoints_were_log_based():
+    from nextitem_trainer.bench_plots import _checkpoints
+    assert _checkpoints({"checkpoint_interval_ms": 1000, "checkpoint_changelog": True}) == ", checkpoints every 1000 ms (changelog)"
+    assert _checkpoints({"checkpoint_interval_ms": 1000, "checkpoint_changelog": False}) == ", checkpoints every 1000 ms"
+    assert _checkpoints({"checkpoint_interval_ms": 500}) == ", checkpoints every 500 ms"  # results from before the setting
