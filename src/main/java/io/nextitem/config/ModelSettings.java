@@ -18,6 +18,8 @@ public class ModelSettings implements Serializable {
     public int topK = 10;
     /** auto (CUDA when it loads, else CPU) | cuda (fail without it) | cpu. */
     public String executionProvider = "auto";
+    /** The GPU (CUDA device ordinal) the CUDA provider runs on, when it is tried. */
+    public int cudaDeviceId = 0;
     /** ONNX Runtime intra-op threads per inference operator instance. */
     public int intraOpThreads = 1;
     /**
@@ -61,6 +63,7 @@ public class ModelSettings implements Serializable {
         ConfigChecks.nonBlank(errors, "model.version", version);
         ConfigChecks.between(errors, "model.top-k", topK, 1, 1000);
         ConfigChecks.between(errors, "model.intra-op-threads", intraOpThreads, 1, 256);
+        ConfigChecks.between(errors, "model.cuda-device-id", cudaDeviceId, 0, 1023);
         ConfigChecks.between(errors, "model.batch-max-size", batchMaxSize, 1, 4096);
         ConfigChecks.between(errors, "model.batch-max-delay-ms", batchMaxDelayMs, 0, 10_000);
         if (!(latencyBudgetMs >= 0)) {

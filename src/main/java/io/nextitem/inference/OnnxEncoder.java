@@ -33,9 +33,14 @@ public final class OnnxEncoder implements AutoCloseable {
     private final Set<String> inputNames;
 
     public OnnxEncoder(ModelVersion version, String providerPreference, int intraOpThreads) {
+        this(version, providerPreference, 0, intraOpThreads);
+    }
+
+    /** @param cudaDeviceId the GPU to run on when CUDA is tried (model.cuda-device-id) */
+    public OnnxEncoder(ModelVersion version, String providerPreference, int cudaDeviceId, int intraOpThreads) {
         this.label = version.name() + " " + version.version();
         OnnxSessionFactory.ProvidedSession provided =
-                OnnxSessionFactory.create(version.onnxModel(), providerPreference, intraOpThreads, label);
+                OnnxSessionFactory.create(version.onnxModel(), providerPreference, cudaDeviceId, intraOpThreads, label);
         this.session = provided.session();
         this.provider = provided.provider();
         try {

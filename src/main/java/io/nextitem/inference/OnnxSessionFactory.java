@@ -24,19 +24,28 @@ public final class OnnxSessionFactory {
 
     private OnnxSessionFactory() {}
 
-    /** @param preference auto | cuda | cpu (validated by ModelSettings) */
+    /** As {@link #create(byte[], String, int, int, String)} on CUDA device 0. */
     public static ProvidedSession create(byte[] onnxModel, String preference, int intraOpThreads, String modelLabel) {
+        return create(onnxModel, preference, 0, intraOpThreads, modelLabel);
+    }
+
+    /**
+     * @param preference   auto | cuda | cpu (validated by ModelSettings)
+     * @param cudaDeviceId the GPU to run on when CUDA is tried (model.cuda-device-id)
+     */
+    public static ProvidedSession create(byte[] onnxModel, String preference, int cudaDeviceId, int intraOpThreads,
+                                         String modelLabel) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         if ("cuda".equals(preference) || ("auto".equals(preference) && !cudaUnavailable)) {
             try (OrtSession.SessionOptions cudaOptions = baseOptions(intraOpThreads)) {
-                cudaOptions.addCUDA(0);
+                cudaOptions.addCUDA(cudaDeviceId);
                 OrtSession session = env.createSession(onnxModel, cudaOptions);
-                LOG.info("Serving {} on execution provider CUDA (device 0)", modelLabel);
+                LOG.info("Serving {} on execution provider CUDA (device {})", modelLabel, cudaDeviceId);
                 return new ProvidedSession(session, ExecutionProvider.CUDA);
             } catch (OrtException | RuntimeException e) {
                 if ("cuda".equals(preference)) {
-                    throw new ModelLoadException("model.execution-provider is cuda but CUDA is unavailable: "
-                            + e.getMessage() + "; use auto to fall back to CPU", e);
+                    throw new ModelLoadException("model.execution-provider is cuda but CUDA (device " + cudaDeviceId
+                            + ") is unavailable: " + e.getMessage() + "; use auto to fall back to CPU", e);
                 }
                 cudaUnavailable = true;
                 LOG.info("CUDA execution provider unavailable ({}); falling back to CPU", firstLine(e.getMessage()));

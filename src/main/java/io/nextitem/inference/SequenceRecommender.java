@@ -35,7 +35,8 @@ public final class SequenceRecommender implements AutoCloseable {
      */
     public static SequenceRecommender open(Path folder, ModelSettings settings) {
         ModelVersion version = ModelVersion.load(folder);
-        OnnxEncoder encoder = new OnnxEncoder(version, settings.executionProvider, settings.intraOpThreads);
+        OnnxEncoder encoder = new OnnxEncoder(version, settings.executionProvider, settings.cudaDeviceId,
+                settings.intraOpThreads);
         try {
             GoldenCheck.verify(version, encoder);
             LatencyBudgetCheck.verify(version, encoder, settings.latencyBudgetMs);

@@ -42,6 +42,7 @@ class JobConfigLoaderTest {
                   transaction-timeout-ms: 3600000
                 model:
                   execution-provider: tpu
+                  cuda-device-id: -1
                 checkpoint:
                   dir: /no/scheme
                 """);
@@ -50,6 +51,7 @@ class JobConfigLoaderTest {
                         p -> assertThat(p).contains("kafka.transaction-timeout-ms is 3600000"))
                         .anySatisfy(p -> assertThat(p).contains("model.registry is empty"))
                         .anySatisfy(p -> assertThat(p).contains("use auto, cuda or cpu"))
+                        .anySatisfy(p -> assertThat(p).contains("model.cuda-device-id"))
                         .anySatisfy(p -> assertThat(p).contains("must be a URI")));
     }
 

@@ -22,7 +22,7 @@ class OnnxSessionFactoryTest {
         try (var cuda = OnnxSessionFactory.create(GRAPH, "cuda", 1, "probe").session()) {
             cudaLoads = true;
         } catch (ModelLoadException e) {
-            assertThat(e).hasMessageContaining("CUDA is unavailable").hasMessageContaining("use auto");
+            assertThat(e).hasMessageContaining("CUDA (device 0) is unavailable").hasMessageContaining("use auto");
             cudaLoads = false;
         }
         long started = System.nanoTime();
@@ -33,6 +33,18 @@ class OnnxSessionFactoryTest {
             assertThat(session.getInputNames()).contains("item_seq");
         }
         assertThat(seconds).as("provider decided within 10 s").isLessThan(10.0);
+    }
+
+    @Test
+    void cudaRunsOnTheConfiguredDeviceOrSaysWhichOneIsUnavailable() throws Exception {
+        try (var session = OnnxSessionFactory.create(GRAPH, "cuda", 0, 1, "device 0").session()) {
+            // a GPU machine: device 0 exists, so a device past any machine's count must be refused
+            assertThatThrownBy(() -> OnnxSessionFactory.create(GRAPH, "cuda", 1023, 1, "device 1023"))
+                    .isInstanceOf(ModelLoadException.class).hasMessageContaining("CUDA (device 1023) is unavailable");
+        } catch (ModelLoadException e) {
+            assertThatThrownBy(() -> OnnxSessionFactory.create(GRAPH, "cuda", 3, 1, "device 3"))
+                    .isInstanceOf(ModelLoadException.class).hasMessageContaining("CUDA (device 3) is unavailable");
+        }
     }
 
     @Test
