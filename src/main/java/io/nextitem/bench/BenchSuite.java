@@ -175,11 +175,16 @@ public final class BenchSuite {
             stage.put("requests", "full length: every row max_seq_len known items, no padding (SyntheticRequests)");
             List<Map<String, Object>> rows = timings.stream().map(EncoderBenchmark.BatchTiming::summary).toList();
             stage.put("timings", rows);
-            stage.put("events_per_s_at_batch_limit", rows.stream()
-                    .filter(r -> r.get("batch_size").equals(settings.batchMaxSize()))
-                    .map(r -> (Double) r.get("requests_per_second_median")).findFirst().orElseThrow());
+            stage.put("events_per_s_at_batch_limit", requestsPerSecondAt(rows, settings.batchMaxSize()));
             return stage;
         }
+    }
+
+    /** The ceiling stage's median requests/s at one batch size, or null where that size was not timed. */
+    static Double requestsPerSecondAt(List<Map<String, Object>> timings, int batchSize) {
+        return timings.stream()
+                .filter(t -> ((Number) t.get("batch_size")).intValue() == batchSize)
+                .map(t -> ((Number) t.get("requests_per_second_median")).doubleValue()).findFirst().orElse(null);
     }
 
     static void write(Path file, Object value) throws java.io.IOException {

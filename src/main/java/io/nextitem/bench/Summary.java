@@ -72,9 +72,7 @@ final class Summary {
         if (ceiling == null) {
             return null;
         }
-        return ((List<Map<String, Object>>) ceiling.get("timings")).stream()
-                .filter(t -> ((Number) t.get("batch_size")).intValue() == 1)
-                .map(t -> ((Number) t.get("requests_per_second_median")).doubleValue()).findFirst().orElse(null);
+        return BenchSuite.requestsPerSecondAt((List<Map<String, Object>>) ceiling.get("timings"), 1);
     }
 
     private static Double ratio(Double a, Double b) {
