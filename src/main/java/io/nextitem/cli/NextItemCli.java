@@ -1,5 +1,8 @@
 package io.nextitem.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,11 +14,22 @@ import picocli.CommandLine.Command;
 public final class NextItemCli implements Runnable {
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new NextItemCli())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .execute(args);
-        if (exit != 0 || !Boolean.getBoolean("nextitem.keep-jvm")) {
+        boolean ownJvm = JvmEntryPoint.calledByJvmLauncher();
+        StringWriter errors = new StringWriter();
+        CommandLine cli = new CommandLine(new NextItemCli()).setExecutionExceptionHandler(new ErrorHandler());
+        if (!ownJvm) {
+            cli.setErr(new PrintWriter(new TeeWriter(errors, new PrintWriter(System.err, true)), true));
+        }
+        int exit = cli.execute(args);
+        if (ownJvm) {
+            // Non-daemon threads (a local cluster's, Kafka clients') would keep our own JVM alive.
             System.exit(exit);
+        }
+        // Inside Flink (REST submission, application mode, `flink run`) the caller owns the JVM:
+        // a failure is thrown so that Flink reports it (in the REST reply, in the CLI), never exit.
+        if (exit != 0) {
+            throw new IllegalStateException("nextitem " + (args.length > 0 ? args[0] : "")
+                    + " failed (exit " + exit + "): " + errors.toString().strip());
         }
     }
 
@@ -36,6 +50,34 @@ public final class NextItemCli implements Runnable {
             }
             e.printStackTrace(cmd.getErr());
             return 1;
+        }
+    }
+
+    /** Copies what the CLI prints on stderr into the exception a cluster reports. */
+    private static final class TeeWriter extends Writer {
+        private final Writer first;
+        private final Writer second;
+
+        TeeWriter(Writer first, Writer second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws java.io.IOException {
+            first.write(chars, offset, length);
+            second.write(chars, offset, length);
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            first.flush();
+            second.flush();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            flush();
         }
     }
 }
