@@ -72,7 +72,7 @@ class KubernetesManifestsTest {
                 .path("x-nextitem-image").path("image").asText());
         assertThat(spec.path("taskManager").path("podTemplate").path("spec").path("containers").path(0)
                 .path("resources").path("limits").path("nvidia.com/gpu").asInt()).isEqualTo(1);
-        assertThat(spec.path("flinkConfiguration").path("state.savepoints.dir").asText()).startsWith("s3://");
+        assertThat(spec.path("flinkConfiguration").path("execution.checkpointing.savepoint-dir").asText()).startsWith("s3://");
 
         // The config the job is started with is the ConfigMap's, mounted where args say.
         String configPath = job.path("args").path(2).asText();
