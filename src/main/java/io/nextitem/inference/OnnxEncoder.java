@@ -26,7 +26,7 @@ public final class OnnxEncoder implements AutoCloseable {
     private static final Set<String> KNOWN_INPUTS = Set.of(ITEM_SEQ, EncoderInputs.TIME_SEQ, EncoderInputs.QUERY_TIME,
             EncoderInputs.CAT_SEQ, EncoderInputs.USER_IDX);
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OnnxNativeLibraries.environment();
     private final OrtSession session;
     private final ExecutionProvider provider;
     private final String label;

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * Creates ONNX Runtime sessions on the best provider available. With "auto" it tries CUDA and
  * falls back to CPU: the GPU build of ONNX Runtime throws "Failed to load shared library" from
  * {@code addCUDA} where CUDA is absent, and the options object it failed on is not reusable,
- * so the CPU session gets fresh options.
+ * so the CPU session gets fresh options. "auto" does not try CUDA at all on a machine without an
+ * NVIDIA driver ({@link CudaDriver}), and the libraries come from the machine's shared folder
+ * ({@link OnnxNativeLibraries}).
  */
 public final class OnnxSessionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxSessionFactory.class);
@@ -35,9 +37,17 @@ public final class OnnxSessionFactory {
      */
     public static ProvidedSession create(byte[] onnxModel, String preference, int cudaDeviceId, int intraOpThreads,
                                          String modelLabel) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxNativeLibraries.environment();
+        if ("auto".equals(preference) && !cudaUnavailable) {
+            // Without a driver, trying CUDA only costs the provider's 620 MB extraction and load.
+            CudaDriver.absenceReason().ifPresent(reason -> {
+                cudaUnavailable = true;
+                LOG.info("CUDA execution provider not tried: {}; CPU", reason);
+            });
+        }
         if ("cuda".equals(preference) || ("auto".equals(preference) && !cudaUnavailable)) {
             try (OrtSession.SessionOptions cudaOptions = baseOptions(intraOpThreads)) {
+                OnnxNativeLibraries.prepareCuda();
                 cudaOptions.addCUDA(cudaDeviceId);
                 OrtSession session = env.createSession(onnxModel, cudaOptions);
                 LOG.info("Serving {} on execution provider CUDA (device {})", modelLabel, cudaDeviceId);
