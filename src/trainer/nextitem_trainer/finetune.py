@@ -273,12 +273,24 @@ def _after(parent_created_at: str | None) -> dt.datetime:
     return max(now, parent + dt.timedelta(seconds=1))
 
 
-def watch(registry: str | Path, snapshots: str | Path, interval_seconds: float, **options) -> None:
-    """finetune whenever a new snapshot is complete, until interrupted."""
+def watch(registry: str | Path, snapshots: str | Path, interval_seconds: float, max_polls: int | None = None,
+          **options) -> None:
+    """finetune whenever a new snapshot is complete, until interrupted (or after `max_polls` polls).
+
+    Started before the job (as the README's streaming commands do), the snapshot folder does not
+    exist yet: the watch says so once and waits for the job to create it, rather than exiting."""
     tried: set[tuple[str, ...]] = set()
-    while True:
-        complete = tuple(p.name for p in complete_snapshots(snapshots))
-        if complete and complete not in tried:
-            tried.add(complete)
-            finetune(registry, snapshots, **options)
+    waiting_said = False
+    polls = 0
+    while max_polls is None or polls < max_polls:
+        polls += 1
+        if not Path(snapshots).is_dir():
+            if not waiting_said:
+                print(f"finetune --watch: waiting for {snapshots} (the job's snapshots.dir) to appear", flush=True)
+                waiting_said = True
+        else:
+            complete = tuple(p.name for p in complete_snapshots(snapshots))
+            if complete and complete not in tried:
+                tried.add(complete)
+                finetune(registry, snapshots, **options)
         time.sleep(interval_seconds)

@@ -12,7 +12,7 @@ from avro.io import DatumWriter
 from conftest import tiny_run_config
 from nextitem_trainer.data.snapshots import SnapshotError, complete_snapshots, read_snapshot
 from nextitem_trainer.export import export
-from nextitem_trainer.finetune import finetune, grown_model
+from nextitem_trainer.finetune import finetune, grown_model, watch
 from nextitem_trainer import checkpoint
 from nextitem_trainer.train import train
 
@@ -136,3 +136,20 @@ def test_every_served_family_fine_tunes_and_exports(family, tmp_path, tiny_click
     assert manifest["name"] == json.loads((version / "manifest.json").read_text())["name"]
     assert manifest["num_items"] == len(items) + 3
     assert manifest["inputs"] == json.loads((version / "manifest.json").read_text())["inputs"]
+
+
+def test_a_watch_started_before_the_job_waits_for_the_folder_then_publishes(registry, tmp_path, tiny_clicks, capsys):
+    import threading
+    snapshots = tmp_path / "snapshots-not-yet"
+    watcher = threading.Thread(target=watch, args=(registry, snapshots, 0.05),
+                               kwargs={"max_polls": 200, "epochs": 1, "tolerance": 1.0, "progress": False})
+    watcher.start()
+    deadline = __import__("time").monotonic() + 10
+    while "waiting for" not in capsys.readouterr().out and __import__("time").monotonic() < deadline:
+        __import__("time").sleep(0.05)
+    assert watcher.is_alive(), "the watch exited instead of waiting for the job's snapshot folder"
+    write_snapshot(snapshots, "snapshot-20260101T000000Z", rows_from(tiny_clicks, "brand-new-item", T0))
+    watcher.join(timeout=120)
+    assert not watcher.is_alive()
+    versions = {p.name for p in registry.iterdir()}
+    assert len(versions) == 2 and "sasrec-v1" in versions, versions

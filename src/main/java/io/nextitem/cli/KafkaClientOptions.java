@@ -1,5 +1,7 @@
 package io.nextitem.cli;
 
+import io.nextitem.kafka.BrokerReachability;
+
 import io.nextitem.config.JobConfig;
 import io.nextitem.config.JobConfigLoader;
 import java.nio.file.Path;
@@ -31,6 +33,13 @@ final class KafkaClientOptions {
     /** Client settings (security first, then kafka.properties) from --config; none without it. */
     Map<String, String> clientProperties() {
         return config == null ? Map.of() : job().kafka.clientProperties();
+    }
+
+    /** Fails within {@link BrokerReachability#DEFAULT_TIMEOUT}, naming the servers, when no broker answers. */
+    void requireReachable() throws java.io.IOException {
+        String source = bootstrapServers != null ? "--bootstrap-servers"
+                : config != null ? "kafka.bootstrap-servers in " + config : "the default; set --bootstrap-servers";
+        BrokerReachability.require(bootstrapServers(), clientProperties(), BrokerReachability.DEFAULT_TIMEOUT, source);
     }
 
     private JobConfig job() {

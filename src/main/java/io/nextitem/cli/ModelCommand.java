@@ -36,6 +36,7 @@ final class ModelCommand implements Callable<Integer> {
             case "unpin" -> ModelUpdateAction.UNPIN;
             default -> throw new IllegalArgumentException("expected pin or unpin, got '" + action + "'");
         };
+        kafka.requireReachable();
         ModelUpdatePublisher.publish(kafka.bootstrapServers(), kafka.clientProperties(), topic, command, version, reason);
         System.out.println(command + (version == null ? "" : " " + version) + " written to " + topic);
         return 0;

@@ -44,6 +44,7 @@ public final class NextItemCli implements Runnable {
         public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
             if (e instanceof io.nextitem.config.InvalidConfigException
                     || e instanceof io.nextitem.model.ModelLoadException
+                    || e instanceof io.nextitem.job.BusyPortException
                     || e instanceof java.io.IOException) {
                 cmd.getErr().println("nextitem " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;

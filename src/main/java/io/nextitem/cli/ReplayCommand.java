@@ -21,7 +21,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The whole file is read and checked first: a malformed line stops the replay before any record is produced.
         var events = clicks.load(null);
+        kafka.requireReachable();
         try (ClickReplayer replayer = new ClickReplayer(kafka.bootstrapServers(), topic, kafka.clientProperties())) {
             replayer.replay(events, clicks.eventsPerSecond, System.err);
         }

@@ -4,6 +4,7 @@ import io.nextitem.config.JobConfig;
 import io.nextitem.config.JobConfigLoader;
 import io.nextitem.job.JobEnvironment;
 import io.nextitem.job.NextItemJob;
+import io.nextitem.kafka.BrokerReachability;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -29,8 +30,14 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobConfig jobConfig = JobConfigLoader.load(config);
         StreamExecutionEnvironment env = JobEnvironment.create(jobConfig);
-        if (env instanceof LocalStreamEnvironment) {
-            env = JobEnvironment.createLocalWithDashboard(jobConfig, dashboardPort, prometheusPort);
+        boolean local = env instanceof LocalStreamEnvironment;
+        if (local) {
+            env = JobEnvironment.createLocalWithDashboard(jobConfig, dashboardPort, prometheusPort);   // ports checked here
+        }
+        // Before anything is submitted: an unreachable cluster is named now, not as a restart loop later.
+        BrokerReachability.require(jobConfig.kafka.bootstrapServers, jobConfig.kafka.clientProperties(),
+                BrokerReachability.DEFAULT_TIMEOUT, "kafka.bootstrap-servers in " + config);
+        if (local) {
             System.out.printf("Local Flink cluster; dashboard at http://localhost:%d%s%n", dashboardPort,
                     prometheusPort > 0 ? ", metrics at http://localhost:" + prometheusPort + "/metrics" : "");
         }

@@ -27,6 +27,7 @@ final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long printed = 0;
+        kafka.requireReachable();
         try (RecommendationReader reader = new RecommendationReader(kafka.bootstrapServers(), topic, fromBeginning, true,
                 kafka.clientProperties())) {
             while (max == null || printed < max) {

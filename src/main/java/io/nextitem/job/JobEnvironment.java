@@ -91,6 +91,10 @@ public final class JobEnvironment {
      */
     public static StreamExecutionEnvironment createLocalWithDashboard(JobConfig config, int dashboardPort,
                                                                       int prometheusPort) {
+        BusyPortException.requireFree(dashboardPort, "dashboard", "--dashboard-port", true);
+        if (prometheusPort > 0) {
+            BusyPortException.requireFree(prometheusPort, "Prometheus endpoint", "--prometheus-port", false);
+        }
         Configuration conf = localDashboardConfiguration(config, dashboardPort);
         if (prometheusPort > 0) {
             conf.addAll(prometheusReporter(prometheusPort));
