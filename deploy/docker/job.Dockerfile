@@ -15,14 +15,13 @@ FROM ${FLINK_IMAGE}
 COPY --from=cuda /usr/local/cuda/lib64/ /usr/local/cuda/lib64/
 COPY --from=cuda /usr/lib/x86_64-linux-gnu/libcudnn* /usr/local/cuda/lib64/
 ENV LD_LIBRARY_PATH=/usr/local/cuda/lib64
-# Flink's Prometheus reporter ships in opt/; plugins/ is where Flink loads reporters from.
-RUN mkdir -p /opt/flink/plugins/prometheus \
-    && cp /opt/flink/opt/flink-metrics-prometheus-*.jar /opt/flink/plugins/prometheus/ \
-    && mkdir -p /opt/flink/checkpoints /opt/flink/savepoints /opt/nextitem/registry /opt/nextitem/snapshots \
+RUN mkdir -p /opt/flink/checkpoints /opt/flink/savepoints /opt/nextitem/registry /opt/nextitem/snapshots \
     && chown -R flink:flink /opt/flink/checkpoints /opt/flink/savepoints /opt/nextitem
 COPY deploy/flink/config.yaml /opt/flink/conf/config.yaml
-# ONNX Runtime and RocksDB are left out of the job jar (Flink's lib/ has RocksDB; ORT goes next to it).
-COPY target/lib/onnxruntime_gpu.jar /opt/flink/lib/
+# What the project adds to Flink's lib/ and plugins/ (built by `mvn package`, the same layout the
+# standalone cluster of deploy/bin/cluster uses): ONNX Runtime beside Flink's RocksDB in lib/ (both
+# left out of the job jar) and the Prometheus reporter in plugins/prometheus/.
+COPY target/flink-layout/ /opt/flink/
 COPY target/nextitem-job.jar /opt/flink/usrlib/nextitem-job.jar
 COPY deploy/compose/nextitem.yaml /opt/nextitem/nextitem.yaml
 COPY src/main/resources/nextitem/demo/registry/ /opt/nextitem/demo-registry/

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nextitem", mixinStandardHelpOptions = true, version = "nextitem 0.1.0",
         description = "Streaming next-item recommender on Kafka and Flink.",
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, TailCommand.class,
-                BenchEncoderCommand.class, BenchCommand.class, ReliabilityCommand.class, ModelCommand.class})
+                BenchEncoderCommand.class, BenchCommand.class, ReliabilityCommand.class, ModelCommand.class,
+                ClusterCommand.class})
 public final class NextItemCli implements Runnable {
 
     public static void main(String[] args) {

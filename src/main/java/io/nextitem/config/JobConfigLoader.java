@@ -37,6 +37,16 @@ public final class JobConfigLoader {
         }
     }
 
+    /**
+     * Writes a config as the YAML {@link #load} reads back (a job built in code and submitted to a
+     * cluster as a file: the cluster command, the tests of a cluster of processes).
+     */
+    public static void write(JobConfig config, Path file) throws IOException {
+        Files.writeString(file, YAML.copy().setVisibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
+                .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+                .writeValueAsString(config));
+    }
+
     /** Parses without validating, so callers can override fields first. */
     public static JobConfig parse(String yamlText, String sourceName) {
         if (yamlText.isBlank()) {
