@@ -34,6 +34,12 @@ final class ReliabilityCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String deliveryGuarantee;
 
+    @Option(names = "--cluster", defaultValue = "minicluster",
+            description = "minicluster (a Flink cluster in this JVM) or standalone (separate JobManager and TaskManager "
+                    + "JVMs as deploy/bin/cluster starts them, the job jar submitted over REST, TaskManagers killed with "
+                    + "SIGKILL). Default: ${DEFAULT-VALUE}.")
+    String cluster;
+
     @Option(names = "--out", defaultValue = "src/site/results/reliability.json", description = "Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -57,7 +63,7 @@ final class ReliabilityCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scenarios: expected any of " + ReliabilitySuite.scenarioNames()
                     + ", got " + chosen);
         }
-        Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.named(scale), chosen, registry, deliveryGuarantee, out,
+        Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.named(scale), chosen, registry, deliveryGuarantee, cluster, out,
                 seed,
                 System.out);
         return Boolean.TRUE.equals(result.get("passed")) ? 0 : 1;

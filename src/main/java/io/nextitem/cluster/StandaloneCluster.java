@@ -53,6 +53,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private final Options options;
     private final FlinkRestClient rest;
     private final Thread shutdownHook;
+    private final Map<String, Integer> incarnations = new java.util.HashMap<>();
 
     private StandaloneCluster(ClusterHome home, Configuration config, Options options) {
         this.home = home;
@@ -126,8 +127,15 @@ public final class StandaloneCluster implements AutoCloseable {
         awaitTaskManagers(options.taskManagers, START_TIMEOUT);
     }
 
+    /**
+     * Starts a TaskManager process. A restarted one registers under a new resource id (as a
+     * replaced pod does): reusing the dead one's would let the JobManager's late heartbeat
+     * timeout for the dead process fail the tasks it has since deployed to the new one.
+     */
     public void startTaskManager(String name) throws IOException {
-        start(name, Role.TASK_MANAGER, FlinkJvmCommand.TASK_MANAGER, List.of("-D", "taskmanager.resource-id=" + name));
+        int incarnation = incarnations.merge(name, 1, Integer::sum);
+        String resourceId = incarnation == 1 ? name : name + "-" + incarnation;
+        start(name, Role.TASK_MANAGER, FlinkJvmCommand.TASK_MANAGER, List.of("-D", "taskmanager.resource-id=" + resourceId));
     }
 
     public static String taskManagerName(int index) {

@@ -24,6 +24,11 @@ final class BadInputScenario implements ReliabilityScenario {
     }
 
     @Override
+    public String fault(JobCluster cluster) {
+        return "malformed-input";
+    }
+
+    @Override
     public String description() {
         return "generated malformed records (" + MalformedCorpus.KINDS + " kinds) mixed into valid traffic";
     }

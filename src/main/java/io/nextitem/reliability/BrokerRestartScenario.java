@@ -22,6 +22,11 @@ final class BrokerRestartScenario implements ReliabilityScenario {
     }
 
     @Override
+    public String fault(JobCluster cluster) {
+        return "broker-kill";
+    }
+
+    @Override
     public String description() {
         return "Kafka broker killed mid-stream (SIGKILL) and restarted on the same data after a while";
     }

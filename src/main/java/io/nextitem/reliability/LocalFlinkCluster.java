@@ -25,7 +25,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * machine dies) and replaces. Jobs run with the production settings of {@link JobEnvironment},
  * restart strategy included: recovery is the job's own, not the suite's.
  */
-final class LocalFlinkCluster implements AutoCloseable {
+final class LocalFlinkCluster implements JobCluster {
     private static final Duration POLL = Duration.ofMillis(100);
     private final MiniCluster cluster;
     /**
@@ -43,8 +43,28 @@ final class LocalFlinkCluster implements AutoCloseable {
         cluster.start();
     }
 
-    /** Submits the production job built from {@code config}, restored from {@code savepoint} if not null. */
-    JobID submit(JobConfig config, Path savepoint) throws Exception {
+    @Override
+    public String kind() {
+        return "minicluster";
+    }
+
+    @Override
+    public String taskManagerFault() {
+        return "task-manager-terminated-in-jvm";
+    }
+
+    @Override
+    public int[] rescaleParallelisms() {
+        return new int[] {1, 2, 1};   // one task manager with two slots
+    }
+
+    @Override
+    public long fencedProducerLogLines() {
+        return -1;
+    }
+
+    @Override
+    public JobID submit(JobConfig config, Path savepoint) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 JobEnvironment.flinkConfiguration(config));
         env.setParallelism(config.parallelism);
@@ -58,7 +78,8 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** Waits until the job and every one of its tasks run (after a start or a recovery). */
-    void awaitAllRunning(JobID job, Duration timeout) throws Exception {
+    @Override
+    public void awaitAllRunning(JobID job, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!allRunning(job)) {
             JobStatus status = cluster.getJobStatus(job).get();
@@ -89,7 +110,8 @@ final class LocalFlinkCluster implements AutoCloseable {
      * How often the job recovered: a task's attempt number grows by one with every restart that
      * reached it, and a dead task manager restarts the whole (single-region) job.
      */
-    int recoveries(JobID job) throws Exception {
+    @Override
+    public int recoveries(JobID job) throws Exception {
         int attempts = 0;
         for (AccessExecutionVertex vertex : cluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
             attempts = Math.max(attempts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
@@ -98,14 +120,16 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** Terminates the task manager (all its tasks die mid-record) and starts a fresh one in its place. */
-    void killTaskManager() throws Exception {
+    @Override
+    public void killTaskManager() throws Exception {
         cluster.terminateTaskManager(liveTaskManager).get(60, TimeUnit.SECONDS);
         cluster.startTaskManager();
         liveTaskManager++;
     }
 
     /** Stops the job with a canonical savepoint under {@code dir}; returns the savepoint's path. */
-    Path stopWithSavepoint(JobID job, Path dir) throws Exception {
+    @Override
+    public Path stopWithSavepoint(JobID job, Path dir) throws Exception {
         String location = cluster.stopWithSavepoint(job, dir.toUri().toString(), false, SavepointFormatType.CANONICAL)
                 .get(120, TimeUnit.SECONDS);
         awaitTerminal(job);

@@ -6,5 +6,13 @@ interface ReliabilityScenario {
 
     String description();
 
+    /** What is done to the job, as reliability.json records it (e.g. "process-kill", "network-cut"). */
+    String fault(JobCluster cluster);
+
+    /** Whether the scenario can run on that cluster (some faults need separate processes). */
+    default boolean runsOn(JobCluster cluster) {
+        return true;
+    }
+
     ScenarioResult run(ScenarioContext context) throws Exception;
 }

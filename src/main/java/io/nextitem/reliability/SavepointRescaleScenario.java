@@ -16,7 +16,6 @@ import org.apache.flink.api.common.JobID;
  * over key groups and the Kafka sink's transactional ids change owners, twice.
  */
 final class SavepointRescaleScenario implements ReliabilityScenario {
-    private static final int[] PARALLELISM = {1, 2, 1};
 
     @Override
     public String name() {
@@ -24,36 +23,43 @@ final class SavepointRescaleScenario implements ReliabilityScenario {
     }
 
     @Override
+    public String fault(JobCluster cluster) {
+        return "rescale";
+    }
+
+    @Override
     public String description() {
-        return "stop with savepoint and restart from it at parallelism 1 -> 2 -> 1";
+        return "stop with savepoint and restart from it at another parallelism (1 -> 2 -> 1 on the one-JVM cluster, "
+                + "2 -> 4 -> 2 across both task managers of the standalone one)";
     }
 
     @Override
     public ScenarioResult run(ScenarioContext context) throws Exception {
         long started = System.nanoTime();
-        JobConfig config = context.jobConfig(name(), PARALLELISM[0]);
+        int[] parallelisms = context.flink.rescaleParallelisms();
+        JobConfig config = context.jobConfig(name(), parallelisms[0]);
         ReplayPlan plan = context.plan(name());
         int records = plan.sent().size();
         Path savepoint = null;
         int recoveries = 0;
         List<Recommendation> received = List.of();
         try (ClickReplayer producer = new ClickReplayer(config.kafka.bootstrapServers, config.kafka.clicksTopic)) {
-            for (int part = 0; part < PARALLELISM.length; part++) {
-                config.parallelism = PARALLELISM[part];
+            for (int part = 0; part < parallelisms.length; part++) {
+                config.parallelism = parallelisms[part];
                 JobID job = context.flink.submit(config, savepoint);
                 context.flink.awaitAllRunning(job, TaskFailureScenario.RECOVERY_TIMEOUT);
-                int from = records * part / PARALLELISM.length;
-                int to = records * (part + 1) / PARALLELISM.length;
+                int from = records * part / parallelisms.length;
+                int to = records * (part + 1) / parallelisms.length;
                 context.produce(producer, plan, from, to);
                 // Everything so far must be answered before the savepoint: the next job starts from it.
                 received = context.awaitRecommendations(config, distinct(plan.sent().subList(0, to)));
                 recoveries += context.flink.recoveries(job);
                 savepoint = context.flink.stopWithSavepoint(job, context.savepointDir(config));
                 context.log.printf("  part %d at parallelism %d: %,d records, savepoint taken%n", part + 1,
-                        PARALLELISM[part], to - from);
+                        parallelisms[part], to - from);
             }
         }
-        return new ScenarioResult(name(), description(), plan.valid().size(), plan.retries(), PARALLELISM.length - 1,
+        return new ScenarioResult(name(), description(), plan.valid().size(), plan.retries(), parallelisms.length - 1,
                 recoveries, DeliveryCheck.of(plan.valid(), received),
                 SequenceStateCheck.of(savepoint, config.sequence, plan.valid()), context.deadLetters(config, List.of()),
                 recoveries, (System.nanoTime() - started) / 1e9);

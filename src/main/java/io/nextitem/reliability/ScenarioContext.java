@@ -33,7 +33,7 @@ final class ScenarioContext {
     private static final Duration QUIET = Duration.ofSeconds(3);
 
     final LocalKafkaBroker broker;
-    final LocalFlinkCluster flink;
+    final JobCluster flink;
     final Path registry;
     final Path work;
     final ReliabilityScale scale;
@@ -44,8 +44,10 @@ final class ScenarioContext {
     /** Folder of savepoints earlier commits' jobs took, for the upgrade scenario. */
     final Path upgradeFixtures;
     final PrintStream log;
+    /** Figures a scenario adds to its row of reliability.json beyond the counts (e.g. recovery seconds per kill). */
+    final Map<String, Object> extras = new java.util.LinkedHashMap<>();
 
-    ScenarioContext(LocalKafkaBroker broker, LocalFlinkCluster flink, Path registry, Path work, ReliabilityScale scale,
+    ScenarioContext(LocalKafkaBroker broker, JobCluster flink, Path registry, Path work, ReliabilityScale scale,
                     IdVocabulary items, long seed, String deliveryGuarantee, Path upgradeFixtures, PrintStream log) {
         this.broker = broker;
         this.flink = flink;

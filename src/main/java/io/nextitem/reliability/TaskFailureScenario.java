@@ -28,6 +28,11 @@ final class TaskFailureScenario implements ReliabilityScenario {
     }
 
     @Override
+    public String fault(JobCluster cluster) {
+        return cluster.taskManagerFault();
+    }
+
+    @Override
     public String description() {
         return "task manager killed at random points of the replay, job recovers from checkpoints";
     }
@@ -50,6 +55,8 @@ final class TaskFailureScenario implements ReliabilityScenario {
              RecommendationReader answers = new RecommendationReader(config.kafka.bootstrapServers,
                      config.kafka.recommendationsTopic, true, false)) {
             int from = 0;
+            List<Double> recoverySeconds = new java.util.ArrayList<>();
+            context.extras.put("recovery_seconds_per_kill", recoverySeconds);
             for (int point : killPoints) {
                 context.produce(producer, plan, from, point);
                 // A fixed sleep is not enough: on a loaded machine a recovered job can still be
@@ -59,8 +66,11 @@ final class TaskFailureScenario implements ReliabilityScenario {
                 from = point;
                 Thread.sleep(random.nextInt(150));
                 context.log.printf("  killing the task manager after %,d of %,d records%n", point, records);
+                long killed = System.nanoTime();
                 context.flink.killTaskManager();
                 context.flink.awaitAllRunning(job, RECOVERY_TIMEOUT);
+                recoverySeconds.add(Math.round((System.nanoTime() - killed) / 1e8) / 10.0);
+                context.log.printf("  recovered in %.1f s%n", recoverySeconds.get(recoverySeconds.size() - 1));
             }
             context.produce(producer, plan, from, records);
         }

@@ -49,6 +49,11 @@ final class UpgradeScenario implements ReliabilityScenario {
     }
 
     @Override
+    public String fault(JobCluster cluster) {
+        return "upgrade";
+    }
+
+    @Override
     public String description() {
         return "this commit's job restored from a savepoint an earlier commit's job took";
     }

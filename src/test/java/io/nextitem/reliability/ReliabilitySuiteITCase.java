@@ -27,13 +27,37 @@ class ReliabilitySuiteITCase {
         Path out = tmp.resolve("reliability.json");
         Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.ci(), ReliabilitySuite.scenarioNames(), null,
                 "exactly-once", out, 42, new PrintStream(System.out, true));
+        assertEveryScenarioExact(out, result, "minicluster");
+    }
 
+    /**
+     * The same suite on a standalone cluster of separate JVMs: the job jar over REST, TaskManager
+     * processes killed with SIGKILL, rescaling 2 -> 4 -> 2 over both TaskManagers.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSameOnAStandaloneClusterOfProcessesWithRealKills() throws Exception {
+        Path out = tmp.resolve("reliability-standalone.json");
+        Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.ci(), ReliabilitySuite.scenarioNames(), null,
+                "exactly-once", "standalone", out, 42, new PrintStream(System.out, true));
+        assertEveryScenarioExact(out, result, "standalone");
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
+        assertThat(rows).extracting(r -> r.get("fault"))
+                .containsExactly("malformed-input", "process-kill", "rescale", "broker-kill", "upgrade");
+        assertThat((List<Double>) rows.get(1).get("recovery_seconds_per_kill")).hasSize(3);
+        assertThat(rows).allSatisfy(r -> assertThat((Long) r.get("fenced_producer_log_lines")).isNotNull().isNotNegative());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertEveryScenarioExact(Path out, Map<String, Object> result, String cluster) {
         assertThat(out).exists();
+        assertThat(result.get("cluster")).isEqualTo(cluster);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
         assertThat(rows).extracting(r -> r.get("scenario"))
                 .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart", "upgrade");
         for (Map<String, Object> row : rows) {
             String name = (String) row.get("scenario");
+            assertThat(row.get("cluster")).as(name).isEqualTo(cluster);
             assertThat(row.get("events")).as(name).isEqualTo(6_000L);
             assertThat((long) row.get("retries_sent")).as(name + ": producer retries were sent").isPositive();
             assertThat(row.get("lost")).as(name + " lost").isEqualTo(0L);
