@@ -96,7 +96,7 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Starts a session cluster: the JobManager, then the TaskManagers; returns once all registered. */
     public static StandaloneCluster startSession(Options options) throws IOException {
         StandaloneCluster cluster = prepare(options);
-        cluster.startJobManager(FlinkJvmCommand.SESSION_ENTRY_POINT, List.of());
+        cluster.startSessionJobManager();
         cluster.startTaskManagers();
         return cluster;
     }
@@ -117,6 +117,11 @@ public final class StandaloneCluster implements AutoCloseable {
     public void startJobManager(String entryPoint, List<String> entryPointArgs) throws IOException {
         start(JOB_MANAGER, Role.JOB_MANAGER, entryPoint, entryPointArgs);
         awaitRest(START_TIMEOUT);
+    }
+
+    /** Starts the JobManager in session mode (after {@link #prepare}, or again after it died). */
+    public void startSessionJobManager() throws IOException {
+        startJobManager(FlinkJvmCommand.SESSION_ENTRY_POINT, List.of());
     }
 
     /** Starts the configured number of TaskManagers and waits for them to register. */

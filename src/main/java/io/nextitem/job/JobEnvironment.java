@@ -36,6 +36,10 @@ public final class JobEnvironment {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoint.dir);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpoint.intervalMs));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // A cancelled job, or one whose JobManager died without high availability, leaves its
+        // last checkpoint on disk: the runbook's manual restart resumes from it.
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(config.networkBufferTimeoutMs));
         // Chained operators hand records over without a serializer copy (Avro deep copies were a

@@ -33,6 +33,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private final Path workDir;
     private final int brokerPort;
+    /** The port clients are told to use: the broker's own, or a proxy's in front of it. */
+    private final int advertisedPort;
     /** With security: the mutual-TLS listener's port (brokerPort is then SASL_SSL); else 0. */
     private final int mtlsPort;
     /** Client settings this broker requires (empty for PLAINTEXT), used for its own readiness check. */
@@ -42,10 +44,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private volatile Process process;
     private final Thread shutdownHook;
 
-    private LocalKafkaBroker(Path workDir, int brokerPort, int mtlsPort, Map<String, Object> adminProperties,
-                             List<String> serveCommand) throws IOException {
+    private LocalKafkaBroker(Path workDir, int brokerPort, int advertisedPort, int mtlsPort,
+                             Map<String, Object> adminProperties, List<String> serveCommand) throws IOException {
         this.workDir = workDir;
         this.brokerPort = brokerPort;
+        this.advertisedPort = advertisedPort;
         this.mtlsPort = mtlsPort;
         this.adminProperties = Map.copyOf(adminProperties);
         this.serveCommand = List.copyOf(serveCommand);
@@ -73,12 +76,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * No listener takes unauthenticated clients.
      */
     public static LocalKafkaBroker start(BrokerSecurity security) throws IOException, InterruptedException {
+        return start(security, null);
+    }
+
+    /**
+     * As {@link #start()}, but clients reach the broker through {@code proxy} (its port is the
+     * advertised listener; the proxy forwards to the broker's own port), so the suite can cut
+     * the network between them without stopping anything.
+     */
+    public static LocalKafkaBroker startBehind(NetworkCutProxy proxy) throws IOException, InterruptedException {
+        return start(null, proxy);
+    }
+
+    private static LocalKafkaBroker start(BrokerSecurity security, NetworkCutProxy proxy)
+            throws IOException, InterruptedException {
         String classpath = BrokerClasspath.read();
         Path workDir = Files.createTempDirectory("nextitem-kafka-");
         int brokerPort = freePort();
+        int advertisedPort = brokerPort;
+        if (proxy != null) {
+            proxy.forwardTo(brokerPort);
+            advertisedPort = proxy.port();
+        }
         int controllerPort = freePort();
         int mtlsPort = security == null ? 0 : freePort();
-        Path properties = writeServerProperties(workDir, brokerPort, controllerPort, mtlsPort, security);
+        Path properties = writeServerProperties(workDir, brokerPort, advertisedPort, controllerPort, mtlsPort, security);
         Path log4j = writeLog4jConfig(workDir);
 
         List<String> format = javaCommand(classpath, log4j);
@@ -93,7 +115,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         List<String> serve = javaCommand(classpath, log4j);
         serve.addAll(List.of("kafka.Kafka", properties.toString()));
         Map<String, Object> admin = security == null ? Map.of() : security.mtlsClientProperties();
-        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, mtlsPort, admin, serve);
+        LocalKafkaBroker broker = new LocalKafkaBroker(workDir, brokerPort, advertisedPort, mtlsPort, admin, serve);
         try {
             broker.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -127,7 +149,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "localhost:" + brokerPort;
+        return "localhost:" + advertisedPort;
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -175,11 +197,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         deleteRecursively(workDir);
     }
 
-    private static Path writeServerProperties(Path dir, int brokerPort, int controllerPort, int mtlsPort,
-                                              BrokerSecurity security) throws IOException {
+    private static Path writeServerProperties(Path dir, int brokerPort, int advertisedPort, int controllerPort,
+                                              int mtlsPort, BrokerSecurity security) throws IOException {
         List<String> listeners = security == null
                 ? List.of("listeners=PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
-                        "advertised.listeners=PLAINTEXT://localhost:" + brokerPort,
+                        "advertised.listeners=PLAINTEXT://localhost:" + advertisedPort,
                         "inter.broker.listener.name=PLAINTEXT",
                         "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
                 : security.listenerProperties(brokerPort, mtlsPort, controllerPort);

@@ -12,16 +12,19 @@ import java.time.Duration;
  * @param retryFraction share of clicks the producer sends a second time (same event id)
  * @param malformed     broken records mixed into the bad-input replay
  * @param brokerDowntime how long the broker stays dead in the broker-restart scenario
+ * @param networkCut    how long the network to the broker drops traffic in the network-cut scenario
  * @param timeout       how long a scenario may wait for its output before it counts what is missing as lost
  */
 public record ReliabilityScale(String name, int events, int users, int taskFailures, double retryFraction,
-                               int malformed, Duration brokerDowntime, Duration timeout) {
+                               int malformed, Duration brokerDowntime, Duration networkCut, Duration timeout) {
     public static ReliabilityScale ci() {
-        return new ReliabilityScale("ci", 6_000, 300, 3, 0.02, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(180));
+        return new ReliabilityScale("ci", 6_000, 300, 3, 0.02, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(15),
+                Duration.ofSeconds(180));
     }
 
     public static ReliabilityScale full() {
-        return new ReliabilityScale("full", 100_000, 2_000, 5, 0.02, 5_000, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        return new ReliabilityScale("full", 100_000, 2_000, 5, 0.02, 5_000, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                Duration.ofMinutes(10));
     }
 
     public static ReliabilityScale named(String name) {

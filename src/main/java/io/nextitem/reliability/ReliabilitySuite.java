@@ -6,6 +6,7 @@ import io.nextitem.bench.MachineFacts;
 import io.nextitem.demo.ClasspathFolder;
 import io.nextitem.demo.DemoRunner;
 import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.kafka.NetworkCutProxy;
 import io.nextitem.model.ModelRegistry;
 import io.nextitem.model.ModelVersion;
 import java.io.PrintStream;
@@ -28,7 +29,8 @@ import java.util.Set;
 public final class ReliabilitySuite {
     public static final List<ReliabilityScenario> SCENARIOS = List.of(
             new BadInputScenario(), new TaskFailureScenario(), new SavepointRescaleScenario(),
-            new BrokerRestartScenario(), new UpgradeScenario());
+            new BrokerRestartScenario(), new UpgradeScenario(), new JobManagerKillScenario(),
+            new NetworkCutScenario());
     /** Where the upgrade scenario's savepoints of earlier commits are kept, from the repository root. */
     public static final Path UPGRADE_FIXTURES = Path.of("src/test/resources/nextitem/upgrade-savepoints");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -80,9 +82,14 @@ public final class ReliabilitySuite {
         boolean passed = true;
         result.put("cluster", clusterKind);
         log.println("starting a local Kafka broker (KRaft, own JVM) and a " + clusterKind + " Flink cluster ...");
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(); JobCluster flink = cluster(clusterKind, work, log)) {
+        // On the standalone cluster every client reaches the broker through a proxy the suite can cut.
+        boolean behindProxy = clusterKind.equals("standalone");
+        try (NetworkCutProxy proxy = behindProxy ? NetworkCutProxy.listen() : null;
+             LocalKafkaBroker broker = behindProxy ? LocalKafkaBroker.startBehind(proxy) : LocalKafkaBroker.start();
+             JobCluster flink = cluster(clusterKind, work, log)) {
             ScenarioContext context = new ScenarioContext(broker, flink, registry, work, scale, version.items(), seed,
                     deliveryGuarantee, UPGRADE_FIXTURES, log);
+            context.proxy = proxy;
             for (ReliabilityScenario scenario : SCENARIOS) {
                 if (!scenarios.contains(scenario.name()) || !scenario.runsOn(flink)) {
                     continue;
@@ -102,6 +109,11 @@ public final class ReliabilitySuite {
                 // Harmless after a recovery on this path (see the runbook), but alarming in a log: counted.
                 json.put("fenced_producer_log_lines", fencedBefore < 0 ? null : flink.fencedProducerLogLines() - fencedBefore);
                 json.putAll(context.extras);
+                if (context.stallMonitor != null) {
+                    context.stallMonitor.close();
+                    json.put("read_committed_output_stall_seconds", context.stallMonitor.longestStallSeconds());
+                    context.stallMonitor = null;
+                }
                 rows.add(json);
                 passed &= row.passed();
             }

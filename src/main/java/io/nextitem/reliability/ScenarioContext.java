@@ -1,5 +1,7 @@
 package io.nextitem.reliability;
 
+import io.nextitem.kafka.NetworkCutProxy;
+
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.Recommendation;
@@ -46,6 +48,10 @@ final class ScenarioContext {
     final PrintStream log;
     /** Figures a scenario adds to its row of reliability.json beyond the counts (e.g. recovery seconds per kill). */
     final Map<String, Object> extras = new java.util.LinkedHashMap<>();
+    /** Started with the scenario's first job config; read and closed by the suite after the scenario. */
+    OutputStallMonitor stallMonitor;
+    /** The proxy clients reach the broker through (standalone runs), or null. */
+    NetworkCutProxy proxy;
 
     ScenarioContext(LocalKafkaBroker broker, JobCluster flink, Path registry, Path work, ReliabilityScale scale,
                     IdVocabulary items, long seed, String deliveryGuarantee, Path upgradeFixtures, PrintStream log) {
@@ -79,7 +85,15 @@ final class ScenarioContext {
         config.validated();
         KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
         KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
+        watchOutput(config);
         return config;
+    }
+
+    /** Starts watching the scenario's recommendations topic for output stalls (once per scenario). */
+    void watchOutput(JobConfig config) {
+        if (stallMonitor == null) {
+            stallMonitor = new OutputStallMonitor(config.kafka.bootstrapServers, config.kafka.recommendationsTopic);
+        }
     }
 
     Path savepointDir(JobConfig config) throws Exception {
@@ -92,6 +106,9 @@ final class ScenarioContext {
 
     /** Sends records [from, to) of the plan and waits until the broker has them all. */
     void produce(ClickReplayer producer, ReplayPlan plan, int from, int to) throws Exception {
+        if (stallMonitor != null) {
+            stallMonitor.inputStarted();
+        }
         for (int i = from; i < to; i++) {
             producer.send(plan.sent().get(i));
         }

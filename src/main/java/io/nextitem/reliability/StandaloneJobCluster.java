@@ -49,6 +49,12 @@ final class StandaloneJobCluster implements JobCluster {
         return cluster;
     }
 
+    /** Starts the JobManager again after it died and waits for both TaskManagers to register with it. */
+    void restartJobManager() throws IOException {
+        cluster.startSessionJobManager();
+        cluster.awaitTaskManagers(TASK_MANAGERS, Duration.ofMinutes(3));
+    }
+
     @Override
     public String kind() {
         return "standalone";

@@ -41,7 +41,7 @@ final class UpgradeScenario implements ReliabilityScenario {
     private static final long FIXTURE_TTL_HOURS = 24L * 365 * 100;
     private static final long FIXTURE_FIRST_EVENT_MILLIS = 1_767_225_600_000L;
     private static final ReliabilityScale FIXTURE_SIZE =
-            new ReliabilityScale("fixture", 1_000, 100, 0, 0.02, 0, Duration.ZERO, Duration.ofMinutes(3));
+            new ReliabilityScale("fixture", 1_000, 100, 0, 0.02, 0, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(3));
 
     @Override
     public String name() {
@@ -69,6 +69,7 @@ final class UpgradeScenario implements ReliabilityScenario {
         KafkaTopics.create(config.kafka.bootstrapServers, 2, List.of(config.kafka.clicksTopic));
         KafkaTopics.create(config.kafka.bootstrapServers, 1, List.of(config.kafka.recommendationsTopic,
                 config.kafka.deadLetterTopic));
+        context.watchOutput(config);
         List<ClickEvent> before = readClicks(fixture.resolve(CLICKS_FILE));
         ReplayPlan after = ReplayPlan.of("upgrade", "upgrade-after", context.scale, context.items, context.seed,
                 System.currentTimeMillis() - Duration.ofDays(1).toMillis());

@@ -28,6 +28,8 @@ class ReliabilitySuiteITCase {
         Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.ci(), ReliabilitySuite.scenarioNames(), null,
                 "exactly-once", out, 42, new PrintStream(System.out, true));
         assertEveryScenarioExact(out, result, "minicluster");
+        assertThat((List<Map<String, Object>>) result.get("scenarios")).extracting(r -> r.get("scenario"))
+                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart", "upgrade");
     }
 
     /**
@@ -41,11 +43,16 @@ class ReliabilitySuiteITCase {
         Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.ci(), ReliabilitySuite.scenarioNames(), null,
                 "exactly-once", "standalone", out, 42, new PrintStream(System.out, true));
         assertEveryScenarioExact(out, result, "standalone");
+        assertThat((List<Map<String, Object>>) result.get("scenarios")).extracting(r -> r.get("scenario"))
+                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart", "upgrade",
+                        "jobmanager-kill", "network-cut");
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
-        assertThat(rows).extracting(r -> r.get("fault"))
-                .containsExactly("malformed-input", "process-kill", "rescale", "broker-kill", "upgrade");
+        assertThat(rows).extracting(r -> r.get("fault")).containsExactly("malformed-input", "process-kill", "rescale",
+                "broker-kill", "upgrade", "jobmanager-kill", "network-cut");
         assertThat((List<Double>) rows.get(1).get("recovery_seconds_per_kill")).hasSize(3);
         assertThat(rows).allSatisfy(r -> assertThat((Long) r.get("fenced_producer_log_lines")).isNotNull().isNotNegative());
+        assertThat((Double) rows.get(6).get("read_committed_output_stall_seconds")).as("the cut shows as a stall")
+                .isGreaterThanOrEqualTo(15.0);
     }
 
     @SuppressWarnings("unchecked")
@@ -53,8 +60,6 @@ class ReliabilitySuiteITCase {
         assertThat(out).exists();
         assertThat(result.get("cluster")).isEqualTo(cluster);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
-        assertThat(rows).extracting(r -> r.get("scenario"))
-                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart", "upgrade");
         for (Map<String, Object> row : rows) {
             String name = (String) row.get("scenario");
             assertThat(row.get("cluster")).as(name).isEqualTo(cluster);
@@ -81,6 +86,7 @@ class ReliabilitySuiteITCase {
         assertThat((long) failures.get("recoveries")).as("each kill was recovered from").isGreaterThanOrEqualTo(3L);
         assertThat(rows.get(2).get("recoveries")).as("savepoint restarts are not failures").isEqualTo(0L);
         assertThat(rows.get(4).get("failures_injected")).as("the upgrade restart").isEqualTo(1L);
+        assertThat(rows).allSatisfy(r -> assertThat(r).containsKey("read_committed_output_stall_seconds"));
         assertThat(result.get("passed")).isEqualTo(true);
     }
 

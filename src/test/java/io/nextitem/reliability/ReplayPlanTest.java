@@ -20,7 +20,7 @@ class ReplayPlanTest {
     @Test
     void everyValidClickIsSentAndRetriesRepeatEarlierClicksAfterThem() throws Exception {
         Path items = Files.writeString(tmp.resolve("items.tsv"), "1\ta\n2\tb\n3\tc\n");
-        ReliabilityScale scale = new ReliabilityScale("t", 5_000, 50, 1, 0.05, 0, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        ReliabilityScale scale = new ReliabilityScale("t", 5_000, 50, 1, 0.05, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1));
         ReplayPlan plan = ReplayPlan.of("s", scale, IdVocabulary.read(items, 3, "item"), 7, 1_000L);
 
         assertThat(plan.valid()).hasSize(5_000);
