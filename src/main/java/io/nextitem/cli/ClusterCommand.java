@@ -41,8 +41,16 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--flink-conf", defaultValue = "deploy/flink", description = "Folder of config.yaml and the overlay. Default: ${DEFAULT-VALUE}.")
         Path flinkConf;
 
+        @Option(names = "--missing", description = "Start only what of the existing cluster is down (a JobManager or "
+                + "TaskManager that died), with its configuration.")
+        boolean missing;
+
         @Override
         public Integer call() throws Exception {
+            if (missing) {
+                System.out.println("started " + StandaloneCluster.startMissing(home.home));
+                return 0;
+            }
             StandaloneCluster.Options options = new StandaloneCluster.Options();
             options.home = home.home;
             options.taskManagers = taskManagers;

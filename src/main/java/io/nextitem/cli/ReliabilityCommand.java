@@ -22,8 +22,9 @@ final class ReliabilityCommand implements Callable<Integer> {
             description = "full (100,000 events per scenario) or ci (6,000). Default: ${DEFAULT-VALUE}.")
     String scale;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "bad-input,task-failures,savepoint-rescale,broker-restart,upgrade",
-            description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--scenarios", split = ",",
+            description = "Default: all that run on the chosen cluster (bad-input, task-failures, savepoint-rescale, "
+                    + "broker-restart, upgrade; on standalone also jobmanager-kill, network-cut).")
     String[] scenarios;
 
     @Option(names = "--registry", description = "Model registry to serve (its newest version). Default: the shipped demo model.")
@@ -52,13 +53,21 @@ final class ReliabilityCommand implements Callable<Integer> {
                     + "<date>-<commit>), for the upgrade scenario of later commits.")
     Path writeUpgradeFixture;
 
+    @Option(names = "--print-table", paramLabel = "RESULT_FILE",
+            description = "Instead of running: print the docs' markdown table of a reliability.json.")
+    Path printTable;
+
     @Override
     public Integer call() throws Exception {
+        if (printTable != null) {
+            System.out.print(io.nextitem.reliability.ReliabilityTable.markdown(printTable));
+            return 0;
+        }
         if (writeUpgradeFixture != null) {
             ReliabilitySuite.writeUpgradeFixture(registry, writeUpgradeFixture, seed, System.out);
             return 0;
         }
-        Set<String> chosen = new LinkedHashSet<>(Arrays.asList(scenarios));
+        Set<String> chosen = chosenScenarios();
         if (!ReliabilitySuite.scenarioNames().containsAll(chosen)) {
             throw new IllegalArgumentException("--scenarios: expected any of " + ReliabilitySuite.scenarioNames()
                     + ", got " + chosen);
@@ -67,5 +76,10 @@ final class ReliabilityCommand implements Callable<Integer> {
                 seed,
                 System.out);
         return Boolean.TRUE.equals(result.get("passed")) ? 0 : 1;
+    }
+
+    /** --scenarios, or every scenario (those a cluster cannot run are skipped by the suite). */
+    Set<String> chosenScenarios() {
+        return scenarios == null ? ReliabilitySuite.scenarioNames() : new LinkedHashSet<>(Arrays.asList(scenarios));
     }
 }

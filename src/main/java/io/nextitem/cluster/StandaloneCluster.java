@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +102,32 @@ public final class StandaloneCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Starts whatever of an existing cluster is down (a JobManager or TaskManager that died),
+     * with the configuration it was started with; returns the names started.
+     */
+    public static List<String> startMissing(Path homePath) throws IOException {
+        StandaloneCluster cluster = attach(homePath);
+        List<String> started = new ArrayList<>();
+        Map<String, Boolean> status = cluster.status();
+        if (!status.getOrDefault(JOB_MANAGER, false)) {
+            cluster.startSessionJobManager();
+            started.add(JOB_MANAGER);
+        }
+        int taskManagers = 0;
+        for (Map.Entry<String, Boolean> process : status.entrySet()) {
+            if (process.getKey().startsWith("taskmanager-")) {
+                taskManagers++;
+                if (!process.getValue()) {
+                    cluster.startTaskManager(process.getKey());
+                    started.add(process.getKey());
+                }
+            }
+        }
+        cluster.awaitTaskManagers(taskManagers, START_TIMEOUT);
+        return started;
+    }
+
     /** The cluster whose folder is {@code home}, as a later command sees it (for stop and status). */
     public static StandaloneCluster attach(Path homePath) throws IOException {
         ClusterHome home = new ClusterHome(homePath);
@@ -139,7 +166,8 @@ public final class StandaloneCluster implements AutoCloseable {
      */
     public void startTaskManager(String name) throws IOException {
         int incarnation = incarnations.merge(name, 1, Integer::sum);
-        String resourceId = incarnation == 1 ? name : name + "-" + incarnation;
+        boolean replacesADeadOne = incarnation > 1 || Files.exists(home.pidFile(name));
+        String resourceId = replacesADeadOne ? name + "-" + Instant.now().getEpochSecond() + "-" + incarnation : name;
         start(name, Role.TASK_MANAGER, FlinkJvmCommand.TASK_MANAGER, List.of("-D", "taskmanager.resource-id=" + resourceId));
     }
 
@@ -170,7 +198,7 @@ public final class StandaloneCluster implements AutoCloseable {
         ProcessHandle process = process(name).orElseThrow(() -> new IOException(name + " is not running"));
         process.destroyForcibly();
         awaitExit(process, Duration.ofSeconds(30));
-        Files.deleteIfExists(home.pidFile(name));
+        // The pid file stays: status shows the process down, and start --missing brings it back.
     }
 
     /** SIGTERM (Flink shuts down cleanly), then SIGKILL after 30 s. */

@@ -74,6 +74,8 @@ final class TaskFailureScenario implements ReliabilityScenario {
             }
             context.produce(producer, plan, from, records);
         }
+        // Every kill started a fresh TaskManager: none may have written ONNX Runtime's library again.
+        context.extras.put("onnxruntime_library_copies_written", OnnxRuntimeCopies.writtenSince(started));
         int settled = context.flink.recoveries(job);
         List<Recommendation> received = context.awaitRecommendations(config, plan.valid());
         int recoveries = context.flink.recoveries(job);

@@ -12,7 +12,9 @@ class ReliabilityCommandTest {
     void byDefaultEveryScenarioRunsAtFullScaleExactlyOnce() {
         ReliabilityCommand command = new ReliabilityCommand();
         new CommandLine(command).parseArgs();
-        assertThat(List.of(command.scenarios)).containsExactlyElementsOf(ReliabilitySuite.scenarioNames());
+        assertThat(List.copyOf(command.chosenScenarios())).containsExactlyElementsOf(ReliabilitySuite.scenarioNames());
+        assertThat(command.chosenScenarios()).contains("jobmanager-kill", "network-cut");
+        assertThat(command.cluster).isEqualTo("minicluster");
         assertThat(command.scale).isEqualTo("full");
         assertThat(command.deliveryGuarantee).isEqualTo("exactly-once");
     }

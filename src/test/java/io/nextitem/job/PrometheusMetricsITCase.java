@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.KafkaTopics;
 import io.nextitem.kafka.LocalKafkaBroker;
-import io.nextitem.replay.ClickReplayer;
 import io.nextitem.testing.BrokerITCase;
-import io.nextitem.testing.Clicks;
 import io.nextitem.testing.DemoModel;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.KafkaTestTopics;
-import io.nextitem.testing.MalformedClicks;
+import io.nextitem.testing.MetricsTraffic;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,37 +48,14 @@ class PrometheusMetricsITCase extends BrokerITCase {
     @Test
     void theEndpointHoldsEveryMetricOperatorsWatchAndEveryMetricTheDashboardQueries() throws Exception {
         JobConfig config = JobUnderTest.configFor(broker, DemoModel.REGISTRY, tmp.resolve("checkpoints"));
-        config.model.batchMaxSize = 16;
-        config.kafka.liveQualityTopic = config.kafka.recommendationsTopic + "-live";
-        config.snapshots.dir = Files.createDirectories(tmp.resolve("snapshots")).toUri().toString();
-        config.snapshots.intervalMinutes = 15;
-        KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
-        KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic,
-                config.kafka.deadLetterTopic, config.kafka.liveQualityTopic));
+        MetricsTraffic.configureEveryMetric(config, broker.bootstrapServers(), tmp.resolve("snapshots"));
         int prometheusPort = LocalKafkaBroker.freePort();
         StreamExecutionEnvironment env = JobEnvironment.createLocalWithDashboard(config, LocalKafkaBroker.freePort(),
                 prometheusPort);
         NextItemJob.build(env, config);
         JobClient job = env.executeAsync("prometheus-metrics");
 
-        List<ClickEvent> clicks = new ArrayList<>();
-        List<String> items = DemoModel.itemIds();
-        for (int i = 0; i < 200; i++) {
-            clicks.add(Clicks.click("user-" + (i % 20), items.get(i % items.size()), Clicks.T0 + i * 10_000L));
-        }
-        // Every user once more an hour later: the watermark passes the first snapshot interval.
-        for (int u = 0; u < 20; u++) {
-            clicks.add(Clicks.click("user-" + u, items.get(u), Clicks.T0 + 3_600_000L + u));
-        }
-        try (ClickReplayer producer = new ClickReplayer(broker.bootstrapServers(), config.kafka.clicksTopic)) {
-            for (ClickEvent click : clicks) {
-                producer.send(click);
-            }
-            for (MalformedClicks.Case bad : MalformedClicks.all()) {
-                producer.sendRaw(null, bad.bytes(), Clicks.T0);
-            }
-            producer.flush();
-        }
+        List<ClickEvent> clicks = MetricsTraffic.send(broker.bootstrapServers(), config.kafka.clicksTopic, 20, 200);
         KafkaTestTopics.readCommitted(broker.bootstrapServers(), config.kafka.recommendationsTopic, clicks.size(),
                 Duration.ofSeconds(120), Duration.ZERO);
 

@@ -21,20 +21,11 @@ class ReliabilitySuiteITCase {
     @TempDir
     Path tmp;
 
-    @Test
-    @SuppressWarnings("unchecked")
-    void nothingIsLostOrDoubledUnderBadInputTaskFailuresRescalingAndABrokerRestart() throws Exception {
-        Path out = tmp.resolve("reliability.json");
-        Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.ci(), ReliabilitySuite.scenarioNames(), null,
-                "exactly-once", out, 42, new PrintStream(System.out, true));
-        assertEveryScenarioExact(out, result, "minicluster");
-        assertThat((List<Map<String, Object>>) result.get("scenarios")).extracting(r -> r.get("scenario"))
-                .containsExactly("bad-input", "task-failures", "savepoint-rescale", "broker-restart", "upgrade");
-    }
-
     /**
-     * The same suite on a standalone cluster of separate JVMs: the job jar over REST, TaskManager
-     * processes killed with SIGKILL, rescaling 2 -> 4 -> 2 over both TaskManagers.
+     * The suite as operators deploy the job: a standalone cluster of separate JVMs, the job jar
+     * over REST, TaskManager and JobManager processes killed with SIGKILL, rescaling 2 -> 4 -> 2
+     * over both TaskManagers, a network cut to the broker. (The same scenarios on the one-JVM
+     * cluster run under `reliability --cluster minicluster`, the control below uses it.)
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -50,6 +41,8 @@ class ReliabilitySuiteITCase {
         assertThat(rows).extracting(r -> r.get("fault")).containsExactly("malformed-input", "process-kill", "rescale",
                 "broker-kill", "upgrade", "jobmanager-kill", "network-cut");
         assertThat((List<Double>) rows.get(1).get("recovery_seconds_per_kill")).hasSize(3);
+        assertThat((Long) rows.get(1).get("onnxruntime_library_copies_written")).as("fresh TaskManagers reuse one copy")
+                .isBetween(0L, 1L);
         assertThat(rows).allSatisfy(r -> assertThat((Long) r.get("fenced_producer_log_lines")).isNotNull().isNotNegative());
         assertThat((Double) rows.get(6).get("read_committed_output_stall_seconds")).as("the cut shows as a stall")
                 .isGreaterThanOrEqualTo(15.0);

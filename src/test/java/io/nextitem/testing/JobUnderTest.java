@@ -68,8 +68,13 @@ public final class JobUnderTest {
     }
 
     public static <T> T decode(ConsumerRecord<byte[], byte[]> record, Decoder<T> decoder) {
+        return decodeValue(record.value(), decoder);
+    }
+
+    /** A record value's bytes, however they were read (our consumer, kcat). */
+    public static <T> T decodeValue(byte[] value, Decoder<T> decoder) {
         try {
-            return decoder.decode(ByteBuffer.wrap(record.value()));
+            return decoder.decode(ByteBuffer.wrap(value));
         } catch (IOException e) {
             throw new AssertionError("output record is not valid Avro single-object", e);
         }
