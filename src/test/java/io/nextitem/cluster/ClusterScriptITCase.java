@@ -1,0 +1,78 @@
+package io.nextitem.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nextitem.config.JobConfig;
+import io.nextitem.config.JobConfigLoader;
+import io.nextitem.kafka.KafkaTopics;
+import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.testing.BrokerITCase;
+import io.nextitem.testing.DemoModel;
+import io.nextitem.testing.JobUnderTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The commands docs/cluster.md gives an operator, run exactly as written (the script, not the
+ * classes behind it): {@code deploy/bin/cluster start}, {@code submit -- run --config FILE},
+ * {@code status}, {@code stop}; the cluster outlives the command that started it, and {@code
+ * status} exits non-zero once it is stopped.
+ */
+class ClusterScriptITCase extends BrokerITCase {
+    @Test
+    void startSubmitStatusStopAsTheDocsGiveThem() throws Exception {
+        String home = tmp.resolve("cluster").toString();
+        String port = Integer.toString(LocalKafkaBroker.freePort());
+        try {
+            Result start = script("start", "--home", home, "--rest-port", port);
+            assertThat(start.exit()).as(start.output()).isZero();
+            assertThat(start.output()).contains("dashboard http://localhost:" + port);
+
+            Path registry = tmp.resolve("registry");
+            DemoModel.copyTo(registry);
+            JobConfig config = JobUnderTest.configFor(broker, registry, tmp.resolve("checkpoints"));
+            KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
+            KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.recommendationsTopic,
+                    config.kafka.deadLetterTopic));
+            Path configFile = tmp.resolve("nextitem.yaml");
+            JobConfigLoader.write(config, configFile);
+            Result submit = script("submit", "--home", home, "--", "run", "--config", configFile.toString());
+            assertThat(submit.exit()).as(submit.output()).isZero();
+            String jobId = submit.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+            assertThat(jobId).matches("[0-9a-f]{32}");
+
+            Result status = script("status", "--home", home);
+            assertThat(status.exit()).as(status.output()).isZero();
+            assertThat(status.output()).contains("jobmanager       running", "taskmanager-1    running",
+                    "taskmanager-2    running", "2 TaskManagers registered", "job " + jobId);
+        } finally {
+            Result stop = script("stop", "--home", home);
+            assertThat(stop.exit()).as(stop.output()).isZero();
+        }
+        assertThat(script("status", "--home", home).exit()).as("status after stop").isNotZero();
+    }
+
+    private record Result(int exit, String output) {}
+
+    private static Result script(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("deploy/bin/cluster"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Read in the background: a started cluster keeps no handle on this pipe (its processes log to files).
+        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "(output unreadable: " + e.getMessage() + ")";
+            }
+        });
+        assertThat(process.waitFor(Duration.ofMinutes(3).toMillis(), TimeUnit.MILLISECONDS))
+                .as("deploy/bin/cluster " + String.join(" ", args) + " finished").isTrue();
+        return new Result(process.exitValue(), output.get(30, TimeUnit.SECONDS));
+    }
+}
