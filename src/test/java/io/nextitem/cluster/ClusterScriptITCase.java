@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The commands docs/cluster.md gives an operator, run exactly as written (the script, not the
  * classes behind it): {@code deploy/bin/cluster start}, {@code submit -- run --config FILE},
- * {@code status}, {@code stop}; the cluster outlives the command that started it, and {@code
- * status} exits non-zero once it is stopped.
+ * {@code status}, {@code start --missing} after a TaskManager died, {@code stop}; the cluster
+ * outlives the command that started it, and {@code status} exits non-zero while a process is down
+ * and once the cluster is stopped.
  */
 class ClusterScriptITCase extends BrokerITCase {
     @Test
@@ -50,6 +51,19 @@ class ClusterScriptITCase extends BrokerITCase {
             assertThat(status.exit()).as(status.output()).isZero();
             assertThat(status.output()).contains("jobmanager       running", "taskmanager-1    running",
                     "taskmanager-2    running", "2 TaskManagers registered", "job " + jobId);
+
+            // The runbook's answer to a dead process: status says so, `start --missing` brings it back.
+            long pid = Long.parseLong(java.nio.file.Files.readString(Path.of(home, "pids", "taskmanager-2.pid")).strip());
+            ProcessHandle victim = ProcessHandle.of(pid).orElseThrow();
+            victim.destroyForcibly();
+            victim.onExit().get(30, TimeUnit.SECONDS);
+            Result down = script("status", "--home", home);
+            assertThat(down.exit()).as(down.output()).isNotZero();
+            assertThat(down.output()).contains("taskmanager-2    down");
+            Result missing = script("start", "--missing", "--home", home);
+            assertThat(missing.exit()).as(missing.output()).isZero();
+            assertThat(missing.output()).contains("started [taskmanager-2]");
+            assertThat(script("status", "--home", home).output()).contains("taskmanager-2    running");
         } finally {
             Result stop = script("stop", "--home", home);
             assertThat(stop.exit()).as(stop.output()).isZero();
