@@ -89,6 +89,49 @@ public final class FlinkRestClient {
         return get("/jobs/" + jobId + "/checkpoints");
     }
 
+    /**
+     * Waits until the job and every one of its tasks run (after a submission or a recovery);
+     * throws with the job's failure cause if it ends instead.
+     */
+    public void awaitAllRunning(String jobId, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode details = job(jobId);
+            String state = details.path("state").asText();
+            if (List.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
+                throw new IOException("job " + jobId + " ended " + state + " instead of running: " + failureCause(jobId));
+            }
+            boolean allRunning = state.equals("RUNNING");
+            for (JsonNode vertex : details.path("vertices")) {
+                allRunning &= vertex.path("status").asText().equals("RUNNING");
+            }
+            if (allRunning) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("job " + jobId + " not fully running within " + timeout + " (" + state + ")");
+            }
+            pause(Duration.ofMillis(200));
+        }
+    }
+
+    /** The highest attempt number of any subtask: how often the job restarted (a restart reaches every subtask here). */
+    public int highestAttempt(String jobId) throws IOException {
+        int attempts = 0;
+        for (JsonNode vertex : job(jobId).path("vertices")) {
+            for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText()).path("subtasks")) {
+                attempts = Math.max(attempts, subtask.path("attempt").asInt());
+            }
+        }
+        return attempts;
+    }
+
+    /** The newest failure's stack trace, as the dashboard's Exceptions tab shows it. */
+    public String failureCause(String jobId) throws IOException {
+        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").path(0)
+                .path("stacktrace").asText();
+    }
+
     /** The task managers (their ids) that run subtasks of any vertex of the job. */
     public java.util.Set<String> taskManagersOf(String jobId) throws IOException {
         java.util.Set<String> ids = new java.util.TreeSet<>();

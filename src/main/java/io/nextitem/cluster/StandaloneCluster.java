@@ -70,9 +70,10 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Lays out and configures the cluster's folder, without starting anything. */
     public static StandaloneCluster prepare(Options options) throws IOException {
         ClusterHome home = new ClusterHome(options.home);
-        Map<String, ProcessHandle> running = runningProcesses(home);
+        List<String> running = statusOf(home).entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                .toList();
         if (!running.isEmpty()) {
-            throw new IOException("a cluster already runs from " + home.root() + " (" + running.keySet() + " alive); "
+            throw new IOException("a cluster already runs from " + home.root() + " (" + running + " alive); "
                     + "run `deploy/bin/cluster stop --home " + options.home + "` first");
         }
         FlinkLayout.assemble(home, options.jobJar);
@@ -221,6 +222,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** Every process of the cluster with its state (alive or not), from pids/. */
     public Map<String, Boolean> status() throws IOException {
+        return statusOf(home);
+    }
+
+    private static Map<String, Boolean> statusOf(ClusterHome home) throws IOException {
         Map<String, Boolean> status = new LinkedHashMap<>();
         if (Files.isDirectory(home.pids())) {
             try (var files = Files.list(home.pids())) {
@@ -231,19 +236,6 @@ public final class StandaloneCluster implements AutoCloseable {
             }
         }
         return status;
-    }
-
-    private static Map<String, ProcessHandle> runningProcesses(ClusterHome home) throws IOException {
-        Map<String, ProcessHandle> running = new LinkedHashMap<>();
-        if (Files.isDirectory(home.pids())) {
-            try (var files = Files.list(home.pids())) {
-                for (Path file : files.toList()) {
-                    String name = file.getFileName().toString().replace(".pid", "");
-                    processOf(home, name).ifPresent(p -> running.put(name, p));
-                }
-            }
-        }
-        return running;
     }
 
     private static Optional<ProcessHandle> processOf(ClusterHome home, String name) throws IOException {

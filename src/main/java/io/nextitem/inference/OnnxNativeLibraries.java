@@ -135,25 +135,26 @@ public final class OnnxNativeLibraries {
     }
 
     private static long entrySize(URL source) throws IOException {
-        URLConnection connection = source.openConnection();
-        if (connection instanceof JarURLConnection jar) {
-            jar.setUseCaches(false);
-            return jar.getJarEntry().getSize();
-        }
-        return connection.getContentLengthLong();
+        return entry(source, java.util.zip.ZipEntry::getSize);
     }
 
     private static long entryCrc(String library) {
         try {
-            URLConnection connection = resource(library).openConnection();
-            if (connection instanceof JarURLConnection jar) {
-                jar.setUseCaches(false);
-                return jar.getJarEntry().getCrc();
-            }
-            return connection.getContentLengthLong();
+            return entry(resource(library), java.util.zip.ZipEntry::getCrc);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ONNX Runtime's jar: " + e.getMessage(), e);
         }
+    }
+
+    /** A figure of the library's jar entry (or its length where it is a plain file, not in a jar). */
+    private static long entry(URL source, java.util.function.ToLongFunction<java.util.zip.ZipEntry> figure)
+            throws IOException {
+        URLConnection connection = source.openConnection();
+        if (connection instanceof JarURLConnection jar) {
+            jar.setUseCaches(false);
+            return figure.applyAsLong(jar.getJarEntry());
+        }
+        return connection.getContentLengthLong();
     }
 
     private static boolean isLinuxX64() {

@@ -2,7 +2,6 @@ package io.nextitem.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nextitem.build.BuildOutputs;
-import io.nextitem.cluster.FlinkRestClient;
 import io.nextitem.cluster.StandaloneCluster;
 import io.nextitem.config.JobConfig;
 import io.nextitem.config.JobConfigLoader;
@@ -81,41 +80,12 @@ final class StandaloneJobCluster implements JobCluster {
 
     @Override
     public void awaitAllRunning(JobID job, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        FlinkRestClient rest = cluster.rest();
-        while (true) {
-            JsonNode details = rest.job(job.toHexString());
-            String state = details.path("state").asText();
-            if (List.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
-                throw new IllegalStateException("job " + job + " ended " + state + " instead of running: "
-                        + rest.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries").path(0)
-                        .path("stacktrace").asText());
-            }
-            boolean allRunning = state.equals("RUNNING");
-            for (JsonNode vertex : details.path("vertices")) {
-                allRunning &= vertex.path("status").asText().equals("RUNNING");
-            }
-            if (allRunning) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + job + " not fully running within " + timeout + " (" + state + ")");
-            }
-            Thread.sleep(200);   // the REST API has no push; polled
-        }
+        cluster.rest().awaitAllRunning(job.toHexString(), timeout);
     }
 
     @Override
     public int recoveries(JobID job) throws Exception {
-        int attempts = 0;
-        for (JsonNode vertex : cluster.rest().job(job.toHexString()).path("vertices")) {
-            JsonNode subtasks = cluster.rest().get("/jobs/" + job + "/vertices/" + vertex.path("id").asText())
-                    .path("subtasks");
-            for (JsonNode subtask : subtasks) {
-                attempts = Math.max(attempts, subtask.path("attempt").asInt());
-            }
-        }
-        return attempts;
+        return cluster.rest().highestAttempt(job.toHexString());
     }
 
     /**

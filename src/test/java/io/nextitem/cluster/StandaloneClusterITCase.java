@@ -160,30 +160,7 @@ class StandaloneClusterITCase extends BrokerITCase {
     }
 
     private static void awaitRunning(StandaloneCluster cluster, String jobId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            state = cluster.rest().jobState(jobId);
-            if (state.equals("RUNNING") && allTasksRunning(cluster, jobId)) {
-                return;
-            }
-            if (List.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
-                throw new AssertionError("job " + jobId + " ended " + state + ": "
-                        + cluster.rest().get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").path(0)
-                        .path("stacktrace").asText());
-            }
-            Thread.sleep(250);   // the REST API has no push; polled
-        }
-        throw new AssertionError("job " + jobId + " not running within 2 minutes: " + state);
-    }
-
-    private static boolean allTasksRunning(StandaloneCluster cluster, String jobId) throws Exception {
-        for (var vertex : cluster.rest().job(jobId).path("vertices")) {
-            if (!vertex.path("status").asText().equals("RUNNING")) {
-                return false;
-            }
-        }
-        return true;
+        cluster.rest().awaitAllRunning(jobId, Duration.ofMinutes(2));
     }
 
     private static String awaitOneJob(StandaloneCluster cluster) throws Exception {

@@ -2,7 +2,6 @@ package io.nextitem.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.nextitem.config.JobConfig;
 import io.nextitem.config.JobConfigLoader;
 import io.nextitem.kafka.KafkaTopics;
@@ -108,20 +107,7 @@ class TaskManagerRestartsITCase extends BrokerITCase {
     }
 
     private static void awaitAllRunning(StandaloneCluster cluster, String job) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            JsonNode details = cluster.rest().job(job);
-            boolean running = details.path("state").asText().equals("RUNNING");
-            for (JsonNode vertex : details.path("vertices")) {
-                running &= vertex.path("status").asText().equals("RUNNING");
-            }
-            if (running) {
-                return;
-            }
-            assertThat(details.path("state").asText()).as(job).isNotIn("FAILED", "CANCELED", "FINISHED");
-            assertThat(System.nanoTime()).as("job running within 3 minutes").isLessThan(deadline);
-            Thread.sleep(200);   // the REST API has no push; polled
-        }
+        cluster.rest().awaitAllRunning(job, Duration.ofMinutes(3));
     }
 
     private static void awaitState(StandaloneCluster cluster, String job, String state) throws Exception {
@@ -133,14 +119,7 @@ class TaskManagerRestartsITCase extends BrokerITCase {
     }
 
     private static int maxAttempt(StandaloneCluster cluster, String job) throws Exception {
-        int attempt = 0;
-        for (JsonNode vertex : cluster.rest().job(job).path("vertices")) {
-            for (JsonNode subtask : cluster.rest().get("/jobs/" + job + "/vertices/" + vertex.path("id").asText())
-                    .path("subtasks")) {
-                attempt = Math.max(attempt, subtask.path("attempt").asInt());
-            }
-        }
-        return attempt;
+        return cluster.rest().highestAttempt(job);
     }
 
     /** VmRSS from /proc and Metaspace's used bytes from jcmd, after a full GC (old class loaders collected). */
