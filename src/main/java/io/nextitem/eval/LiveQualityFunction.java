@@ -3,11 +3,10 @@ package io.nextitem.eval;
 import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.io.AvroCodecs;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
+import io.nextitem.config.SequenceSettings;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -31,13 +30,14 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
     private static final long serialVersionUID = 1L;
     public static final int K = 10;
 
-    private final long stateTtlHours;
+    /** The users' state lives as long as their sequence: the same TTL. */
+    private final SequenceSettings sequence;
     private transient ValueState<Recommendation> previous;
     private transient Map<String, LiveQuality> byVersion;
     private transient MetricGroup metrics;
 
-    public LiveQualityFunction(long stateTtlHours) {
-        this.stateTtlHours = stateTtlHours;
+    public LiveQualityFunction(SequenceSettings sequence) {
+        this.sequence = sequence;
     }
 
     @Override
@@ -45,11 +45,7 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
         AvroCodecs.useGeneratedCoders();
         ValueStateDescriptor<Recommendation> descriptor =
                 new ValueStateDescriptor<>("previous-recommendation", new AvroTypeInfo<>(Recommendation.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(stateTtlHours))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000L)
-                .build());
+        descriptor.enableTimeToLive(sequence.stateTtl());
         previous = getRuntimeContext().getState(descriptor);
         byVersion = new HashMap<>();
         metrics = getRuntimeContext().getMetricGroup();

@@ -61,7 +61,7 @@ public final class NextItemPipeline {
         // The recommend stage keeps the user partitioning of the keyed sequence stage: no shuffle.
         SingleOutputStreamOperator<LiveJudgement> judged =
                 DataStreamUtils.reinterpretAsKeyedStream(recommended, Recommendation::getUserId, Types.STRING)
-                        .process(new LiveQualityFunction(config.sequence.ttlHours))
+                        .process(new LiveQualityFunction(config.sequence))
                         .name("live-quality").uid("live-quality");
         if (liveJudgements != null) {
             judged.sinkTo(liveJudgements).name("live-quality-sink").uid("live-quality-sink");

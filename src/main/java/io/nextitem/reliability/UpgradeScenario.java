@@ -38,7 +38,7 @@ final class UpgradeScenario implements ReliabilityScenario {
     private static final String SAVEPOINT_DIR = "savepoint";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Fixture clicks are from 2026-01-01, and the fixture is restored for years: state must not expire on the shelf. */
-    private static final long FIXTURE_TTL_HOURS = 24L * 365 * 100;
+    private static final long FIXTURE_TTL_MINUTES = 60L * 24 * 365 * 100;
     private static final long FIXTURE_FIRST_EVENT_MILLIS = 1_767_225_600_000L;
     private static final ReliabilityScale FIXTURE_SIZE =
             new ReliabilityScale("fixture", 1_000, 100, 0, 0.02, 0, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(3));
@@ -101,7 +101,7 @@ final class UpgradeScenario implements ReliabilityScenario {
      */
     static Path writeFixture(ScenarioContext context, Path dir) throws Exception {
         JobConfig config = context.jobConfig("upgrade-fixture", 2);
-        config.sequence.ttlHours = FIXTURE_TTL_HOURS;
+        config.sequence.ttlMinutes = FIXTURE_TTL_MINUTES;
         ReplayPlan plan = ReplayPlan.of("upgrade", "upgrade-before", FIXTURE_SIZE, context.items, context.seed,
                 FIXTURE_FIRST_EVENT_MILLIS);
         JobID job = context.flink.submit(config, null);
@@ -124,7 +124,7 @@ final class UpgradeScenario implements ReliabilityScenario {
         meta.put("group_id", config.kafka.groupId);
         meta.put("transactional_id_prefix", config.kafka.transactionalIdPrefix);
         meta.put("sequence_max_length", config.sequence.maxLength);
-        meta.put("sequence_ttl_hours", config.sequence.ttlHours);
+        meta.put("sequence_ttl_minutes", config.sequence.ttlMinutes);
         meta.put("clicks", plan.sent().size());
         JSON.writeValue(dir.resolve(FIXTURE_FILE).toFile(), meta);
         return dir;
@@ -143,7 +143,10 @@ final class UpgradeScenario implements ReliabilityScenario {
         config.kafka.startingOffsets = "earliest";
         config.kafka.deliveryGuarantee = context.deliveryGuarantee;
         config.sequence.maxLength = ((Number) meta.get("sequence_max_length")).intValue();
-        config.sequence.ttlHours = ((Number) meta.get("sequence_ttl_hours")).longValue();
+        // fixtures written before TTLs were set in minutes give hours
+        config.sequence.ttlMinutes = meta.containsKey("sequence_ttl_minutes")
+                ? ((Number) meta.get("sequence_ttl_minutes")).longValue()
+                : ((Number) meta.get("sequence_ttl_hours")).longValue() * 60;
         config.model.registry = context.registry.toString();
         config.model.watchIntervalMs = 0;
         Path checkpoints = context.work.resolve("upgrade-" + UUID.randomUUID().toString().substring(0, 8)).resolve("checkpoints");

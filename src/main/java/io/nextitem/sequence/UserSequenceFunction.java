@@ -6,10 +6,8 @@ import io.nextitem.config.SequenceSettings;
 import io.nextitem.io.AvroCodecs;
 import io.nextitem.sequence.state.SequenceEntry;
 import io.nextitem.sequence.state.UserSequenceState;
-import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -29,7 +27,7 @@ import org.apache.flink.util.OutputTag;
  * the producer's item ids (not model indices), ordered by event time, at most
  * {@code sequence.max-length} entries. A state TTL (refreshed on every write, expired values
  * never returned, cleaned by the RocksDB compaction filter) drops users inactive for
- * {@code sequence.ttl-hours}, so state does not grow with every user ever seen.
+ * {@code sequence.ttl-minutes}, so state does not grow with every user ever seen.
  *
  * <p>A click whose event_id is already in the user's sequence (kept as a 48-bit {@link EventKeys}
  * key, 7 bytes where a UUID is 37) is a producer retry: it is dropped
@@ -42,8 +40,6 @@ import org.apache.flink.util.OutputTag;
  */
 public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEvent, ScoringRequest> {
     private static final long serialVersionUID = 1L;
-    /** State entries the compaction filter processes before re-reading the current time. */
-    private static final long TTL_COMPACTION_QUERY_INTERVAL = 1000L;
 
     /** Side output: one training example per click that follows at least one earlier click. */
     public static final OutputTag<TrainingExample> TRAINING_EXAMPLES =
@@ -68,11 +64,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ClickEven
     public static ValueStateDescriptor<UserSequenceState> stateDescriptor(SequenceSettings settings) {
         ValueStateDescriptor<UserSequenceState> descriptor =
                 new ValueStateDescriptor<>("user-sequence", new AvroTypeInfo<>(UserSequenceState.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(settings.ttlHours))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(TTL_COMPACTION_QUERY_INTERVAL)
-                .build());
+        descriptor.enableTimeToLive(settings.stateTtl());
         return descriptor;
     }
 

@@ -20,6 +20,16 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void theOldTtlKeySaysWhatToWriteInstead() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("sequence:\n  ttl-hours: 2\n", "job.yaml"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("sequence.ttl-hours")
+                .hasMessageContaining("ttl-minutes: 120");
+        assertThat(JobConfigLoader.parse("sequence:\n  ttl-minutes: 5\n", "job.yaml").sequence.ttl())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+    }
+
+    @Test
     void unknownKeysAreRejectedByName() {
         assertThatThrownBy(() -> JobConfigLoader.parse("kafka:\n  bootstrap-server: x:9092\n", "job.yaml"))
                 .isInstanceOf(InvalidConfigException.class)

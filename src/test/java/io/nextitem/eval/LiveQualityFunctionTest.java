@@ -23,7 +23,7 @@ class LiveQualityFunctionTest {
 
     @BeforeEach
     void start() throws Exception {
-        function = new LiveQualityFunction(24);
+        function = new LiveQualityFunction(new io.nextitem.config.SequenceSettings());
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
                 Recommendation::getUserId, Types.STRING);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The sequence state on RocksDB, driven through Flink's keyed operator harness. */
 class UserSequenceFunctionTest {
-    private static final long TTL_HOURS = 2;
+    private static final long TTL_MINUTES = 5;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ScoringRequest> harness;
 
@@ -37,7 +37,7 @@ class UserSequenceFunctionTest {
             throws Exception {
         SequenceSettings settings = new SequenceSettings();
         settings.maxLength = maxLength;
-        settings.ttlHours = TTL_HOURS;
+        settings.ttlMinutes = TTL_MINUTES;
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new UserSequenceFunction(settings)), ClickEvent::getUserId, Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -99,7 +99,7 @@ class UserSequenceFunctionTest {
         click("u1", "a", T0);
         click("u1", "b", T0 + 1);
 
-        harness.setStateTtlProcessingTime(TimeUnit.HOURS.toMillis(TTL_HOURS) + 1);
+        harness.setStateTtlProcessingTime(TimeUnit.MINUTES.toMillis(TTL_MINUTES) + 1);
         click("u1", "c", T0 + 2);
 
         assertThat(lastOutput().itemIds).as("an expired sequence starts over").containsExactly("c");
@@ -109,9 +109,9 @@ class UserSequenceFunctionTest {
     void aClickRefreshesTheTtl() throws Exception {
         harness.setStateTtlProcessingTime(0);
         click("u1", "a", T0);
-        harness.setStateTtlProcessingTime(TimeUnit.HOURS.toMillis(TTL_HOURS) - 1);
+        harness.setStateTtlProcessingTime(TimeUnit.MINUTES.toMillis(TTL_MINUTES) - 1);
         click("u1", "b", T0 + 1);
-        harness.setStateTtlProcessingTime(TimeUnit.HOURS.toMillis(TTL_HOURS) + 10);
+        harness.setStateTtlProcessingTime(TimeUnit.MINUTES.toMillis(TTL_MINUTES) + 10);
         click("u1", "c", T0 + 2);
         assertThat(lastOutput().itemIds).containsExactly("a", "b", "c");
     }
@@ -148,7 +148,7 @@ class UserSequenceFunctionTest {
         // State as jobs before event keys wrote it: the event id itself, key 0.
         SequenceSettings settings = new SequenceSettings();
         settings.maxLength = 3;
-        settings.ttlHours = TTL_HOURS;
+        settings.ttlMinutes = TTL_MINUTES;
         var backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey("u1");
         backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
