@@ -83,8 +83,10 @@ def _add_bench_plots(sub) -> None:
 
 
 def _add_dashboard_plots(sub) -> None:
-    p = sub.add_parser("dashboard-plots", help="the Grafana dashboard's panels drawn from scrapes of /metrics")
-    p.add_argument("--scrapes", required=True, help="folder of <epoch-seconds>.prom scrapes")
+    p = sub.add_parser("dashboard-plots", help="the Grafana dashboard's panels, each query answered by a Prometheus server")
+    p.add_argument("--prometheus", required=True, help="the server's base URL, e.g. http://localhost:9090")
+    p.add_argument("--minutes", type=float, default=10.0, help="how far back from now to draw")
+    p.add_argument("--step", type=float, default=5.0, help="seconds between points (query_range's step)")
     p.add_argument("--dashboard", default="deploy/grafana/dashboards/nextitem.json")
     p.add_argument("--out", default="src/site/images/dashboard.png")
 
@@ -282,7 +284,13 @@ def _run(args) -> int:
         from .dashboard_plots import dashboard_plots
         from .paths import from_config
 
-        dashboard_plots(Path(args.scrapes), from_config(args.dashboard), from_config(args.out))
+        from .dashboard_plots import EmptyPanels
+
+        try:
+            dashboard_plots(args.prometheus, from_config(args.dashboard), from_config(args.out), args.minutes, args.step)
+        except (EmptyPanels, ConnectionError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
     elif args.command == "bench-plots":
         from .bench_plots import bench_plots
 

@@ -1,76 +1,93 @@
-"""``dashboard-plots``: the dashboard's PromQL forms evaluated on scrapes, hand-checked values."""
+"""``dashboard-plots``: the client side of the Prometheus HTTP API (legends, a rejected query, empty panels).
+
+The real server answers the shipped dashboard's queries in GrafanaQueriesOnPrometheusITCase, which
+runs this command against Debian's Prometheus scraping a standalone cluster. Here a small HTTP
+server answers in Prometheus's reply format, so each of the command's own branches is made to happen.
+"""
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from nextitem_trainer.dashboard_plots import UnsupportedQuery, dashboard_plots, evaluate, load_scrapes, parse_scrape
-from nextitem_trainer.paths import REPO_ROOT
-
-DASHBOARD = REPO_ROOT / "deploy/grafana/dashboards/nextitem.json"
-OP = "flink_taskmanager_job_task_operator_"
+from nextitem_trainer.dashboard_plots import EmptyPanels, QueryRejected, dashboard_plots, legend, query_range
 
 
-def scrape(accepted_a, accepted_b, dead, hits, judged, p50):
-    return "\n".join([
-        "# TYPE x counter",
-        f'{OP}clicksAccepted{{subtask_index="0",}} {accepted_a}',
-        f'{OP}clicksAccepted{{subtask_index="1",}} {accepted_b}',
-        f'{OP}reason_deadLetters{{reason="TRUNCATED",subtask_index="0",}} {dead}',
-        f'{OP}reason_deadLetters{{reason="EMPTY_PAYLOAD",subtask_index="0",}} 1.0',
-        f'{OP}modelVersion_liveHits10{{modelVersion="v1",subtask_index="0",}} {hits}',
-        f'{OP}modelVersion_liveJudged{{modelVersion="v1",subtask_index="0",}} {judged}',
-        f'{OP}inferenceMicros{{quantile="0.5",subtask_index="0",}} {p50}',
-        f'{OP}inferenceMicros{{quantile="0.5",subtask_index="1",}} {p50 * 2}',
-        f'{OP}inferenceMicros{{quantile="0.999",subtask_index="0",}} 99999.0',
-        f'{OP}modelVersionCreatedAtSeconds{{subtask_index="0",}} 1767225600',
-        f'{OP}executionProviderIsGpu{{subtask_index="0",}} NaN',
-    ])
+def _dashboard(tmp_path, exprs):
+    panels = [{"type": "row", "title": "a row"}]
+    panels += [{"type": "timeseries", "title": f"panel {i}", "targets": [{"expr": e, "legendFormat": "{{reason}}"}]}
+               for i, e in enumerate(exprs)]
+    path = tmp_path / "dashboard.json"
+    path.write_text(json.dumps({"panels": panels}))
+    return path
 
 
 @pytest.fixture()
-def scrapes(tmp_path):
-    (tmp_path / "1000.prom").write_text(scrape(0, 0, 0, 0, 0, 100.0))
-    (tmp_path / "1010.prom").write_text(scrape(50, 30, 5, 3, 10, 200.0))
-    (tmp_path / "1020.prom").write_text(scrape(150, 90, 5, 9, 20, 300.0))
-    return tmp_path
+def prometheus_api():
+    """A server in Prometheus's reply format: 'bad(' is rejected, 'nothing' has no series, the rest one series."""
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            url = urlparse(self.path)
+            q = parse_qs(url.query)
+            seen.append((url.path, q))
+            expr = q["query"][0]
+            if expr.startswith("bad("):
+                status, body = 400, {"status": "error", "errorType": "bad_data", "error": "parse error: unclosed left parenthesis"}
+            elif expr == "nothing":
+                status, body = 200, {"status": "success", "data": {"resultType": "matrix", "result": []}}
+            else:
+                start = float(q["start"][0])
+                values = [[start + 10 * i, str(i * 2.5)] for i in range(4)]
+                status, body = 200, {"status": "success", "data": {"resultType": "matrix", "result": [
+                    {"metric": {"reason": "TRUNCATED"}, "values": values}]}}
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", seen
+    server.shutdown()
 
 
-def test_the_dashboards_forms_give_the_hand_computed_values(scrapes):
-    s = load_scrapes(scrapes)
-    assert [t for t, _ in s] == [0.0, 10.0, 20.0]
-    # rate over the 1 m window at 20 s: (150 + 90 - 0) / 20 s
-    assert evaluate(f"sum(rate({OP}clicksAccepted[1m]))", s, 2) == {"": pytest.approx(12.0)}
-    assert evaluate(f"sum(rate({OP}clicksAccepted[1m]))", s, 0) == {}, "no earlier scrape: no rate yet"
-    assert evaluate(f"sum by (reason) (rate({OP}reason_deadLetters[1m]))", s, 2) == {
-        "TRUNCATED": pytest.approx(0.25), "EMPTY_PAYLOAD": pytest.approx(0.0)}
-    # increase over 1 h from 20 s of data, extrapolated as Prometheus does: 240 * 3600 / 20
-    assert evaluate(f"sum(increase({OP}clicksAccepted[1h]))", s, 2)[""] == pytest.approx(240 * 180)
-    assert evaluate(f'max by (quantile) ({OP}inferenceMicros{{quantile=~"0.5|0.95"}})', s, 2) == {"0.5": 600.0}
-    hr = f"sum by (modelVersion) ({OP}modelVersion_liveHits10) / sum by (modelVersion) ({OP}modelVersion_liveJudged)"
-    assert evaluate(hr, s, 2) == {"v1": pytest.approx(0.45)}
-    assert evaluate(hr, s, 0) == {}, "0 judged lists: no ratio, not a division by zero"
-    assert evaluate(f"max({OP}modelVersionCreatedAtSeconds) * 1000", s, 1) == {"": 1767225600000.0}
-    assert evaluate(f"max({OP}executionProviderIsGpu)", s, 1) == {}, "NaN samples are left out"
-    with pytest.raises(UnsupportedQuery):
-        evaluate(f"histogram_quantile(0.9, {OP}x)", s, 1)
+def test_every_panel_query_goes_to_query_range_unchanged(tmp_path, prometheus_api):
+    url, seen = prometheus_api
+    exprs = ['sum by (reason) (rate(flink_x_total[1m]))', 'max(flink_y)']
+    out = dashboard_plots(url, _dashboard(tmp_path, exprs), tmp_path / "d.png", minutes=2, step_s=5, end=1_000_000)
+    assert out.stat().st_size > 1000
+    assert [q["query"][0] for _, q in seen] == exprs
+    assert {p for p, _ in seen} == {"/api/v1/query_range"}
+    assert seen[0][1]["start"] == ["999880.000"] and seen[0][1]["end"] == ["1000000.000"] and seen[0][1]["step"] == ["5"]
 
 
-def test_every_query_of_the_shipped_dashboard_is_understood_and_drawn(scrapes, tmp_path):
-    s = load_scrapes(scrapes)
-    for panel in json.loads(DASHBOARD.read_text())["panels"]:
-        for target in panel.get("targets", []):
-            evaluate(target["expr"], s, 2)  # raises UnsupportedQuery for a form it cannot draw
-    out = dashboard_plots(scrapes, DASHBOARD, tmp_path / "dashboard.png")
-    assert out.stat().st_size > 10_000
+def test_a_query_prometheus_rejects_stops_with_its_error(tmp_path, prometheus_api):
+    url, _ = prometheus_api
+    with pytest.raises(QueryRejected, match="unclosed left parenthesis"):
+        dashboard_plots(url, _dashboard(tmp_path, ["max(ok)", "bad(rate(x[1m])"]), tmp_path / "d.png")
 
 
-def test_a_single_scrape_is_not_enough_for_rates(tmp_path):
-    (tmp_path / "1.prom").write_text(scrape(0, 0, 0, 0, 0, 1.0))
-    with pytest.raises(FileNotFoundError, match="at least two"):
-        load_scrapes(tmp_path)
+def test_a_panel_with_no_data_fails_after_the_picture_is_written(tmp_path, prometheus_api):
+    url, _ = prometheus_api
+    with pytest.raises(EmptyPanels, match="1 of 2 panels have no data.*panel 1"):
+        dashboard_plots(url, _dashboard(tmp_path, ["max(ok)", "nothing"]), tmp_path / "d.png")
+    assert (tmp_path / "d.png").exists()
 
 
-def test_parse_skips_comments_and_reads_labels():
-    parsed = parse_scrape('# HELP a b\nm{a="x",b="y",} 2.5\nn 1\n')
-    assert parsed["m"] == {frozenset({("a", "x"), ("b", "y")}): 2.5}
-    assert parsed["n"] == {frozenset(): 1.0}
+def test_an_unreachable_server_is_named():
+    with pytest.raises(ConnectionError, match="127.0.0.1:9"):
+        query_range("http://127.0.0.1:9", "up", 0, 60, 5)
+
+
+def test_legends_follow_grafanas_format():
+    assert legend("{{reason}} on {{subtask_index}}", {"reason": "TRUNCATED", "subtask_index": "0"}) == "TRUNCATED on 0"
+    assert legend("", {"b": "2", "a": "1"}) == "a=1,b=2"
+    assert legend("", {}) == "value"
