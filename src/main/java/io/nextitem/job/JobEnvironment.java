@@ -74,10 +74,13 @@ public final class JobEnvironment {
         return conf;
     }
 
-    /** Flink's Prometheus reporter on {@code port}, as deploy/flink/config.yaml sets it for a cluster. */
+    /**
+     * Prometheus metrics of a local run on 127.0.0.1:{@code port}, named as the cluster's reporter
+     * (deploy/flink/config.yaml) names them; see {@link LoopbackPrometheusReporter}.
+     */
     public static Configuration prometheusReporter(int port) {
         Configuration conf = new Configuration();
-        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporter.Factory.class.getName());
         conf.setString("metrics.reporter.prom.port", Integer.toString(port));
         return conf;
     }
