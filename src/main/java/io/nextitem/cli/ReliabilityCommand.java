@@ -27,6 +27,10 @@ final class ReliabilityCommand implements Callable<Integer> {
                     + "broker-restart, upgrade; on standalone also jobmanager-kill, network-cut).")
     String[] scenarios;
 
+    @Option(names = "--task-manager-kills", paramLabel = "N",
+            description = "Kills in the task-failures scenario instead of the scale's (ci 3, full 5).")
+    Integer taskManagerKills;
+
     @Option(names = "--registry", description = "Model registry to serve (its newest version). Default: the shipped demo model.")
     Path registry;
 
@@ -72,7 +76,11 @@ final class ReliabilityCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scenarios: expected any of " + ReliabilitySuite.scenarioNames()
                     + ", got " + chosen);
         }
-        Map<String, Object> result = ReliabilitySuite.run(ReliabilityScale.named(scale), chosen, registry, deliveryGuarantee, cluster, out,
+        ReliabilityScale chosenScale = ReliabilityScale.named(scale);
+        if (taskManagerKills != null) {
+            chosenScale = chosenScale.withTaskFailures(taskManagerKills);
+        }
+        Map<String, Object> result = ReliabilitySuite.run(chosenScale, chosen, registry, deliveryGuarantee, cluster, out,
                 seed,
                 System.out);
         return Boolean.TRUE.equals(result.get("passed")) ? 0 : 1;

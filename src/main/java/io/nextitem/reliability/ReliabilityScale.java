@@ -27,6 +27,14 @@ public record ReliabilityScale(String name, int events, int users, int taskFailu
                 Duration.ofMinutes(10));
     }
 
+    /** The same scale with another number of task manager kills (the acceptance run of issue 22 kills ten times). */
+    public ReliabilityScale withTaskFailures(int kills) {
+        if (kills < 1) {
+            throw new IllegalArgumentException("task manager kills must be at least 1, got " + kills);
+        }
+        return new ReliabilityScale(name, events, users, kills, retryFraction, malformed, brokerDowntime, networkCut, timeout);
+    }
+
     public static ReliabilityScale named(String name) {
         return switch (name) {
             case "ci" -> ci();

@@ -18,4 +18,16 @@ class ReliabilityCommandTest {
         assertThat(command.scale).isEqualTo("full");
         assertThat(command.deliveryGuarantee).isEqualTo("exactly-once");
     }
+
+    @Test
+    void theKillCountCanBeRaisedForTheTenKillRun() {
+        ReliabilityCommand command = new ReliabilityCommand();
+        new CommandLine(command).parseArgs("--cluster", "standalone", "--scenarios", "task-failures", "--task-manager-kills", "10");
+        assertThat(command.taskManagerKills).isEqualTo(10);
+        var scale = io.nextitem.reliability.ReliabilityScale.full().withTaskFailures(10);
+        assertThat(scale.taskFailures()).isEqualTo(10);
+        assertThat(scale.events()).isEqualTo(io.nextitem.reliability.ReliabilityScale.full().events());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scale.withTaskFailures(0))
+                .hasMessageContaining("at least 1");
+    }
 }
