@@ -1,5 +1,7 @@
 package io.nextitem.soak;
 
+import com.sun.management.GarbageCollectorMXBean;
+import com.sun.management.GcInfo;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -8,6 +10,9 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -15,9 +20,9 @@ import javax.management.remote.JMXServiceURL;
 
 /**
  * What one Flink process costs, read from outside it: resident memory from /proc, and the heap
- * left after the last garbage collection from the JVM's own memory pools (their "collection
- * usage"), over JMX through the attach API, the way jconsole reaches a local JVM. Heap in use at a
- * random moment says little (it saws between collections); heap after GC is what a leak raises.
+ * left after the last garbage collection from the JVM's own collectors, over JMX through the
+ * attach API, the way jconsole reaches a local JVM. Heap in use at a random moment says little
+ * (it saws between collections); heap after GC is what a leak raises.
  */
 final class JvmProbe implements AutoCloseable {
     private final long pid;
@@ -55,13 +60,33 @@ final class JvmProbe implements AutoCloseable {
         throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
 
-    /** Sum over the heap pools of their usage right after their last collection, in bytes. */
+    /**
+     * The heap occupied right after the most recent garbage collection of any collector, in
+     * bytes: the sum over the heap pools of their usage after that collection. (A pool's own
+     * "collection usage" will not do under G1: the old generation's is only updated by old
+     * collections, which a healthy job may never need, so it reads 0.)
+     */
     long heapAfterGcBytes() throws IOException {
-        long bytes = 0;
+        Set<String> heapPools = new HashSet<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(connection, MemoryPoolMXBean.class)) {
             if (pool.getType() == MemoryType.HEAP) {
-                MemoryUsage afterGc = pool.getCollectionUsage();
-                bytes += afterGc == null ? 0 : afterGc.getUsed();
+                heapPools.add(pool.getName());
+            }
+        }
+        GcInfo latest = null;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getPlatformMXBeans(connection, GarbageCollectorMXBean.class)) {
+            GcInfo last = collector.getLastGcInfo();
+            if (last != null && (latest == null || last.getEndTime() > latest.getEndTime())) {
+                latest = last;
+            }
+        }
+        if (latest == null) {
+            return 0;   // no collection yet
+        }
+        long bytes = 0;
+        for (Map.Entry<String, MemoryUsage> pool : latest.getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(pool.getKey())) {
+                bytes += pool.getValue().getUsed();
             }
         }
         return bytes;
