@@ -22,8 +22,9 @@ public final class ReliabilityTable {
         JsonNode result = JSON.readTree(resultFile.toFile());
         List<String> lines = new ArrayList<>();
         lines.add("| scenario | fault | events | recoveries | lost | duplicated | out of order | sequences wrong / users "
-                + "| dead letters / malformed | fenced-producer log lines | longest read_committed stall, s | recovery, s | s |");
-        lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| dead letters / malformed | fenced-producer log lines | longest read_committed stall, s | recovery, s "
+                + "| ONNX Runtime copies written | s |");
+        lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (JsonNode row : result.path("scenarios")) {
             lines.add(String.join(" | ", List.of("| " + row.path("scenario").asText(), row.path("fault").asText("-"),
                     count(row, "events"), count(row, "recoveries"), count(row, "lost"), count(row, "duplicated"),
@@ -32,7 +33,9 @@ public final class ReliabilityTable {
                     row.path("fenced_producer_log_lines").isNumber() ? count(row, "fenced_producer_log_lines") : "-",
                     row.path("read_committed_output_stall_seconds").isNumber()
                             ? String.format(Locale.ROOT, "%.1f", row.path("read_committed_output_stall_seconds").asDouble()) : "-",
-                    recovery(row), String.format(Locale.ROOT, "%.0f", row.path("seconds").asDouble()) + " |")));
+                    recovery(row),
+                    row.path("onnxruntime_library_copies_written").isNumber() ? count(row, "onnxruntime_library_copies_written") : "-",
+                    String.format(Locale.ROOT, "%.0f", row.path("seconds").asDouble()) + " |")));
         }
         lines.add("");
         lines.add(String.format(Locale.ROOT, "Cluster `%s`, scale `%s`, seed %d, %s, commit `%s`, %s; passed: %s.",

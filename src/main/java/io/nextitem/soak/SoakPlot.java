@@ -57,7 +57,7 @@ final class SoakPlot {
         int top = y0 + 22;
         int bottom = y0 + PANEL_H - 24;
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s (%s/h)</text>%n", x0 + 8, y0 + 14, escape(name),
-                figures.get("slope_per_hour")));
+                compact(((Number) figures.get("slope_per_hour")).doubleValue())));
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#bbb\"/>%n",
                 left, top, right - left, bottom - top));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", left - 3, top + 9, compact(max)));

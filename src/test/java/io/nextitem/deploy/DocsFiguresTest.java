@@ -3,6 +3,7 @@ package io.nextitem.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nextitem.reliability.ReliabilityTable;
+import io.nextitem.soak.SoakTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,27 @@ import org.junit.jupiter.api.Test;
 class DocsFiguresTest {
     @Test
     void theStandaloneReliabilityTableIsTheResultFiles() throws Exception {
-        String docs = Files.readString(Path.of("docs", "cluster.md"));
-        String begin = "<!-- reliability-standalone table: begin -->\n";
-        String end = "<!-- reliability-standalone table: end -->";
-        String table = docs.substring(docs.indexOf(begin) + begin.length(), docs.indexOf(end));
-        assertThat(table.strip()).isEqualTo(
+        assertThat(marked("reliability-standalone table")).isEqualTo(
                 ReliabilityTable.markdown(Path.of("src/site/results/reliability-standalone.json")).strip());
+    }
+
+    @Test
+    void theTenKillTableIsItsResultFile() throws Exception {
+        assertThat(marked("reliability-ten-kills table")).isEqualTo(
+                ReliabilityTable.markdown(Path.of("src/site/results/reliability-standalone-ten-kills.json")).strip());
+    }
+
+    @Test
+    void theSoakSummaryIsSoakJson() throws Exception {
+        assertThat(marked("soak summary")).isEqualTo(SoakTable.markdown(Path.of("src/site/results/soak.json")).strip());
+    }
+
+    /** The text of docs/cluster.md between its "<!-- NAME: begin -->" and "<!-- NAME: end -->" lines. */
+    private static String marked(String name) throws Exception {
+        String docs = Files.readString(Path.of("docs", "cluster.md"));
+        String begin = "<!-- " + name + ": begin -->\n";
+        String end = "<!-- " + name + ": end -->";
+        assertThat(docs).as("docs/cluster.md marks its %s", name).contains(begin, end);
+        return docs.substring(docs.indexOf(begin) + begin.length(), docs.indexOf(end)).strip();
     }
 }

@@ -138,9 +138,13 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
                 .isEqualTo(sent.stream().map(ClickEvent::getEventId).collect(Collectors.toSet()));
     }
 
-    private void pin(JobConfig config, io.nextitem.avro.ModelUpdateAction action, String version) throws Exception {
-        io.nextitem.replay.ModelUpdatePublisher.publish(broker.bootstrapServers(), config.model.updatesTopic, action,
-                version, "ModelHotSwapITCase");
+    /** The runbook's command, as an operator types it: `nextitem model pin VERSION` / `model unpin`. */
+    private void pin(JobConfig config, io.nextitem.avro.ModelUpdateAction action, String version) {
+        List<String> args = new java.util.ArrayList<>(action == io.nextitem.avro.ModelUpdateAction.PIN
+                ? List.of("model", "pin", version) : List.of("model", "unpin"));
+        args.addAll(List.of("--reason", "ModelHotSwapITCase", "--bootstrap-servers", broker.bootstrapServers(),
+                "--topic", config.model.updatesTopic));
+        io.nextitem.cli.NextItemCli.main(args.toArray(String[]::new));   // throws on a non-zero exit
     }
 
     /** Sends rounds until one is served by {@code version} alone (or the deadline); returns that round's versions. */

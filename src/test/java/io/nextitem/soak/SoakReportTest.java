@@ -36,7 +36,33 @@ class SoakReportTest {
         assertThat(flatCheck.get("passed")).isEqualTo(true);
         Map<String, Object> growingCheck = SoakReport.stateCheck(growing, 30, 7);
         assertThat(growingCheck.get("passed")).isEqualTo(false);
-        assertThat(((Map<?, ?>) growingCheck.get("checkpoint_state_mib")).get("change")).isEqualTo(1.0);
+        // 150 MiB on average over minutes 13-17, 290 over 28-30
+        assertThat(((Map<?, ?>) growingCheck.get("checkpoint_state_mib")).get("change")).isEqualTo(0.933);
+    }
+
+    @Test
+    void theRocksDbFoldersAreReportedButTheCheckpointedStateDecides() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int minute = 0; minute <= 30; minute++) {
+            double level = Math.min(minute, 8) * 10.0;
+            rows.add(state(minute, level, minute >= 12 && minute <= 18 ? level * 1.3 : level));   // compactions' leftovers
+        }
+        Map<String, Object> check = SoakReport.stateCheck(rows, 30, 7);
+        assertThat(((Map<?, ?>) check.get("rocksdb_mib")).get("within_tolerance")).isEqualTo(false);
+        assertThat(((Map<?, ?>) check.get("rocksdb_mib")).get("judged")).isEqualTo(false);
+        assertThat(check.get("passed")).isEqualTo(true);
+    }
+
+    @Test
+    void oneReadingAtACompactionsPeakDoesNotDecideTheCheck() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int minute = 0; minute <= 30; minute++) {
+            double level = Math.min(minute, 8) * 10.0;
+            rows.add(state(minute, minute == 15 ? level * 1.4 : level, level));   // one reading at a peak
+        }
+        Map<String, Object> check = SoakReport.stateCheck(rows, 30, 7);
+        assertThat(((Map<?, ?>) check.get("checkpoint_state_mib")).get("at_half")).isEqualTo(86.4);
+        assertThat(check.get("passed")).isEqualTo(true);
     }
 
     @Test
