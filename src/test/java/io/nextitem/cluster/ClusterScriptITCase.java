@@ -7,6 +7,7 @@ import io.nextitem.config.JobConfigLoader;
 import io.nextitem.kafka.KafkaTopics;
 import io.nextitem.kafka.LocalKafkaBroker;
 import io.nextitem.testing.BrokerITCase;
+import io.nextitem.testing.ChildProcess;
 import io.nextitem.testing.DemoModel;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.KafkaTool;
@@ -32,7 +33,7 @@ class ClusterScriptITCase extends BrokerITCase {
         String home = tmp.resolve("cluster").toString();
         String port = Integer.toString(LocalKafkaBroker.freePort());
         try {
-            Result start = script("start", "--home", home, "--rest-port", port);
+            ChildProcess.Result start = script("start", "--home", home, "--rest-port", port);
             assertThat(start.exit()).as(start.output()).isZero();
             assertThat(start.output()).contains("dashboard http://localhost:" + port);
 
@@ -44,12 +45,12 @@ class ClusterScriptITCase extends BrokerITCase {
                     config.kafka.deadLetterTopic));
             Path configFile = tmp.resolve("nextitem.yaml");
             JobConfigLoader.write(config, configFile);
-            Result submit = script("submit", "--home", home, "--", "run", "--config", configFile.toString());
+            ChildProcess.Result submit = script("submit", "--home", home, "--", "run", "--config", configFile.toString());
             assertThat(submit.exit()).as(submit.output()).isZero();
             String jobId = submit.output().strip().lines().reduce((a, b) -> b).orElseThrow();
             assertThat(jobId).matches("[0-9a-f]{32}");
 
-            Result status = script("status", "--home", home);
+            ChildProcess.Result status = script("status", "--home", home);
             assertThat(status.exit()).as(status.output()).isZero();
             assertThat(status.output()).contains("jobmanager       running", "taskmanager-1    running",
                     "taskmanager-2    running", "2 TaskManagers registered", "job " + jobId);
@@ -59,17 +60,17 @@ class ClusterScriptITCase extends BrokerITCase {
             ProcessHandle victim = ProcessHandle.of(pid).orElseThrow();
             victim.destroyForcibly();
             victim.onExit().get(30, TimeUnit.SECONDS);
-            Result down = script("status", "--home", home);
+            ChildProcess.Result down = script("status", "--home", home);
             assertThat(down.exit()).as(down.output()).isNotZero();
             assertThat(down.output()).contains("taskmanager-2    down");
-            Result missing = script("start", "--missing", "--home", home);
+            ChildProcess.Result missing = script("start", "--missing", "--home", home);
             assertThat(missing.exit()).as(missing.output()).isZero();
             assertThat(missing.output()).contains("started [taskmanager-2]");
             assertThat(script("status", "--home", home).output()).contains("taskmanager-2    running");
 
             scaleAndReadDeadLettersAsTheRunbookSays(home, config, configFile, jobId);
         } finally {
-            Result stop = script("stop", "--home", home);
+            ChildProcess.Result stop = script("stop", "--home", home);
             assertThat(stop.exit()).as(stop.output()).isZero();
         }
         assertThat(script("status", "--home", home).exit()).as("status after stop").isNotZero();
@@ -89,7 +90,7 @@ class ClusterScriptITCase extends BrokerITCase {
             producer.sendRaw("runbook".getBytes(StandardCharsets.UTF_8), "runbook-malformed".getBytes(StandardCharsets.UTF_8),
                     System.currentTimeMillis());
         }
-        KafkaTool.Result partitions = KafkaTool.run(KafkaTool.TOPICS, List.of("--bootstrap-server", broker.bootstrapServers(),
+        ChildProcess.Result partitions = KafkaTool.run(KafkaTool.TOPICS, List.of("--bootstrap-server", broker.bootstrapServers(),
                 "--alter", "--topic", config.kafka.clicksTopic, "--partitions", "4"), Duration.ofMinutes(1));
         assertThat(partitions.exit()).as(partitions.output()).isZero();
 
@@ -113,29 +114,16 @@ class ClusterScriptITCase extends BrokerITCase {
             }
         }
 
-        KafkaTool.Result deadLetters = KafkaTool.run(KafkaTool.CONSOLE_CONSUMER, List.of("--bootstrap-server",
+        ChildProcess.Result deadLetters = KafkaTool.run(KafkaTool.CONSOLE_CONSUMER, List.of("--bootstrap-server",
                 broker.bootstrapServers(), "--topic", config.kafka.deadLetterTopic, "--from-beginning",
                 "--max-messages", "1", "--timeout-ms", "60000"), Duration.ofMinutes(2));
         assertThat(deadLetters.exit()).as(deadLetters.output()).isZero();
         assertThat(deadLetters.output()).as("the original bytes, raw").contains("runbook-malformed");
     }
 
-    private record Result(int exit, String output) {}
-
-    private static Result script(String... args) throws Exception {
+    private static ChildProcess.Result script(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("deploy/bin/cluster"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        // Read in the background: a started cluster keeps no handle on this pipe (its processes log to files).
-        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return "(output unreadable: " + e.getMessage() + ")";
-            }
-        });
-        assertThat(process.waitFor(Duration.ofMinutes(3).toMillis(), TimeUnit.MILLISECONDS))
-                .as("deploy/bin/cluster " + String.join(" ", args) + " finished").isTrue();
-        return new Result(process.exitValue(), output.get(30, TimeUnit.SECONDS));
+        return ChildProcess.run(command, Duration.ofMinutes(3));
     }
 }

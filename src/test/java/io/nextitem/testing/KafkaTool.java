@@ -1,12 +1,10 @@
 package io.nextitem.testing;
 
 import io.nextitem.build.BuildOutputs;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Kafka's own command-line tools, as the distribution's scripts run them: {@code kafka-topics.sh}
@@ -20,25 +18,11 @@ public final class KafkaTool {
 
     private KafkaTool() {}
 
-    public record Result(int exit, String output) {}
-
-    public static Result run(String mainClass, List<String> args, Duration timeout) throws Exception {
+    public static ChildProcess.Result run(String mainClass, List<String> args, Duration timeout) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", BuildOutputs.readClasspath("kafka-broker.classpath", "nextitem.broker.classpath", "NEXTITEM_BROKER_CLASSPATH"),
                 mainClass));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return "(output unreadable: " + e.getMessage() + ")";
-            }
-        });
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(mainClass + " " + args + " did not finish within " + timeout);
-        }
-        return new Result(process.exitValue(), output.get(30, TimeUnit.SECONDS));
+        return ChildProcess.run(command, timeout);
     }
 }
