@@ -12,8 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from .config import ConfigError
-from .data import DataFormatError
+from .core.config import ConfigError
+from .core.data import DataFormatError
 
 
 def _add_train(sub) -> None:
@@ -33,7 +33,7 @@ def _add_train(sub) -> None:
 
 def _copy_run(source: Path, run_dir: str | None, name: str) -> Path:
     """train --continue-from: the stopped run's folder copied to where this config's run goes."""
-    from .paths import RUNS_DIR
+    from .core.paths import RUNS_DIR
 
     target = Path(run_dir) if run_dir else RUNS_DIR / name
     if not (source / "last.pt").is_file():
@@ -211,11 +211,11 @@ def _user_range(text: str | None) -> tuple[int, int] | None:
 
 
 def _run(args) -> int:
-    from . import paths
+    from .core import paths
 
     if args.command == "train":
-        from .config import load_config
-        from .train import train
+        from .core.config import load_config
+        from .core.train import train
 
         config = load_config(paths.config_file(args.config))
         if args.data:
@@ -230,15 +230,15 @@ def _run(args) -> int:
         if args.continue_from:
             args.run_dir, args.resume = _copy_run(Path(args.continue_from), args.run_dir, config.name), True
         if config.data.p4_window:  # P4 trains on its own windows (protocol_p4.py)
-            from .protocol_p4 import train_p4
+            from .protocols.p4 import train_p4
 
             train_p4(config, args.run_dir, resume=args.resume, progress=not args.no_progress)
         else:
             train(config, args.run_dir, resume=args.resume, progress=not args.no_progress)
     elif args.command == "evaluate":
-        from .config import load_config
-        from .evaluate import P2_SEED
-        from .report import run_evaluate
+        from .core.config import load_config
+        from .core.evaluation import P2_SEED
+        from .tools.reports import run_evaluate
 
         if not args.checkpoint and not args.baseline:
             raise ValueError("evaluate needs --checkpoint (one per seed) or --baseline with --config")
@@ -249,7 +249,7 @@ def _run(args) -> int:
                      p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
                      note=args.note, variant=args.variant, user_range=_user_range(args.user_range))
     elif args.command == "finetune":
-        from .finetune import finetune, watch
+        from .serving.finetune import finetune, watch
 
         options = dict(epochs=args.epochs, replay=args.replay, holdout=args.holdout, tolerance=args.tolerance,
                        seed=args.seed, lr=args.lr, progress=not args.no_progress)
@@ -258,33 +258,33 @@ def _run(args) -> int:
         else:
             finetune(args.registry, args.snapshots, **options)
     elif args.command == "stream-split":
-        from .stream_split import stream_split
+        from .protocols.stream_split import stream_split
 
         stream_split(args.data, args.format, args.fraction, args.out_dir, args.item_categories,
                      args.item_categories_format)
     elif args.command == "stream-report":
-        from .stream_report import stream_report
+        from .protocols.stream_report import stream_report
 
         stream_report(args.model, args.key, args.static, args.loop, args.split, args.loop_registry, args.settings)
     elif args.command == "tie-order":
-        from .tie_order import shuffle_ties
+        from .tools.tie_order import shuffle_ties
 
         shuffle_ties(args.data, args.timestamps, args.timestamps_format, args.out, args.seed)
     elif args.command == "export":
-        from .export import export
+        from .serving.export import export
 
         export(args.checkpoint, args.registry, version=args.version, parent_version=args.parent_version,
                top_k=args.top_k, metrics_file=args.metrics)
     elif args.command == "bench-model":
-        from .bench_model import bench_model
+        from .tools.bench_model import bench_model
 
         bench_model(paths.config_file(args.config), args.items, args.max_len, Path(args.registry),
                     version=args.version, seed=args.seed)
     elif args.command == "dashboard-plots":
-        from .dashboard_plots import dashboard_plots
-        from .paths import from_config
+        from .tools.dashboard_plots import dashboard_plots
+        from .core.paths import from_config
 
-        from .dashboard_plots import EmptyPanels
+        from .tools.dashboard_plots import EmptyPanels
 
         try:
             dashboard_plots(args.prometheus, from_config(args.dashboard), from_config(args.out), args.minutes, args.step)
@@ -292,28 +292,28 @@ def _run(args) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
     elif args.command == "bench-plots":
-        from .bench_plots import bench_plots
+        from .tools.bench_plots import bench_plots
 
         bench_plots(Path(args.results), Path(args.out))
     elif args.command == "synthetic":
-        from .synthetic import write_clicks
+        from .tools.synthetic import write_clicks
 
         write_clicks(args.out, users=args.users, seed=args.seed, world_seed=args.world_seed,
                      user_prefix=args.user_prefix)
     elif args.command == "demo-assets":
-        from .demo_assets import build_demo_assets
+        from .tools.demo_assets import build_demo_assets
 
         build_demo_assets(paths.config_file(args.config), train_users=args.train_users,
                           replay_events=args.replay_events, version=args.version, keep_old=args.keep_old)
     elif args.command == "fault-model":
-        from .fault_models import write_nan_version
+        from .tools.fault_models import write_nan_version
         print(write_nan_version(Path(args.source), Path(args.registry), args.version))
     elif args.command == "test-models":
-        from .test_models import TEST_MODELS_DIR, build_test_models
+        from .tools.test_models import TEST_MODELS_DIR, build_test_models
 
         build_test_models(args.models, Path(args.out) if args.out else TEST_MODELS_DIR)
     elif args.command == "results-table":
-        from .results_table import print_tables
+        from .tools.results_table import print_tables
 
         print_tables()
     return 0

@@ -33,11 +33,11 @@ RTOL, ATOL = 1e-4, 1e-6
 
 def _trainer():
     """The trainer's entry points (imported here so the fixture's recording code is in one place)."""
-    from nextitem_trainer import checkpoint
-    from nextitem_trainer.export import export
-    from nextitem_trainer.finetune import finetune
-    from nextitem_trainer.protocol_p4 import train_p4
-    from nextitem_trainer.train import train
+    from nextitem_trainer.core import checkpoint
+    from nextitem_trainer.serving.export import export
+    from nextitem_trainer.serving.finetune import finetune
+    from nextitem_trainer.protocols.p4 import train_p4
+    from nextitem_trainer.core.train import train
     return checkpoint, export, finetune, train_p4, train
 
 

@@ -14,12 +14,12 @@ import logging
 import shutil
 from pathlib import Path
 
-from .config import load_config
-from .export import export
-from .paths import DEMO_DIR, RESULTS_DIR, RUNS_DIR, from_config, portable
-from .report import run_evaluate
+from ..core.config import load_config
+from ..serving.export import export
+from ..core.paths import DEMO_DIR, RESULTS_DIR, RUNS_DIR, from_config, portable
+from .reports import run_evaluate
 from .synthetic import write_clicks
-from .train import train
+from ..core.train import train
 
 log = logging.getLogger("nextitem.demo")
 

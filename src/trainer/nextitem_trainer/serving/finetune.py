@@ -30,14 +30,14 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from .cpu_threads import set_cpu_threads
-from . import checkpoint
-from .config import config_from_dict
-from .data.snapshots import complete_snapshots, read_snapshot
+from ..core.cpu_threads import set_cpu_threads
+from ..core import checkpoint
+from ..core.config import config_from_dict
+from ..core.data.snapshots import complete_snapshots, read_snapshot
 from .export import WEIGHTS_FILE, export
-from .metrics import full_ranking_ranks, ranking_metrics
-from .models import build_model
-from .results import machine
+from ..core.metrics import full_ranking_ranks, ranking_metrics
+from ..core.models import build_model
+from ..core.results import machine
 
 log = logging.getLogger("nextitem.finetune")
 
@@ -144,8 +144,8 @@ def grown_model(ckpt: dict, num_items: int):
 def original_rows(ckpt: dict, rng: np.random.Generator, count: int) -> list[dict]:
     """``count`` examples drawn uniformly from the (user, position) pairs of the data the version
     was first trained on, as snapshot rows; none when that file is no longer where it was."""
-    from .paths import from_config
-    from .train import load_training_log
+    from ..core.paths import from_config
+    from ..core.train import load_training_log
 
     config = config_from_dict(ckpt["config"], "checkpoint config")
     if count <= 0 or not from_config(config.data.path).is_file():

@@ -8,8 +8,8 @@ import json
 import statistics
 from pathlib import Path
 
-from .paths import RESULTS_DIR, portable
-from .results import git_commit, machine, write_result
+from ..core.paths import RESULTS_DIR, portable
+from ..core.results import git_commit, machine, write_result
 
 
 def stream_report(model: str, key: str, static: str | Path, loop: str | Path, split: str | Path,

@@ -17,11 +17,11 @@ import logging
 import shutil
 from pathlib import Path
 
-from .config import load_config
-from .export import export
-from .paths import CONFIGS_DIR, REPO_ROOT, RUNS_DIR, portable
+from ..core.config import load_config
+from ..serving.export import export
+from ..core.paths import CONFIGS_DIR, REPO_ROOT, RUNS_DIR, portable
 from .synthetic import write_clicks
-from .train import train
+from ..core.train import train
 
 log = logging.getLogger("nextitem.test_models")
 

@@ -1,8 +1,11 @@
 """Model registry: ``model.name`` in a config -> class. Importing this package registers all."""
-from . import convrec, mostpop, sasrec  # noqa: F401  (registration side effect)
-from . import casfe  # noqa: F401
-from . import attrec  # noqa: F401
-from . import dmran, ssrf  # noqa: F401
+from . import convrec
+from . import mostpop
+from . import sasrec
+from . import casfe
+from . import attrec
+from . import dmran
+from . import ssrf
 from .base import (CONTRACT_INPUTS, Recommender, SequenceEncoderModel, TopKGraph, model_class,
                    registered_models)
 

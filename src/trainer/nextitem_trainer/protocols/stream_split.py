@@ -13,8 +13,8 @@ import json
 import logging
 from pathlib import Path
 
-from .data.categories import read_item_categories
-from .data.readers import read_interactions
+from ..core.data.categories import read_item_categories
+from ..core.data.readers import read_interactions
 
 log = logging.getLogger("nextitem.stream_split")
 

@@ -28,8 +28,8 @@ import onnx
 import torch
 from onnx import TensorProto
 
-from . import checkpoint
-from .models import Recommender
+from ..core import checkpoint
+from ..core.models import Recommender
 
 log = logging.getLogger("nextitem.export")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .paths import RESULTS_DIR
+from ..core.paths import RESULTS_DIR
 
 # Published figures the own-protocol table compares with (EVALUATION.md; papers in ../shared/papers/).
 PAPER_FIGURES: dict[tuple[str, str, str], dict[str, float]] = {

@@ -17,7 +17,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from .export import sha256_file
+from ..serving.export import sha256_file
 
 
 def _golden_items(version: Path) -> set[int]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data.readers import read_interactions
+from ..core.data.readers import read_interactions
 
 log = logging.getLogger("nextitem.tie_order")
 

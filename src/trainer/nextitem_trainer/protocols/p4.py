@@ -20,16 +20,16 @@ import numpy as np
 import torch
 import yaml
 
-from .cpu_threads import set_cpu_threads
-from . import checkpoint
-from .config import ConfigError, RunConfig
-from .data.p4_windows import P4Windows, load_p4
-from .metrics import pessimistic_rank
-from .models import Recommender, build_model
-from .models.mostpop import MostPop
-from .paths import RESULTS_DIR, RUNS_DIR, from_config, portable
-from .results import aggregate, git_commit, machine, write_result
-from .train import _log_to_file, seed_everything
+from ..core.cpu_threads import set_cpu_threads
+from ..core import checkpoint
+from ..core.config import ConfigError, RunConfig
+from ..core.data.p4_windows import P4Windows, load_p4
+from ..core.metrics import pessimistic_rank
+from ..core.models import Recommender, build_model
+from ..core.models.mostpop import MostPop
+from ..core.paths import RESULTS_DIR, RUNS_DIR, from_config, portable
+from ..core.results import aggregate, git_commit, machine, write_result
+from ..core.train import _log_to_file, seed_everything
 
 log = logging.getLogger("nextitem.p4")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[3]  # src/trainer/nextitem_trainer -> repository root
+REPO_ROOT = Path(__file__).resolve().parents[4]  # src/trainer/nextitem_trainer/core -> repository root
 RUNS_DIR = REPO_ROOT / "runs"
 RESULTS_DIR = REPO_ROOT / "src" / "site" / "results"
 DEMO_DIR = REPO_ROOT / "src" / "main" / "resources" / "nextitem" / "demo"

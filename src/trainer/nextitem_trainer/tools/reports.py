@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .cpu_threads import set_cpu_threads
-from . import checkpoint
-from .config import RunConfig
-from .data import InteractionLog, eval_users, load_log, train_popularity
-from .evaluate import P2_NEGATIVES, P2_SEED, evaluate
-from .models import Recommender, build_model
-from .models.mostpop import MostPop
-from .paths import RESULTS_DIR, portable
-from .results import aggregate, git_commit, machine, write_result
-from .train import load_training_log
+from ..core.cpu_threads import set_cpu_threads
+from ..core import checkpoint
+from ..core.config import RunConfig
+from ..core.data import InteractionLog, eval_users, load_log, train_popularity
+from ..core.evaluation import P2_NEGATIVES, P2_SEED, evaluate
+from ..core.models import Recommender, build_model
+from ..core.models.mostpop import MostPop
+from ..core.paths import RESULTS_DIR, portable
+from ..core.results import aggregate, git_commit, machine, write_result
+from ..core.train import load_training_log
 
 log = logging.getLogger("nextitem.evaluate")
 
@@ -52,7 +52,7 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
     if "P4" in protocols:  # its own data (rating windows) and result fields: protocol_p4.py
         if len(protocols) > 1 or baseline:
             raise ValueError("P4 runs alone and on trained checkpoints (MostPop is reported beside them)")
-        from .protocol_p4 import run_evaluate_p4
+        from ..protocols.p4 import run_evaluate_p4
 
         return {"P4": run_evaluate_p4(checkpoints, out_dir=out_dir, key=key, dataset_name=dataset_name,
                                       write=write, note=note)}

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import checkpoint
-from .config import load_config
-from .export import export
-from .models import build_model
-from .results import machine
+from ..core import checkpoint
+from ..core.config import load_config
+from ..serving.export import export
+from ..core.models import build_model
+from ..core.results import machine
 
 log = logging.getLogger("nextitem.bench_model")
 

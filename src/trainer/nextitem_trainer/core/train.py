@@ -22,7 +22,7 @@ from .cpu_threads import set_cpu_threads
 from . import checkpoint
 from .config import ConfigError, RunConfig
 from .data import InteractionLog, TrainSequences, check_data_has_inputs, item_categories, load_log, train_popularity
-from .evaluate import evaluate
+from .evaluation import evaluate
 from .models import build_model
 from .paths import RUNS_DIR, from_config
 from .results import machine
