@@ -15,9 +15,8 @@ from typing import Any
 
 import yaml
 
-
-class ConfigError(ValueError):
-    """A config file or dict that does not match the expected shape."""
+from .errors import ConfigError
+from .models import model_class
 
 
 DATA_FORMATS = ("sasrec", "movielens", "movielens-tab", "csv")
@@ -181,8 +180,6 @@ def build_dataclass(cls, values: dict | None, where: str):
 
 
 def config_from_dict(raw: dict, source: str = "config") -> RunConfig:
-    from .models import model_class  # late import: models import config helpers
-
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: expected a mapping at the top level, got {type(raw).__name__}")
     unknown = sorted(set(raw) - {"name", "data", "model", "train"})

@@ -50,7 +50,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from .base import (Recommender, register, right_aligned_positions, sample_negatives,
                    user_table_with_mean_unknown)
 from .training_ops import Dropout

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from .layer_norm import LayerNorm
 from .training_ops import Dropout, softmax_cross_entropy_sum
 

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from .base import PositionalBlockEncoder, register
 from .sasrec import PointWiseFeedForward
 from .layer_norm import LayerNorm

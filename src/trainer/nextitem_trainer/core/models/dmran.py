@@ -43,7 +43,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from .base import Recommender, register, sample_negatives
 from .time_buckets import day_thresholds, time_bucket_index
 from .layer_norm import LayerNorm

@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from .base import PositionalBlockEncoder, register
 from .layer_norm import LayerNorm
 from .training_ops import Dropout
