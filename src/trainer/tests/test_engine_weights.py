@@ -74,7 +74,7 @@ def weights(tmp_path_factory, tiny_clicks) -> dict[str, dict[str, np.ndarray]]:
     out["train-sasrec-adam"] = _state(checkpoint.load(best))
 
     attrec = {"name": "attrec", "hidden": 16, "max_len": 5, "targets": 3, "weight": 0.3, "margin": 0.5,
-              "init_std": 0.1}
+              "init_std": 0.5}
     config = tiny_run_config(tiny_clicks, "engine-attrec", attrec, epochs=2, batch_size=64, lr=0.05,
                              optimizer="adagrad", weight_decay=0.001)
     out["train-attrec-adagrad"] = _state(checkpoint.load(train(config, tmp / "attrec", progress=False)))
