@@ -29,7 +29,7 @@ from ..core.models import Recommender, build_model
 from ..core.models.mostpop import MostPop
 from ..core.paths import RESULTS_DIR, RUNS_DIR, from_config, portable
 from ..core.results import aggregate, git_commit, machine, write_result
-from ..core.train import _log_to_file, seed_everything
+from ..core.training import Checkpoints, OptimizerSpec, StopPolicy, TrainingLoop, log_to_file, seed_everything
 
 log = logging.getLogger("nextitem.p4")
 
@@ -119,13 +119,6 @@ def load_p4_windows(config: RunConfig) -> P4Windows:
     return load_p4(from_config(config.data.path), config.data.format, config.data.name, config.data.p4_window)
 
 
-def _optimizer(model: torch.nn.Module, tc) -> torch.optim.Optimizer:
-    if tc.optimizer not in ("adam", "adamw"):
-        raise ConfigError(f"train.optimizer: P4 training knows adam and adamw, got {tc.optimizer!r}")
-    optimizer_class = torch.optim.AdamW if tc.optimizer == "adamw" else torch.optim.Adam
-    return optimizer_class(model.parameters(), lr=tc.lr, betas=(0.9, 0.98), weight_decay=tc.weight_decay)
-
-
 def train_p4(config: RunConfig, run_dir: Path | None = None, resume: bool = False, progress: bool = True) -> Path:
     """Trains `config` on its P4 training windows into run_dir (default runs/<name>/), early
     stopping on the validation windows. Returns best.pt. P4 runs are short and do not resume."""
@@ -135,16 +128,15 @@ def train_p4(config: RunConfig, run_dir: Path | None = None, resume: bool = Fals
     if (run_dir / "best.pt").exists():
         raise FileExistsError(f"{run_dir} already holds a run; pick another --run-dir")
     run_dir.mkdir(parents=True, exist_ok=True)
-    handler = _log_to_file(run_dir)
+    handler = log_to_file(run_dir)
     try:
-        return _train_p4(config, run_dir)
+        return _train_p4(config, run_dir, progress)
     finally:
         logging.getLogger("nextitem").removeHandler(handler)
         handler.close()
 
 
-def _train_p4(config: RunConfig, run_dir: Path) -> Path:
-    best_path = run_dir / "best.pt"
+def _train_p4(config: RunConfig, run_dir: Path, progress: bool) -> Path:
     (run_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
     tc = config.train
     if tc.early_stop_metric not in METRICS:
@@ -158,56 +150,20 @@ def _train_p4(config: RunConfig, run_dir: Path) -> Path:
     log.info("P4 data %s: %d items, windows of %d: %s, sha256 %s", windows.log.name, windows.log.num_items,
              windows.window, windows.describe()["windows"], windows.log.sha256)
     model = build_model(config.model_name, config.model, windows.log.num_items)
-    optimizer = _optimizer(model, tc)
+    # P4's own habits, kept so its results stay put: Adam's betas (0.9, 0.98) whatever
+    # train.adam_beta2 says, no Adagrad, no after_step, no plateau decay, no last.pt.
+    optimizer = OptimizerSpec.from_config(tc, betas=(0.9, 0.98), allowed=("adam", "adamw"),
+                                          who="P4 training").build(model)
     rng = np.random.default_rng(tc.seed)
     common = {"config": config.to_dict(), "item_ids": windows.log.item_ids, "user_ids": windows.log.user_ids,
               "data": windows.log.describe(), "p4": windows.describe(), "time_range_ms": windows.log.time_range_ms(),
               "popularity": windows.train_popularity().tolist(), "machine": machine()}
     examples = windows.examples("train")
-    budget = tc.max_minutes * 60 if tc.max_minutes else float("inf")
-    best, stale, seconds, epoch, stop_reason = None, 0, 0.0, 0, "epochs"
-    for epoch in range(1, tc.epochs + 1):
-        started = time.time()
-        model.train()
-        total, batches = 0.0, 0
-        for batch in examples.batches(tc.batch_size, rng):
-            optimizer.zero_grad(set_to_none=True)
-            loss = model.calculate_loss(batch)
-            loss.backward()
-            optimizer.step()
-            total += float(loss)
-            batches += 1
-        seconds += time.time() - started
-        line = f"epoch {epoch} loss {total / max(batches, 1):.4f} {time.time() - started:.1f}s"
-        if epoch % tc.eval_every == 0 or epoch == tc.epochs:
-            valid = p4_metrics(p4_ranks(model, windows, "valid"))
-            score = valid[tc.early_stop_metric]
-            if best is None or score > best["score"]:
-                best, stale = {"epoch": epoch, "score": score}, 0
-                checkpoint.save(best_path, {**common, "model_state": model.state_dict(), "epoch": epoch,
-                                            "train_seconds": seconds, "valid_P4": valid})
-            else:
-                stale += 1
-            line += f"  valid Recall@20 {valid['Recall@20']:.4f} NDCG@20 {valid['NDCG@20']:.4f} " \
-                    f"(best {best['score']:.4f}@{best['epoch']})"
-        log.info(line)
-        if stale >= tc.patience:
-            stop_reason = f"early stop: no {tc.early_stop_metric} gain in {tc.patience} evaluations"
-            break
-        if seconds >= budget:
-            stop_reason = f"time budget of {tc.max_minutes} minutes reached"
-            break
-    if best is None:  # no evaluation ran: keep the last model
-        valid = p4_metrics(p4_ranks(model, windows, "valid"))
-        best = {"epoch": epoch, "score": valid[tc.early_stop_metric]}
-        checkpoint.save(best_path, {**common, "model_state": model.state_dict(), "epoch": epoch,
-                                    "train_seconds": seconds, "valid_P4": valid})
-    ckpt = checkpoint.load(best_path)
-    ckpt.update({"train_seconds_total": seconds, "epochs_run": epoch, "stop_reason": stop_reason})
-    checkpoint.save(best_path, ckpt)
-    log.info("done after %d epochs (%s), %.0f s training; best epoch %d valid %s %.4f -> %s", epoch, stop_reason,
-             seconds, best["epoch"], tc.early_stop_metric, best["score"], best_path)
-    return best_path
+    loop = TrainingLoop(model, optimizer, StopPolicy.from_config(tc, plateau_decay=False), rng=rng,
+                        validate=lambda m: p4_metrics(p4_ranks(m, windows, "valid")),
+                        checkpoints=Checkpoints(run_dir, common, valid_key="valid_P4", resumable=False),
+                        after_step=False, progress=progress, shown=("Recall@20", "NDCG@20"), logger=log)
+    return loop.finish(loop.run(lambda: examples.batches(tc.batch_size, rng), -(-len(examples) // tc.batch_size)))
 
 
 # ---------------------------------------------------------------------------------------------

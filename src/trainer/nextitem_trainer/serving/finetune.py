@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from ..core.cpu_threads import set_cpu_threads
 from ..core import checkpoint
@@ -38,6 +37,7 @@ from .export import WEIGHTS_FILE, export
 from ..core.metrics import full_ranking_ranks, ranking_metrics
 from ..core.models import build_model
 from ..core.results import machine
+from ..core.training import OptimizerSpec, StopPolicy, TrainingLoop
 
 log = logging.getLogger("nextitem.finetune")
 
@@ -208,22 +208,21 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     set_cpu_threads(config.train.threads)
 
     lr = lr if lr is not None else config.train.lr / 10
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, config.train.adam_beta2))
+    # Fine-tuning nudges a trained model: plain Adam at its own lr, whatever optimizer and
+    # weight_decay the version was trained with; no validation until the end, no checkpoints.
+    optimizer = OptimizerSpec("adam", lr, betas=(0.9, config.train.adam_beta2)).build(model)
     rows = train_rows + replayed
     batch_size = config.train.batch_size
-    for epoch in range(1, epochs + 1):
-        model.train()
+
+    def epoch_batches():
         order = rng.permutation(len(rows))
-        bar = tqdm(range(0, len(rows), batch_size), desc=f"finetune epoch {epoch}", disable=not progress, leave=False)
-        for start in bar:
-            batch = example_batch([rows[i] for i in order[start:start + batch_size]], items, users, categories,
-                                  model.max_len)
-            optimizer.zero_grad(set_to_none=True)
-            loss = model.calculate_loss(batch)
-            loss.backward()
-            optimizer.step()
-            model.after_step()
-            bar.set_postfix(loss=f"{float(loss):.4f}", refresh=False)
+        for start in range(0, len(rows), batch_size):
+            yield example_batch([rows[i] for i in order[start:start + batch_size]], items, users, categories,
+                                model.max_len)
+
+    loop = TrainingLoop(model, optimizer, StopPolicy(epochs=epochs), after_step=True, progress=progress,
+                        desc="finetune epoch", logger=log)
+    loop.run(epoch_batches, -(-len(rows) // batch_size))
     after = validate(model, held_out, items, users, categories)
     seconds = round(time.time() - started, 1)
     record = {"parent_version": parent.name, "validation_rows": len(held_out), "train_rows": len(train_rows),
