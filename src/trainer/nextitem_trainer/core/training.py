@@ -267,7 +267,7 @@ class TrainingLoop:
         if valid is None:
             return ""
         best = self.state["best"]
-        return "  valid " + " ".join(f"{m} {valid[m]:.4f}" for m in self.shown) + \
+        return "  valid " + " ".join(f"{m} {valid[m]:.4f}" for m in self.shown if m in valid) + \
             f" (best {best['score']:.4f}@{best['epoch']})"
 
     def finish(self, stop_reason: str) -> Path:
