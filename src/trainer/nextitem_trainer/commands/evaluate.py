@@ -45,7 +45,7 @@ def run(args) -> int:
         raise ValueError("evaluate needs --checkpoint (one per seed) or --baseline with --config")
     run_evaluate(args.checkpoint, tuple(args.protocol), baseline=args.baseline,
                  config=load_config(paths.config_file(args.config)) if args.config else None,
-                 data=args.data, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
+                 data=str(paths.input_file(args.data)) if args.data else None, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
                  out_dir=args.out or paths.RESULTS_DIR,
                  p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
                  note=args.note, variant=args.variant, user_range=user_range(args.user_range))

@@ -15,8 +15,10 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..core.paths import input_file
     from ..protocols.stream_split import stream_split
 
-    stream_split(args.data, args.format, args.fraction, args.out_dir, args.item_categories,
+    categories = input_file(args.item_categories) if args.item_categories else None
+    stream_split(input_file(args.data), args.format, args.fraction, args.out_dir, categories,
                  args.item_categories_format)
     return 0

@@ -14,7 +14,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..core.paths import input_file
     from ..tools.tie_order import shuffle_ties
 
-    shuffle_ties(args.data, args.timestamps, args.timestamps_format, args.out, args.seed)
+    shuffle_ties(input_file(args.data), input_file(args.timestamps), args.timestamps_format, args.out, args.seed)
     return 0

@@ -41,7 +41,7 @@ def run(args) -> int:
 
     config = load_config(paths.config_file(args.config))
     if args.data:
-        config.data.path = paths.portable(args.data)
+        config.data.path = paths.portable(paths.input_file(args.data))
     if args.seed is not None:
         config.train.seed = args.seed
         config.name = f"{config.name}-s{args.seed}"

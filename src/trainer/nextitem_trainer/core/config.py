@@ -35,7 +35,7 @@ class DataConfig:
     # k-core filter: users and items with fewer interactions are dropped (repeatedly until
     # stable); 0 or 1 disables it. EVALUATION.md: 5 (the SASRec preprocessing).
     min_interactions: int = 5
-    # P4 (CASFE's MovieLens protocol, protocol_p4.py): windows of this many ratings; 0 = the
+    # P4 (CASFE's MovieLens protocol, protocols/p4.py): windows of this many ratings; 0 = the
     # leave-one-out split of P1-P3.
     p4_window: int = 0
     # Side file with one category per item (DMRAN, SSRF read them as cat_seq), relative to the

@@ -49,7 +49,7 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
     ``variant`` names a setting of the same model (e.g. "plus" for SASRec+): it goes into the
     result and its file name, <model>-<variant>_<key>_<protocol>.json, so both settings keep a file.
     ``user_range`` (first, last) keeps only the users whose numeric id lies in it."""
-    if "P4" in protocols:  # its own data (rating windows) and result fields: protocol_p4.py
+    if "P4" in protocols:  # its own data (rating windows) and result fields: protocols/p4.py
         if len(protocols) > 1 or baseline:
             raise ValueError("P4 runs alone and on trained checkpoints (MostPop is reported beside them)")
         from ..protocols.p4 import run_evaluate_p4

@@ -1,7 +1,7 @@
 """``tie-order``: measures how much of next-item quality rests on the order of same-second clicks.
 
 MovieLens-1M records many ratings within the same second (53% of consecutive pairs of users
-1-2,999). The rebuild of SASRec's ``ml-1m.txt`` in ../shared/datasets has the real order of such
+1-2,999). The rebuild of SASRec's ``ml-1m.txt`` in the datasets folder has the real order of such
 ties for users 1-2,999 only (from their timestamps and the official file order); for users
 3,000-6,040 ties were broken arbitrarily. This command writes a copy of a SASRec-format file in
 which, for the chosen users, every run of same-second clicks is shuffled (seeded), using the

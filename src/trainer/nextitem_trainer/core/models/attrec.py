@@ -1,4 +1,5 @@
-"""AttRec (Zhang et al., AAAI-18, ../shared/papers/004_...): self-attentive short-term intent plus
+"""AttRec (Shuai Zhang, Yi Tay, Lina Yao, Aixin Sun & Jake An, "Next Item Recommendation with
+Self-Attentive Metric Learning", AAAI-18): self-attentive short-term intent plus
 metric-learning long-term preference, both as squared Euclidean distances.
 
 Short term, over the last L items X_t (B, L, d) of the item table X:

@@ -1,4 +1,5 @@
-"""CASFE (Wang et al., CIKM'19; ../shared/papers/000_...): CNN & attention-based sequential
+"""CASFE (Jingyi Wang, Zhaocheng Liu, Qiang Liu & Shu Wu, "Towards Accurate and Interpretable
+Sequential Prediction: A CNN & Attention-Based Feature Extractor", CIKM'19): CNN & attention-based sequential
 feature extractor, with an MLP and a softmax over all items for next-item recommendation.
 
 E (L, d) item embeddings = c^0 -> C stacked 1-D convolutions whose filters span the full

@@ -1,4 +1,5 @@
-"""ConvRec (../shared/papers/003_...): SASRec's layout with the causal self-attention replaced by a
+"""ConvRec (Md Mehrab Tanjim, "ConvRec: A simple lightweight convolutional network for next item
+recommendation", UC San Diego): SASRec's layout with the causal self-attention replaced by a
 lightweight convolution (Wu et al. 2019, the paper's [50]).
 
 Embedding layer as SASRec (item table shared with scoring, learned positions, dropout), then

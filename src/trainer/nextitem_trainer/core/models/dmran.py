@@ -1,4 +1,5 @@
-"""DMRAN (../shared/papers/002_..., Wang et al. AAAI'20): two levels of attention over the
+"""DMRAN (Huizhao Wang, Guanfeng Liu, An Liu, Zhixu Li & Kai Zheng, "DMRAN: A Hierarchical
+Fine-Grained Attention-Based Network for Recommendation", AAAI-20): two levels of attention over the
 time-stamped history, scored against each candidate.
 
 1. Input (eq. 1): u_j = dense(V_item ⊕ T_bucket ⊕ C_category) per history position; the time

@@ -1,4 +1,5 @@
-"""SSRF (../shared/papers/001_..., Yu & Tian): a CNN over the item sequence beside a
+"""SSRF (Wanjun Yu & Yu Tian, "Self-focus Sequence Recommendation Model for Fusion Context
+Information", Shanghai Institute of Technology): a CNN over the item sequence beside a
 self-attention stack over the context (category) sequence, fused with a user embedding.
 
 1. CNN branch (sec. 2.2): the (L x d) item-embedding matrix as a one-channel image through four
