@@ -7,9 +7,9 @@ import copy
 import pytest
 import torch
 
-from nextitem_trainer.config import config_from_dict
-from nextitem_trainer.data import load_log
-from nextitem_trainer.synthetic import make_world, write_clicks
+from nextitem_trainer.core.config import config_from_dict
+from nextitem_trainer.core.data import load_log
+from nextitem_trainer.tools.synthetic import make_world, write_clicks
 
 TINY_ITEMS = 160
 

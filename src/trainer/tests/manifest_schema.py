@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from nextitem_trainer.paths import REPO_ROOT
+from nextitem_trainer.core.paths import REPO_ROOT
 
 SCHEMA_PATH = REPO_ROOT / "schemas" / "model" / "manifest.schema.json"
 TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),

@@ -11,14 +11,14 @@ from model_scores import catalogue_scores
 
 import onnx_numpy
 from manifest_schema import validate
-from nextitem_trainer import checkpoint
-from nextitem_trainer.data import TrainWindows, train_popularity
-from nextitem_trainer.evaluate import evaluate
-from nextitem_trainer.export import export
-from nextitem_trainer.models import build_model, model_class
-from nextitem_trainer.models.attrec import AttRec, sinusoid_table
-from nextitem_trainer.models.mostpop import MostPop
-from nextitem_trainer.train import train
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.data import TrainWindows, train_popularity
+from nextitem_trainer.core.evaluation import evaluate
+from nextitem_trainer.serving.export import export
+from nextitem_trainer.core.models import build_model, model_class
+from nextitem_trainer.core.models.attrec import AttRec, sinusoid_table
+from nextitem_trainer.core.models.mostpop import MostPop
+from nextitem_trainer.core.train import train
 
 N, USERS = 30, 6
 

@@ -6,8 +6,8 @@ import pytest
 
 import onnx_numpy
 from manifest_schema import validate
-from nextitem_trainer.bench_model import bench_model
-from nextitem_trainer.paths import CONFIGS_DIR
+from nextitem_trainer.tools.bench_model import bench_model
+from nextitem_trainer.core.paths import CONFIGS_DIR
 
 
 @pytest.fixture(scope="module")

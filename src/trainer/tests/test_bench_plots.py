@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from nextitem_trainer.bench_plots import bench_plots
+from nextitem_trainer.tools.bench_plots import bench_plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -51,7 +51,7 @@ def test_an_empty_folder_says_what_to_run(tmp_path):
 
 
 def test_the_latency_caption_says_when_checkpoints_were_log_based():
-    from nextitem_trainer.bench_plots import _checkpoints
+    from nextitem_trainer.tools.bench_plots import _checkpoints
     assert _checkpoints({"checkpoint_interval_ms": 1000, "checkpoint_changelog": True}) == ", checkpoints every 1000 ms (changelog)"
     assert _checkpoints({"checkpoint_interval_ms": 1000, "checkpoint_changelog": False}) == ", checkpoints every 1000 ms"
     assert _checkpoints({"checkpoint_interval_ms": 500}) == ", checkpoints every 500 ms"  # results from before the setting

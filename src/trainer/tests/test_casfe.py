@@ -10,15 +10,15 @@ from model_scores import catalogue_scores
 
 import onnx_numpy
 import onnx_numpy_conv  # noqa: F401  (adds Conv, ReduceSum, Squeeze, Tanh to onnx_numpy)
-from nextitem_trainer import checkpoint
-from nextitem_trainer.config import ConfigError, config_from_dict
-from nextitem_trainer.data import train_popularity
-from nextitem_trainer.evaluate import evaluate
-from nextitem_trainer.export import export
-from nextitem_trainer.models import model_class
-from nextitem_trainer.models.casfe import CASFE
-from nextitem_trainer.models.mostpop import MostPop
-from nextitem_trainer.train import train
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.config import ConfigError, config_from_dict
+from nextitem_trainer.core.data import train_popularity
+from nextitem_trainer.core.evaluation import evaluate
+from nextitem_trainer.serving.export import export
+from nextitem_trainer.core.models import model_class
+from nextitem_trainer.core.models.casfe import CASFE
+from nextitem_trainer.core.models.mostpop import MostPop
+from nextitem_trainer.core.train import train
 
 N = 40
 

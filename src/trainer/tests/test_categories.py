@@ -3,9 +3,9 @@ import copy
 
 import pytest
 
-from nextitem_trainer.config import ConfigError, config_from_dict
-from nextitem_trainer.data import DataFormatError, load_log
-from nextitem_trainer.data.categories import read_item_categories
+from nextitem_trainer.core.config import ConfigError, config_from_dict
+from nextitem_trainer.core.data import DataFormatError, load_log
+from nextitem_trainer.core.data.categories import read_item_categories
 
 MOVIES = "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Jumanji (1995)::Adventure|Children's|Fantasy\n"
 FLAGS_TOY = "0|0|0|1|1|1" + "|0" * 13

@@ -64,3 +64,16 @@ def test_continue_from_copies_a_stopped_run_and_resumes_it_under_the_new_config(
     assert main(["train", "--config", str(second), "--run-dir", str(tmp_path / "x"), "--continue-from",
                  str(tmp_path / "nothing"), "--no-progress"]) == 2
     assert "no last.pt" in capsys.readouterr().err
+
+
+def test_each_command_module_registers_the_command_it_names(capsys):
+    import pytest
+
+    from nextitem_trainer.__main__ import COMMANDS
+
+    names = [command.NAME for command in COMMANDS]
+    assert len(set(names)) == len(names) == 15
+    for name in names:
+        with pytest.raises(SystemExit) as stop:
+            main([name, "--help"])
+        assert stop.value.code == 0 and f"usage: trainer {name}" in capsys.readouterr().out

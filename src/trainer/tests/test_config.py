@@ -4,8 +4,8 @@ import copy
 import pytest
 
 from conftest import TINY_CONFIG
-from nextitem_trainer.config import ConfigError, config_from_dict, load_config
-from nextitem_trainer.paths import CONFIGS_DIR
+from nextitem_trainer.core.config import ConfigError, config_from_dict, load_config
+from nextitem_trainer.core.paths import CONFIGS_DIR
 
 
 def broken(section, key, value):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from conftest import tiny_run_config
 from manifest_schema import validate
-from nextitem_trainer.export import GOLDEN_QUERY_TIME_S, export
-from nextitem_trainer.train import train
+from nextitem_trainer.serving.export import GOLDEN_QUERY_TIME_S, export
+from nextitem_trainer.core.train import train
 
 MODELS = {
     "dmran": {"name": "dmran", "hidden": 16, "max_len": 10, "hops": 4, "time_buckets": 8},

@@ -7,8 +7,8 @@ import pytest
 import torch
 from model_scores import catalogue_scores
 
-from nextitem_trainer.models import model_class
-from nextitem_trainer.models.convrec import CausalLightweightConv, ConvRec
+from nextitem_trainer.core.models import model_class
+from nextitem_trainer.core.models.convrec import CausalLightweightConv, ConvRec
 
 N = 40
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from nextitem_trainer.cpu_threads import openblas_threads, set_cpu_threads
+from nextitem_trainer.core.cpu_threads import openblas_threads, set_cpu_threads
 
 
 @pytest.fixture

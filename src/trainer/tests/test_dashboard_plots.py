@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from nextitem_trainer.dashboard_plots import EmptyPanels, QueryRejected, dashboard_plots, legend, query_range
+from nextitem_trainer.tools.dashboard_plots import EmptyPanels, QueryRejected, dashboard_plots, legend, query_range
 
 
 def _dashboard(tmp_path, exprs):

@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from nextitem_trainer.data import DataFormatError, build_log, load_log, read_interactions
+from nextitem_trainer.core.data import DataFormatError, build_log, load_log, read_interactions
 
 
 def write(path, text, gz=False):
@@ -94,7 +94,7 @@ def test_item_indices_run_from_one_to_n(tiny_log):
 
 
 def test_train_windows_cover_every_training_position_with_the_items_that_follow(tmp_path):
-    from nextitem_trainer.data import TrainWindows
+    from nextitem_trainer.core.data import TrainWindows
     log = build_log(read_interactions(write(tmp_path / "d.txt", "".join(f"1 {i}\n" for i in range(1, 9))), "sasrec"),
                     "d", min_interactions=1)
     # 8 items: training part is items 1..6 (the last two are validation and test targets)

@@ -6,13 +6,13 @@ import pytest
 import torch
 from conftest import tiny_run_config
 
-from nextitem_trainer import checkpoint
-from nextitem_trainer.data import item_categories
-from nextitem_trainer.evaluate import evaluate
-from nextitem_trainer.models import build_model, model_class
-from nextitem_trainer.models.dmran import DMRAN
-from nextitem_trainer.models.time_buckets import SECONDS_PER_DAY, day_thresholds, time_bucket_index
-from nextitem_trainer.train import train
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.data import item_categories
+from nextitem_trainer.core.evaluation import evaluate
+from nextitem_trainer.core.models import build_model, model_class
+from nextitem_trainer.core.models.dmran import DMRAN
+from nextitem_trainer.core.models.time_buckets import SECONDS_PER_DAY, day_thresholds, time_bucket_index
+from nextitem_trainer.core.train import train
 
 N, CATS, DAY = 30, 4, SECONDS_PER_DAY
 NOW = 1_000_000_000
@@ -131,7 +131,7 @@ def test_item_categories_take_each_items_most_frequent_category(tiny_log):
 
 
 def test_training_needs_timestamps(tmp_path):
-    from nextitem_trainer.data import check_data_has_inputs, load_log
+    from nextitem_trainer.core.data import check_data_has_inputs, load_log
 
     path = tmp_path / "plain.txt"
     path.write_text("".join(f"{u} {i}\n" for u in range(1, 4) for i in range(1, 6)))

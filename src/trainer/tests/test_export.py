@@ -10,8 +10,8 @@ import torch
 
 import onnx_numpy
 from manifest_schema import validate
-from nextitem_trainer.export import MIN_SCORE_GAP, export
-from nextitem_trainer.train import train
+from nextitem_trainer.serving.export import MIN_SCORE_GAP, export
+from nextitem_trainer.core.train import train
 
 TOP_K = 5
 MAX_LEN = 10
@@ -20,7 +20,7 @@ MAX_LEN = 10
 @pytest.fixture(scope="module")
 def version(tmp_path_factory, tiny_clicks):
     from conftest import TINY_CONFIG
-    from nextitem_trainer.config import config_from_dict
+    from nextitem_trainer.core.config import config_from_dict
     import copy
 
     raw = copy.deepcopy(TINY_CONFIG)

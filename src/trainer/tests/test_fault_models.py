@@ -4,9 +4,9 @@ import json
 import numpy as np
 
 import onnx_numpy
-from nextitem_trainer.export import sha256_file
-from nextitem_trainer.fault_models import write_nan_version
-from nextitem_trainer.paths import REPO_ROOT
+from nextitem_trainer.serving.export import sha256_file
+from nextitem_trainer.tools.fault_models import write_nan_version
+from nextitem_trainer.core.paths import REPO_ROOT
 
 SOURCE = REPO_ROOT / "src/test/resources/nextitem/models/sasrec/sasrec-test"
 

@@ -10,11 +10,11 @@ from avro.datafile import DataFileWriter
 from avro.io import DatumWriter
 
 from conftest import tiny_run_config
-from nextitem_trainer.data.snapshots import SnapshotError, complete_snapshots, read_snapshot
-from nextitem_trainer.export import export
-from nextitem_trainer.finetune import finetune, grown_model, watch
-from nextitem_trainer import checkpoint
-from nextitem_trainer.train import train
+from nextitem_trainer.core.data.snapshots import SnapshotError, complete_snapshots, read_snapshot
+from nextitem_trainer.serving.export import export
+from nextitem_trainer.serving.finetune import finetune, grown_model, watch
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.train import train
 
 SCHEMA = avro.schema.parse((Path(__file__).resolve().parents[3] / "schemas" / "avro" / "TrainingExample.avsc").read_text())
 T0 = 1_767_225_600_000

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 import onnx_numpy
-from nextitem_trainer.models.layer_norm import LayerNorm
+from nextitem_trainer.core.models.layer_norm import LayerNorm
 
 
 def affine_norm(hidden: int, eps: float) -> LayerNorm:

@@ -6,9 +6,9 @@ import shutil
 import pytest
 import torch
 
-from nextitem_trainer import checkpoint
-from nextitem_trainer.config import ConfigError, config_from_dict
-from nextitem_trainer.train import train
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.config import ConfigError, config_from_dict
+from nextitem_trainer.core.train import train
 
 from conftest import TINY_CONFIG
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from nextitem_trainer.metrics import auc_against_unseen, full_ranking_ranks, pessimistic_rank, ranking_metrics, sampled_ranks
+from nextitem_trainer.core.metrics import auc_against_unseen, full_ranking_ranks, pessimistic_rank, ranking_metrics, sampled_ranks
 
 
 def test_rank_counts_strictly_higher_and_ties_against_the_target():

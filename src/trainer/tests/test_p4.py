@@ -8,10 +8,10 @@ import pytest
 import torch
 
 from nextitem_trainer.__main__ import main
-from nextitem_trainer.config import ConfigError, config_from_dict
-from nextitem_trainer.data.p4_windows import load_p4, time_split
-from nextitem_trainer.models.mostpop import MostPop
-from nextitem_trainer.protocol_p4 import bootstrap_ci, p4_metrics, p4_ranks, train_p4, wilson_ci
+from nextitem_trainer.core.config import ConfigError, config_from_dict
+from nextitem_trainer.core.data.p4_windows import load_p4, time_split
+from nextitem_trainer.core.models.mostpop import MostPop
+from nextitem_trainer.protocols.p4 import bootstrap_ci, p4_metrics, p4_ranks, train_p4, wilson_ci
 
 H = 3600
 

@@ -1,7 +1,7 @@
 """The README's tables come from the result files: figures, std, seeds and the paper's number."""
 import json
 
-from nextitem_trainer.results_table import load_results, own_protocol_table, p1_table
+from nextitem_trainer.tools.results_table import load_results, own_protocol_table, p1_table
 
 
 def write(folder, name, result):

@@ -5,9 +5,9 @@ import pytest
 import torch
 from model_scores import catalogue_scores
 
-from nextitem_trainer.config import ConfigError
-from nextitem_trainer.models import build_model, model_class, registered_models
-from nextitem_trainer.models.sasrec import SASRec
+from nextitem_trainer.core.config import ConfigError
+from nextitem_trainer.core.models import build_model, model_class, registered_models
+from nextitem_trainer.core.models.sasrec import SASRec
 
 N = 40
 
@@ -47,7 +47,7 @@ def test_every_layout_is_causal_and_ignores_padding(layout):
 
 
 def test_left_aligned_positions_count_from_the_oldest_item():
-    from nextitem_trainer.models.base import left_aligned_positions
+    from nextitem_trainer.core.models.base import left_aligned_positions
     got = left_aligned_positions(torch.tensor([[0, 0, 7, 8, 9], [1, 2, 3, 4, 5], [0, 0, 0, 0, 6]]))
     assert got.tolist() == [[0, 0, 0, 1, 2], [0, 1, 2, 3, 4], [0, 0, 0, 0, 0]]
 
@@ -129,7 +129,7 @@ def test_losses_are_finite_and_ignore_padding_targets(loss):
 
 
 def test_chunked_cross_entropy_equals_one_softmax(monkeypatch):
-    from nextitem_trainer.models import training_ops
+    from nextitem_trainer.core.models import training_ops
     m = model()
     hidden, targets = torch.randn(50, 16), torch.randint(1, N + 1, (50,))
     monkeypatch.setattr(training_ops, "LOGITS_BUFFER_FLOATS", 7 * N)  # chunks of 7 positions
@@ -212,7 +212,7 @@ def test_newest_only_last_block_gives_the_full_encoders_last_column(layout):
 
 def test_one_head_attention_is_the_textbook_formula():
     # heads == 1 skips the (B, h, L, dh) reshapes; it must still be softmax(q k^T / sqrt d) v.
-    from nextitem_trainer.models.sasrec import CausalSelfAttention
+    from nextitem_trainer.core.models.sasrec import CausalSelfAttention
     torch.manual_seed(1)
     attention = CausalSelfAttention(16, 1, 0.0).eval()
     x = torch.randn(2, 5, 16)  # (B, L, d)
@@ -239,7 +239,7 @@ def test_served_graph_of_one_head_copies_no_activations_and_has_no_layer_norm_no
     import numpy as np
     import onnx
     import onnx_numpy
-    from nextitem_trainer.export import _export_onnx
+    from nextitem_trainer.serving.export import _export_onnx
     m = model(heads=1, **layout)
     rows = [[0, 0, 0, 0, 0, 3, 9, 27], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 11]]
     path = tmp_path / "sasrec.onnx"

@@ -2,8 +2,8 @@
 import numpy as np
 import torch
 
-from nextitem_trainer.data import TrainSequences, eval_batches, eval_users, train_popularity
-from nextitem_trainer.data.dataset import InteractionLog
+from nextitem_trainer.core.data import TrainSequences, eval_batches, eval_users, train_popularity
+from nextitem_trainer.core.data.dataset import InteractionLog
 
 
 def tiny():

@@ -4,12 +4,12 @@ import pytest
 import torch
 from conftest import tiny_run_config
 
-from nextitem_trainer import checkpoint
-from nextitem_trainer.config import ConfigError
-from nextitem_trainer.evaluate import evaluate
-from nextitem_trainer.models import build_model, model_class
-from nextitem_trainer.models.ssrf import SSRF
-from nextitem_trainer.train import train
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.config import ConfigError
+from nextitem_trainer.core.evaluation import evaluate
+from nextitem_trainer.core.models import build_model, model_class
+from nextitem_trainer.core.models.ssrf import SSRF
+from nextitem_trainer.core.train import train
 
 N, USERS, CATS = 30, 5, 4
 

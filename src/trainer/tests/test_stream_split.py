@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from nextitem_trainer.stream_split import stream_split
+from nextitem_trainer.protocols.stream_split import stream_split
 
 
 def test_split_by_time_with_categories_on_the_replay_part(tmp_path):
@@ -33,7 +33,7 @@ def test_a_fraction_outside_zero_one_is_refused(tmp_path):
 
 
 def test_stream_report_puts_static_and_loop_side_by_side(tmp_path):
-    from nextitem_trainer.stream_report import stream_report
+    from nextitem_trainer.protocols.stream_report import stream_report
 
     def run(hr, ndcg, versions):
         return {"metrics": {"HR@10": hr, "NDCG@10": ndcg, "judged": 10}, "per_model_version": versions,

@@ -1,8 +1,8 @@
 """The synthetic click world: seeded, shared between user seeds, time-ordered, no repeats."""
 import gzip
 
-from nextitem_trainer.data import read_interactions
-from nextitem_trainer.synthetic import generate, make_world, write_clicks
+from nextitem_trainer.core.data import read_interactions
+from nextitem_trainer.tools.synthetic import generate, make_world, write_clicks
 
 
 def test_same_seed_same_bytes_and_more_users_extend_the_log(tmp_path, tiny_world):

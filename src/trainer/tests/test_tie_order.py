@@ -1,7 +1,7 @@
 """tie-order: same-second runs are shuffled for users with timestamps, everything else stays."""
 import gzip
 
-from nextitem_trainer.tie_order import shuffle_ties
+from nextitem_trainer.tools.tie_order import shuffle_ties
 
 
 def test_only_runs_of_equal_timestamps_move(tmp_path):
@@ -27,8 +27,8 @@ def test_only_runs_of_equal_timestamps_move(tmp_path):
 
 def test_user_range_keeps_the_evaluable_users_with_ids_inside(tmp_path):
     import pytest
-    from nextitem_trainer.data import load_log
-    from nextitem_trainer.report import users_in_range
+    from nextitem_trainer.core.data import load_log
+    from nextitem_trainer.tools.reports import users_in_range
 
     data = tmp_path / "seq.txt"
     data.write_text("".join(f"{u} {i}\n" for u in (1, 2, 3000, 3001) for i in range(1, 6)))

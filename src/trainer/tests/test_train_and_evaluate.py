@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from nextitem_trainer import checkpoint
-from nextitem_trainer.evaluate import evaluate, p2_negatives
-from nextitem_trainer.models.mostpop import MostPop
-from nextitem_trainer.report import run_evaluate
-from nextitem_trainer.train import train
-from nextitem_trainer.config import ConfigError
-from nextitem_trainer.data import eval_users, train_popularity
+from nextitem_trainer.core import checkpoint
+from nextitem_trainer.core.evaluation import evaluate, p2_negatives
+from nextitem_trainer.core.models.mostpop import MostPop
+from nextitem_trainer.tools.reports import run_evaluate
+from nextitem_trainer.core.train import train
+from nextitem_trainer.core.config import ConfigError
+from nextitem_trainer.core.data import eval_users, train_popularity
 
 from conftest import tiny_run_config
 

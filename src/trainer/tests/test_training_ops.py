@@ -3,8 +3,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from nextitem_trainer.models import training_ops
-from nextitem_trainer.models.training_ops import Dropout, softmax_cross_entropy_sum
+from nextitem_trainer.core.models import training_ops
+from nextitem_trainer.core.models.training_ops import Dropout, softmax_cross_entropy_sum
 
 
 def _reference_and_fused(hidden, table, targets):

@@ -1,0 +1,112 @@
+"""``results-table``: the README's results tables, printed from the result files.
+
+The README cites figures; this makes them from ``src/site/results/*.json`` so the table and the
+files cannot drift apart. Two tables: every model under P1 (the common protocol), and each model
+under its own paper's protocol beside the paper's published figure.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..core.paths import RESULTS_DIR
+
+# Published figures the own-protocol table compares with (EVALUATION.md; each model's paper is cited in its module).
+PAPER_FIGURES: dict[tuple[str, str, str], dict[str, float]] = {
+    ("sasrec", "ml-1m", "P2"): {"HR@10": 0.8245, "NDCG@10": 0.5905},
+    ("convrec", "ml-1m", "P2"): {"HR@10": 0.8149, "NDCG@10": 0.5936},
+    ("convrec", "video", "P2"): {"HR@10": 0.7361, "NDCG@10": 0.5379},
+    ("attrec", "ml-1m", "P3"): {"HR@50": 0.5223, "MRR": 0.1172},
+    ("attrec", "ml-100k", "P3"): {"HR@50": 0.5273, "MRR": 0.0981},
+}
+# Figures published on data that is not here: shown beside every dataset, with the paper's
+# dataset named, so the table never suggests a like-for-like comparison.
+PAPER_FIGURES_OTHER_DATA: dict[tuple[str, str], tuple[str, dict[str, float]]] = {
+    ("dmran", "P5"): ("Amazon Electronics", {"AUC_1neg": 0.8932}),
+    ("ssrf", "P5"): ("Retailrocket", {"AUC": 0.912}),
+}
+P1_COLUMNS = ("HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR")
+P1_ORDER = ("sasrec", "sasrec-plus", "sasrec-plus-ref", "convrec", "attrec", "casfe", "dmran", "ssrf", "mostpop")
+# Datasets with event times and categories (DMRAN, SSRF beside SASRec): their own P1 tables.
+CONTEXT_DATASETS = (("ml-100k", "ML-100K"), ("ml-1m-3k", "ML-1M users 1-2,999 (timestamps)"))
+P4_SHOWN = ("Recall@5", "MRR@5", "Recall@20", "MRR@20")  # of the six P4 metrics, what fits a table cell
+
+
+def load_results(folder: Path = RESULTS_DIR) -> list[dict]:
+    """The evaluate command's result files; other suites' files there (reliability.json) have no protocol."""
+    results = []
+    for path in sorted(folder.glob("*.json")):
+        result = json.loads(path.read_text())
+        if "protocol" not in result:
+            continue
+        result["_file"] = path.name
+        results.append(result)
+    return results
+
+
+def _label(result: dict) -> str:
+    return result["model"] + (f"-{result['variant']}" if result.get("variant") else "")
+
+
+def _data_key(result: dict) -> str:
+    return result["_file"].split("_")[1]
+
+
+def _figure(result: dict, metric: str) -> str:
+    value = result["metrics"].get(metric)
+    if value is None:
+        return ""
+    std = result.get("metrics_std", {}).get(metric)
+    return f"{value:.4f} ± {std:.4f}" if std is not None else f"{value:.4f}"
+
+
+def _seeds(result: dict) -> str:
+    seeds = result.get("seeds") or []
+    return ", ".join(str(s) for s in seeds) if seeds else "-"
+
+
+def p1_table(results: list[dict], data_key: str = "ml-1m") -> str:
+    rows = [r for r in results if r["protocol"] == "P1" and _data_key(r) == data_key]
+    rows.sort(key=lambda r: (P1_ORDER.index(_label(r)) if _label(r) in P1_ORDER else len(P1_ORDER), _label(r)))
+    lines = ["| model | seeds | " + " | ".join(P1_COLUMNS) + " | result file |",
+             "|---|---|" + "---|" * len(P1_COLUMNS) + "---|"]
+    for r in rows:
+        lines.append(f"| {_label(r)} | {_seeds(r)} | " + " | ".join(_figure(r, m) for m in P1_COLUMNS)
+                     + f" | `{r['_file']}` |")
+    return "\n".join(lines)
+
+
+def own_protocol_table(results: list[dict]) -> str:
+    lines = ["| model | data | protocol | ours | paper | result file |", "|---|---|---|---|---|---|"]
+    for r in results:
+        if r["protocol"] == "P1" or r["model"] == "mostpop":
+            continue
+        paper = PAPER_FIGURES.get((_label(r), _data_key(r).split("-n")[0], r["protocol"]), {})
+        other_data = PAPER_FIGURES_OTHER_DATA.get((_label(r), r["protocol"]))
+        if other_data:
+            paper = other_data[1]
+        if r["protocol"] == "P4":
+            table2 = r.get("paper_table2", {}).get(r["model"].upper(), {})
+            paper = {m: table2[m] for m in P4_SHOWN if m in table2}
+        # The streaming protocol's point is the loop against the static model: show all four.
+        metrics = list(paper) or (list(r["metrics"]) if r["protocol"] == "stream" else list(r["metrics"])[:2])
+        ours = ", ".join(f"{m} {_figure(r, m)}" for m in metrics)
+        if r.get("ci95"):
+            ours += " (95% CI " + ", ".join(f"{m} {r['ci95'][m][0]:.3f}-{r['ci95'][m][1]:.3f}"
+                                            for m in metrics[:1] if m in r["ci95"]) + ")"
+        theirs = ", ".join(f"{m} {v:.4f}" for m, v in paper.items()) or "-"
+        if other_data:
+            theirs += f" (on {other_data[0]})"
+        lines.append(f"| {_label(r)} | {r['dataset']} | {r['protocol']} | {ours} | {theirs} | `{r['_file']}` |")
+    return "\n".join(lines)
+
+
+def print_tables(folder: Path = RESULTS_DIR) -> str:
+    results = load_results(folder)
+    text = ("P1 on ML-1M (full ranking, leave-one-out; mean ± std where several seeds)\n\n" + p1_table(results)
+            + "\n\nEach model under its own paper's protocol\n\n" + own_protocol_table(results) + "\n")
+    for key, title in CONTEXT_DATASETS:
+        if any(r["protocol"] == "P1" and _data_key(r) == key for r in results):
+            text += f"\nP1 on {title}\n\n" + p1_table(results, key) + "\n"
+    print(text)
+    return text
