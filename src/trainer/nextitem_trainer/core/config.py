@@ -33,7 +33,7 @@ class DataConfig:
     # Short key used in result file names, e.g. "ml-1m" -> sasrec_ml-1m_P1.json.
     key: str = ""
     # k-core filter: users and items with fewer interactions are dropped (repeatedly until
-    # stable); 0 or 1 disables it. EVALUATION.md: 5 (the SASRec preprocessing).
+    # stable); 0 or 1 disables it. docs/evaluation.md: 5 (the SASRec preprocessing).
     min_interactions: int = 5
     # P4 (CASFE's MovieLens protocol, protocols/p4.py): windows of this many ratings; 0 = the
     # leave-one-out split of P1-P3.

@@ -1,4 +1,4 @@
-"""Ranks with pessimistic ties, and the metrics of EVALUATION.md computed from them.
+"""Ranks with pessimistic ties, and the metrics of docs/evaluation.md computed from them.
 
 A target's rank is 1 + (candidates scoring strictly higher) + (other candidates scoring exactly
 the same): ties count against the model, so a constant scorer gets no credit.

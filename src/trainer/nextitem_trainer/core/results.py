@@ -1,4 +1,4 @@
-"""Result files (EVALUATION.md "Result files"): one JSON object per figure, with what it takes
+"""Result files (docs/evaluation.md "Result files"): one JSON object per figure, with what it takes
 to rerun it - seeds, config, dataset checksum, commit, training time and the machine."""
 from __future__ import annotations
 

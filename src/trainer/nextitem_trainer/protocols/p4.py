@@ -1,4 +1,4 @@
-"""P4, CASFE's MovieLens protocol (EVALUATION.md; data in data/p4_windows.py): train on the
+"""P4, CASFE's MovieLens protocol (docs/evaluation.md; data in data/p4_windows.py): train on the
 training windows (N - 1 items -> the N-th), stop early on the validation windows, report
 Recall/MRR/NDCG@5 and @20 on the test windows with a 95% bootstrap confidence interval.
 

@@ -1,4 +1,4 @@
-"""``stream-report``: the streaming protocol's result file (EVALUATION.md, protocol ``stream``)
+"""``stream-report``: the streaming protocol's result file (docs/evaluation.md, protocol ``stream``)
 from its parts: the job's prequential figures for the static model and with the fine-tuning
 loop on (``demo --result``), the split (``stream-split``'s split.json) and the fine-tuned
 versions in the loop's registry (their manifests' ``finetune`` records)."""

@@ -1,4 +1,4 @@
-"""``stream-split``: the streaming protocol's split (EVALUATION.md): the first ``fraction`` of a
+"""``stream-split``: the streaming protocol's split (docs/evaluation.md): the first ``fraction`` of a
 dataset's events by time to train on, the rest to replay through the running job.
 
 Both parts are written as csv (``user_id,item_id,timestamp_ms``; the replay part with a

@@ -1,5 +1,5 @@
 """``bench-model``: an untrained model version of a given architecture, catalogue size and
-sequence length, for the Java ``bench`` command (EVALUATION.md performance protocol).
+sequence length, for the Java ``bench`` command (docs/evaluation.md performance protocol).
 
 What a benchmark measures (ONNX Runtime time per request, the job's events per second, state
 bytes per user) depends on the graph's shapes, not on what its weights learned, so the scaling

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core.paths import RESULTS_DIR
 
-# Published figures the own-protocol table compares with (EVALUATION.md; each model's paper is cited in its module).
+# Published figures the own-protocol table compares with (docs/evaluation.md; each model's paper is cited in its module).
 PAPER_FIGURES: dict[tuple[str, str, str], dict[str, float]] = {
     ("sasrec", "ml-1m", "P2"): {"HR@10": 0.8245, "NDCG@10": 0.5905},
     ("convrec", "ml-1m", "P2"): {"HR@10": 0.8149, "NDCG@10": 0.5936},

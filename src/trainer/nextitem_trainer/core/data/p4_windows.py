@@ -1,4 +1,4 @@
-"""P4 data (EVALUATION.md; CASFE paper section 4.1.1): fixed windows of N MovieLens ratings.
+"""P4 data (docs/evaluation.md; CASFE paper section 4.1.1): fixed windows of N MovieLens ratings.
 
 - Ratings of 4 and 5 only (``MIN_RATING``). The paper's text says it "ignores the records with
   ratings of 4 and 5", but its own Table 1 contradicts that: the window counts it lists (n5

@@ -1,4 +1,4 @@
-"""Leave-one-out split (EVALUATION.md P1/P2): per user, the last item is the test target, the
+"""Leave-one-out split (docs/evaluation.md P1/P2): per user, the last item is the test target, the
 second-last the validation target, the rest is training.
 
 Nothing is copied: a split is a cut position per user. For ``valid`` the model sees

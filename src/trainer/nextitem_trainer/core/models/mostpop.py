@@ -1,5 +1,5 @@
 """MostPop: every user gets the items with the most training interactions (the sanity floor of
-EVALUATION.md; the same list the job serves as its cold-start fallback)."""
+docs/evaluation.md; the same list the job serves as its cold-start fallback)."""
 from __future__ import annotations
 
 import numpy as np
