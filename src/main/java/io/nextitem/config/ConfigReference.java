@@ -95,8 +95,8 @@ public final class ConfigReference {
             if (have == null) {
                 problems.add(source + " lacks " + row.getKey() + ": run `" + COMMAND + "`");
             } else if (!have.equals(row.getValue())) {
-                problems.add(source + " says " + have + " but the definition of " + row.getKey() + " says "
-                        + row.getValue() + ": run `" + COMMAND + "`");
+                problems.add(source + ": " + row.getKey() + " " + differingColumns(have, row.getValue())
+                        + ": run `" + COMMAND + "`");
             }
         }
         for (String key : written.keySet()) {
@@ -110,6 +110,22 @@ public final class ConfigReference {
                     + COMMAND + "`");
         }
         return problems;
+    }
+
+    private static final String[] COLUMNS = {"key", "type", "default", "accepted values", "description"};
+
+    /** "has default `50` here but `60` in its definition", column by column. */
+    private static String differingColumns(String written, String expected) {
+        String[] have = written.split("(?<!\\\\)\\|");
+        String[] want = expected.split("(?<!\\\\)\\|");
+        List<String> differences = new ArrayList<>();
+        for (int i = 1; i < Math.min(have.length, want.length) && i <= COLUMNS.length; i++) {
+            if (!have[i].strip().equals(want[i].strip())) {
+                differences.add(COLUMNS[i - 1] + " " + have[i].strip() + " here but " + want[i].strip());
+            }
+        }
+        return differences.isEmpty() ? "has a row unlike its definition's"
+                : "has " + String.join(", ", differences) + " in its definition";
     }
 
     private static Map<String, String> rowsByKey(String text) {
