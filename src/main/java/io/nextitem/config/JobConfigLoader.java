@@ -75,7 +75,7 @@ public final class JobConfigLoader {
             }
             if (first != JsonToken.START_OBJECT) {
                 throw new InvalidConfigException(List.of(sourceName + ": the config must be a map of keys "
-                        + "(see docs/configuration.md), not " + first.asString()));
+                        + "(see docs/configuration.md), not " + (first == JsonToken.START_ARRAY ? "a list" : "a single value")));
             }
             readSection(parser, "", config, sourceName, problems);
         } catch (JsonProcessingException e) {

@@ -74,6 +74,12 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aFileThatIsNoMapOfKeysSaysSo() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("- parallelism: 2\n", "job.yaml"))
+                .hasMessageContaining("job.yaml: the config must be a map of keys").hasMessageContaining("not a list");
+    }
+
+    @Test
     void nullForANumberIsRefusedByKey() {
         assertThatThrownBy(() -> JobConfigLoader.parse("checkpoint:\n  interval-ms: null\n", "job.yaml"))
                 .hasMessageContaining("checkpoint.interval-ms").hasMessageContaining("not null");
