@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Streaming next-item recommender on Kafka and Flink.",
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, TailCommand.class,
                 BenchEncoderCommand.class, BenchCommand.class, ReliabilityCommand.class, ModelCommand.class,
-                ClusterCommand.class, SoakCommand.class})
+                ClusterCommand.class, SoakCommand.class, ConfigCommand.class})
 public final class NextItemCli implements Runnable {
 
     public static void main(String[] args) {

@@ -5,21 +5,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole job configuration, read from YAML by {@link JobConfigLoader} (keys in kebab-case,
- * see deploy/nextitem.yaml). Every field has a default; {@link #validate()} lists everything
- * that must change before the job can start.
+ * The whole job configuration, read from YAML by {@link JobConfigLoader} (keys in kebab-case).
+ * Each key is defined once, as a {@link Setting} beside its field ({@link JobSettings} lists them
+ * all, docs/configuration.md is generated from them); {@link #validate()} lists everything that
+ * must change before the job can start.
  */
 public class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public int parallelism = 1;
-    /**
-     * How long a network buffer between tasks may wait to fill before it is sent. Flink ships
-     * 100 ms, a throughput setting: at moderate rates every click then waits up to that long
-     * between decode and sequence state. A recommendation answers a click, so the default is
-     * 10 ms (issue 7's latency figures); larger trades latency for fewer, fuller buffers.
-     */
-    public long networkBufferTimeoutMs = 10;
+    static final Setting.Section<JobConfig> SECTION = Setting.Section.of("", config -> config);
+    static final Setting<JobConfig, Integer> PARALLELISM = SECTION.key("parallelism").intType()
+            .defaultValue(1)
+            .withDescription("Parallelism of every operator of the job.")
+            .checkedBy(ConfigChecks.between(1, 4096))
+            .field(c -> c.parallelism, (c, v) -> c.parallelism = v);
+    // Flink ships 100 ms, a throughput setting: at moderate rates every click then waits up to
+    // that long between decode and sequence state; a recommendation answers a click.
+    static final Setting<JobConfig, Long> NETWORK_BUFFER_TIMEOUT_MS = SECTION.key("network-buffer-timeout-ms").longType()
+            .defaultValue(10L)
+            .withDescription("How long a network buffer between tasks may wait to fill before it is sent, in ms. "
+                    + "Flink's own default of 100 ms (for throughput) adds up to that much to every click; "
+                    + "larger trades latency for fewer, fuller buffers.")
+            .checkedBy(ConfigChecks.between(0, 60_000))
+            .field(c -> c.networkBufferTimeoutMs, (c, v) -> c.networkBufferTimeoutMs = v);
+    static final List<Setting<JobConfig, ?>> SETTINGS = List.of(PARALLELISM, NETWORK_BUFFER_TIMEOUT_MS);
+
+    public int parallelism = PARALLELISM.defaultValue();
+    public long networkBufferTimeoutMs = NETWORK_BUFFER_TIMEOUT_MS.defaultValue();
     public KafkaSettings kafka = new KafkaSettings();
     public WatermarkSettings watermarks = new WatermarkSettings();
     public DecoderSettings decoder = new DecoderSettings();
@@ -50,8 +62,7 @@ public class JobConfig implements Serializable {
     /** @return one message per problem, each naming the key and what to change; empty when valid */
     public List<String> validate() {
         List<String> errors = new ArrayList<>();
-        ConfigChecks.between(errors, "parallelism", parallelism, 1, 4096);
-        ConfigChecks.between(errors, "network-buffer-timeout-ms", networkBufferTimeoutMs, 0, 60_000);
+        Setting.checkAll(SETTINGS, this, errors);
         kafka.validate(errors);
         watermarks.validate(errors);
         decoder.validate(errors);
@@ -77,6 +88,8 @@ public class JobConfig implements Serializable {
         // model.updates-topic lives on the job's own Kafka cluster.
         model.updatesBootstrapServers = kafka.bootstrapServers;
         model.updatesClientProperties = new java.util.LinkedHashMap<>(kafka.clientProperties());
+        // A version is checked against the sequence the job keeps (ServingInvariants).
+        model.sequenceMaxLength = sequence.maxLength;
         return this;
     }
 }

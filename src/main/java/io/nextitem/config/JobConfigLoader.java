@@ -1,26 +1,30 @@
 package io.nextitem.config;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** Reads a {@link JobConfig} from YAML, rejecting unknown keys and wrong types by name. */
+/**
+ * Reads a {@link JobConfig} from YAML through the definitions in {@link JobSettings}: each key is
+ * looked up, its value read as the definition's type into the definition's field. Unknown keys,
+ * retired keys and wrong types are all reported at once, each with its line and what to write.
+ */
 public final class JobConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> SECTIONS = JobSettings.sections(JobSettings.ALL);
 
     private JobConfigLoader() {}
 
@@ -38,33 +42,91 @@ public final class JobConfigLoader {
     }
 
     /**
-     * Writes a config as the YAML {@link #load} reads back (a job built in code and submitted to a
-     * cluster as a file: the cluster command, the tests of a cluster of processes).
+     * Writes a config as the YAML {@link #load} reads back, every defined key with its value (a
+     * job built in code and submitted to a cluster as a file: the cluster command, the tests of a
+     * cluster of processes).
      */
     public static void write(JobConfig config, Path file) throws IOException {
-        Files.writeString(file, YAML.copy().setVisibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
-                .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-                .writeValueAsString(config));
+        Map<String, Object> root = new LinkedHashMap<>();
+        for (Setting<?, ?> setting : JobSettings.ALL) {
+            String[] path = setting.key().split("\\.");
+            Map<String, Object> section = root;
+            for (int i = 0; i < path.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> next = (Map<String, Object>) section.computeIfAbsent(path[i], k -> new LinkedHashMap<>());
+                section = next;
+            }
+            section.put(path[path.length - 1], setting.get(config));
+        }
+        Files.writeString(file, YAML.writeValueAsString(root));
     }
 
     /** Parses without validating, so callers can override fields first. */
     public static JobConfig parse(String yamlText, String sourceName) {
+        JobConfig config = new JobConfig();
         if (yamlText.isBlank()) {
-            return new JobConfig();
+            return config;
         }
-        try {
-            JobConfig config = YAML.readValue(yamlText, JobConfig.class);
-            return config == null ? new JobConfig() : config;
-        } catch (JsonMappingException e) {
-            String key = e.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()))
-                    .collect(Collectors.joining("."));
-            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new InvalidConfigException(List.of(sourceName + line + ": key '" + key + "': "
-                    + e.getOriginalMessage().split("\n")[0]
-                    + ". Known keys and their defaults are in deploy/nextitem.yaml"));
+        List<String> problems = new ArrayList<>();
+        try (JsonParser parser = YAML.createParser(yamlText)) {
+            JsonToken first = parser.nextToken();
+            if (first == null || first == JsonToken.VALUE_NULL) {
+                return config;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new InvalidConfigException(List.of(sourceName + ": the config must be a map of keys "
+                        + "(see docs/configuration.md), not " + (first == JsonToken.START_ARRAY ? "a list" : "a single value")));
+            }
+            readSection(parser, "", config, sourceName, problems);
+        } catch (JsonProcessingException e) {
+            throw new InvalidConfigException(List.of(sourceName + ": not valid YAML: " + e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new InvalidConfigException(List.of(sourceName + ": not valid YAML: " + e.getMessage()));
+            throw new InvalidConfigException(List.of(sourceName + ": cannot read: " + e.getMessage()));
         }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return config;
+    }
+
+    /** Reads the keys of one YAML map (the parser is at its START_OBJECT) under {@code prefix}. */
+    private static void readSection(JsonParser parser, String prefix, JobConfig config, String source,
+                                    List<String> problems) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = prefix.isEmpty() ? parser.currentName() : prefix + "." + parser.currentName();
+            String where = source + " (line " + parser.currentTokenLocation().getLineNr() + ")";
+            JsonToken value = parser.nextToken();
+            Optional<Setting<?, ?>> setting = JobSettings.byKey(key);
+            Optional<JobSettings.RetiredKey> retired = JobSettings.retired(key);
+            if (setting.isPresent()) {
+                try {
+                    setting.get().read(config, tree(parser, value));
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + ": " + e.getMessage());
+                }
+            } else if (retired.isPresent()) {
+                problems.add(where + ": " + retired.get().message().apply(tree(parser, value)));
+            } else if (SECTIONS.contains(key) && value == JsonToken.START_OBJECT) {
+                readSection(parser, key, config, source, problems);
+            } else if (SECTIONS.contains(key) && value == JsonToken.VALUE_NULL) {
+                continue; // an empty section: its keys keep their defaults
+            } else if (SECTIONS.contains(key)) {
+                parser.skipChildren();
+                problems.add(where + ": key '" + key + "' is a section: give it keys (see docs/configuration.md)");
+            } else {
+                parser.skipChildren();
+                problems.add(where + ": key '" + key + "' is not a job setting"
+                        + JobSettings.closest(JobSettings.ALL, key).map(k -> "; did you mean " + k + "?").orElse("")
+                        + " Every key and its default is in docs/configuration.md");
+            }
+        }
+    }
+
+    private static JsonNode tree(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return NullNode.getInstance();
+        }
+        JsonNode node = parser.readValueAsTree();
+        return node == null ? NullNode.getInstance() : node;
     }
 }

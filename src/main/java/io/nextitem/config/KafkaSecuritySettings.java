@@ -21,21 +21,76 @@ public class KafkaSecuritySettings implements Serializable {
     private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_SSL");
     private static final List<String> MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256");
 
-    /** PLAINTEXT | SSL | SASL_SSL. */
-    public String protocol = "PLAINTEXT";
-    /** With SASL_SSL: SCRAM-SHA-512 (default) or SCRAM-SHA-256. */
-    public String saslMechanism = "SCRAM-SHA-512";
-    public String username;
-    public String passwordEnv;
-    public String passwordFile;
-    /** PKCS12 truststore with the brokers' CA (SSL, SASL_SSL); empty = the JVM's default trust. */
-    public String truststore;
-    public String truststorePasswordEnv;
-    public String truststorePasswordFile;
-    /** PKCS12 keystore with the client's key and certificate, for mutual TLS. */
-    public String keystore;
-    public String keystorePasswordEnv;
-    public String keystorePasswordFile;
+    static final Setting.Section<KafkaSecuritySettings> SECTION =
+            Setting.Section.of("kafka.security", config -> config.kafka.security);
+    static final Setting<KafkaSecuritySettings, String> PROTOCOL = SECTION.key("protocol").stringType()
+            .defaultValue("PLAINTEXT")
+            .withDescription("PLAINTEXT (a local broker), SSL (TLS; with a keystore it is mutual TLS) or SASL_SSL "
+                    + "(TLS plus a SCRAM user name and password).")
+            .checkedBy(ConfigChecks.oneOf(PROTOCOLS))
+            .field(s -> s.protocol, (s, v) -> s.protocol = v);
+    static final Setting<KafkaSecuritySettings, String> SASL_MECHANISM = SECTION.key("sasl-mechanism").stringType()
+            .defaultValue("SCRAM-SHA-512")
+            .withDescription("With SASL_SSL: SCRAM-SHA-512 or SCRAM-SHA-256.")
+            .checkedBy(ConfigChecks.oneOf(MECHANISMS))
+            .checkedOnlyWhen(s -> "SASL_SSL".equals(s.protocol), "with SASL_SSL")
+            .field(s -> s.saslMechanism, (s, v) -> s.saslMechanism = v);
+    static final Setting<KafkaSecuritySettings, String> USERNAME = SECTION.key("username").stringType()
+            .noDefaultValue()
+            .withDescription("The SCRAM user name (required with SASL_SSL).")
+            .field(s -> s.username, (s, v) -> s.username = v);
+    static final Setting<KafkaSecuritySettings, String> PASSWORD_ENV = secretEnv("password-env", "the SCRAM password",
+            s -> s.passwordEnv, (s, v) -> s.passwordEnv = v);
+    static final Setting<KafkaSecuritySettings, String> PASSWORD_FILE = secretFile("password-file", "the SCRAM password",
+            s -> s.passwordFile, (s, v) -> s.passwordFile = v);
+    static final Setting<KafkaSecuritySettings, String> TRUSTSTORE = SECTION.key("truststore").stringType()
+            .noDefaultValue()
+            .withDescription("PKCS12 truststore with the brokers' CA (SSL, SASL_SSL); null = the JVM's default trust.")
+            .field(s -> s.truststore, (s, v) -> s.truststore = v);
+    static final Setting<KafkaSecuritySettings, String> TRUSTSTORE_PASSWORD_ENV = secretEnv("truststore-password-env",
+            "the truststore's password", s -> s.truststorePasswordEnv, (s, v) -> s.truststorePasswordEnv = v);
+    static final Setting<KafkaSecuritySettings, String> TRUSTSTORE_PASSWORD_FILE = secretFile("truststore-password-file",
+            "the truststore's password", s -> s.truststorePasswordFile, (s, v) -> s.truststorePasswordFile = v);
+    static final Setting<KafkaSecuritySettings, String> KEYSTORE = SECTION.key("keystore").stringType()
+            .noDefaultValue()
+            .withDescription("PKCS12 keystore with the client's key and certificate, for mutual TLS.")
+            .field(s -> s.keystore, (s, v) -> s.keystore = v);
+    static final Setting<KafkaSecuritySettings, String> KEYSTORE_PASSWORD_ENV = secretEnv("keystore-password-env",
+            "the keystore's password", s -> s.keystorePasswordEnv, (s, v) -> s.keystorePasswordEnv = v);
+    static final Setting<KafkaSecuritySettings, String> KEYSTORE_PASSWORD_FILE = secretFile("keystore-password-file",
+            "the keystore's password", s -> s.keystorePasswordFile, (s, v) -> s.keystorePasswordFile = v);
+    static final List<Setting<KafkaSecuritySettings, ?>> SETTINGS = List.of(PROTOCOL, SASL_MECHANISM, USERNAME,
+            PASSWORD_ENV, PASSWORD_FILE, TRUSTSTORE, TRUSTSTORE_PASSWORD_ENV, TRUSTSTORE_PASSWORD_FILE, KEYSTORE,
+            KEYSTORE_PASSWORD_ENV, KEYSTORE_PASSWORD_FILE);
+
+    public String protocol = PROTOCOL.defaultValue();
+    public String saslMechanism = SASL_MECHANISM.defaultValue();
+    public String username = USERNAME.defaultValue();
+    public String passwordEnv = PASSWORD_ENV.defaultValue();
+    public String passwordFile = PASSWORD_FILE.defaultValue();
+    public String truststore = TRUSTSTORE.defaultValue();
+    public String truststorePasswordEnv = TRUSTSTORE_PASSWORD_ENV.defaultValue();
+    public String truststorePasswordFile = TRUSTSTORE_PASSWORD_FILE.defaultValue();
+    public String keystore = KEYSTORE.defaultValue();
+    public String keystorePasswordEnv = KEYSTORE_PASSWORD_ENV.defaultValue();
+    public String keystorePasswordFile = KEYSTORE_PASSWORD_FILE.defaultValue();
+
+    private static Setting<KafkaSecuritySettings, String> secretEnv(String name, String secret,
+            java.util.function.Function<KafkaSecuritySettings, String> get,
+            java.util.function.BiConsumer<KafkaSecuritySettings, String> set) {
+        return SECTION.key(name).stringType().noDefaultValue()
+                .withDescription("The environment variable holding " + secret + " (or the -file key; not both).")
+                .field(get, set);
+    }
+
+    private static Setting<KafkaSecuritySettings, String> secretFile(String name, String secret,
+            java.util.function.Function<KafkaSecuritySettings, String> get,
+            java.util.function.BiConsumer<KafkaSecuritySettings, String> set) {
+        return SECTION.key(name).stringType().noDefaultValue()
+                .withDescription("A file holding only " + secret + ", no trailing newline (a Kubernetes or Docker "
+                        + "secret mount; or the -env key; not both).")
+                .field(get, set);
+    }
 
     /** The Kafka client settings this stands for, with secrets as config-provider references. */
     public Map<String, String> clientProperties() {
@@ -80,14 +135,11 @@ public class KafkaSecuritySettings implements Serializable {
     }
 
     void validate(List<String> errors) {
+        Setting.checkAll(SETTINGS, this, errors);
         if (!PROTOCOLS.contains(protocol)) {
-            errors.add("kafka.security.protocol is '" + protocol + "': use one of " + PROTOCOLS);
-            return;
+            return; // the protocol's own check says what to write; the rest depends on it
         }
         if ("SASL_SSL".equals(protocol)) {
-            if (!MECHANISMS.contains(saslMechanism)) {
-                errors.add("kafka.security.sasl-mechanism is '" + saslMechanism + "': use one of " + MECHANISMS);
-            }
             if (username == null || username.isBlank()) {
                 errors.add("kafka.security.username is required with SASL_SSL");
             }

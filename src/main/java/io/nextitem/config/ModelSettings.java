@@ -1,6 +1,5 @@
 package io.nextitem.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,70 +9,104 @@ import java.util.Map;
 public class ModelSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Registry directory: one sub-folder per model version (see schemas/model/README.md). */
-    public String registry;
-    /** A version folder name, or "latest" for the newest by manifest created_at. */
-    public String version = "latest";
-    /** Items per recommendation (at most the version's top_k). */
-    public int topK = 10;
-    /** auto (CUDA when it loads, else CPU) | cuda (fail without it) | cpu. */
-    public String executionProvider = "auto";
-    /** The GPU (CUDA device ordinal) the CUDA provider runs on, when it is tried. */
-    public int cudaDeviceId = 0;
-    /** ONNX Runtime intra-op threads per inference operator instance. */
-    public int intraOpThreads = 1;
-    /**
-     * How often each inference subtask looks in the registry for the version to serve (the newest,
-     * or the pinned one) and, when it changed, loads and checks it off the hot path and swaps it
-     * in; 0 = never (serve the version found at start).
-     */
-    public long watchIntervalMs = 10_000;
-    /**
-     * Requests per encoder call: 1 scores every click on its own (a map operator); more turns on
-     * micro-batching through Flink's async I/O, waiting at most batch-max-delay-ms for a batch to
-     * fill (the added latency under light load).
-     */
-    public int batchMaxSize = 1;
-    public long batchMaxDelayMs = 5;
-    /**
-     * The longest a version may take for one scoring call of its golden full-length batch
-     * (median of 5 after warm-up, measured when it loads); a slower one is refused (a new version
-     * is not swapped in, a starting one fails the start). Calls slower than this while serving
-     * count in the inferenceOverBudget metric. 0 = no budget.
-     */
-    public double latencyBudgetMs = 0;
-    /**
-     * Topic on the job's Kafka cluster where operators pin or unpin a version (ModelUpdate
-     * records, `nextitem model pin|unpin`); the newest command wins over model.version. Empty =
-     * the registry and model.version alone decide.
-     */
-    public String updatesTopic = "";
-    /** The job's Kafka cluster and client properties, handed over by {@link JobConfig#validated()}. */
-    @JsonIgnore
+    static final Setting.Section<ModelSettings> SECTION = Setting.Section.of("model", config -> config.model);
+    static final Setting<ModelSettings, String> REGISTRY = SECTION.key("registry").stringType()
+            .requiredValue()
+            .withDescription("Registry folder: one sub-folder per model version, named as its manifest's version "
+                    + "(schemas/model/README.md).")
+            .checkedBy(ConfigChecks.nonBlank())
+            .field(m -> m.registry, (m, v) -> m.registry = v);
+    static final Setting<ModelSettings, String> VERSION = SECTION.key("version").stringType()
+            .defaultValue("latest")
+            .withDescription("A version folder name, or latest for the newest by manifest created_at.")
+            .checkedBy(ConfigChecks.nonBlank())
+            .field(m -> m.version, (m, v) -> m.version = v);
+    static final Setting<ModelSettings, Integer> TOP_K = SECTION.key("top-k").intType()
+            .defaultValue(10)
+            .withDescription("Items per recommendation. At most the version's top_k (its graph returns K' = top_k + "
+                    + "max_seq_len candidates, of which up to max_seq_len may be items the user already clicked): a "
+                    + "version that cannot fill the list is refused, at start and at a swap.")
+            .checkedBy(ConfigChecks.between(1, 1000))
+            .field(m -> m.topK, (m, v) -> m.topK = v);
+    static final Setting<ModelSettings, String> EXECUTION_PROVIDER = SECTION.key("execution-provider").stringType()
+            .defaultValue("auto")
+            .withDescription("auto (CUDA when it loads, else CPU), cuda (fail without it) or cpu.")
+            .checkedBy(ConfigChecks.oneOf(List.of("auto", "cuda", "cpu")))
+            .field(m -> m.executionProvider, (m, v) -> m.executionProvider = v);
+    static final Setting<ModelSettings, Integer> CUDA_DEVICE_ID = SECTION.key("cuda-device-id").intType()
+            .defaultValue(0)
+            .withDescription("The GPU (CUDA device ordinal) the CUDA provider runs on, when it is tried.")
+            .checkedBy(ConfigChecks.between(0, 1023))
+            .field(m -> m.cudaDeviceId, (m, v) -> m.cudaDeviceId = v);
+    static final Setting<ModelSettings, Integer> INTRA_OP_THREADS = SECTION.key("intra-op-threads").intType()
+            .defaultValue(1)
+            .withDescription("ONNX Runtime intra-op threads per inference operator instance.")
+            .checkedBy(ConfigChecks.between(1, 256))
+            .field(m -> m.intraOpThreads, (m, v) -> m.intraOpThreads = v);
+    static final Setting<ModelSettings, Long> WATCH_INTERVAL_MS = SECTION.key("watch-interval-ms").longType()
+            .defaultValue(10_000L)
+            .withDescription("How often each inference subtask looks in the registry for the version to serve (the "
+                    + "newest, or the pinned one), in ms; when it changed, it is loaded and checked off the hot path "
+                    + "(sha256, graph signature, golden parity, the fit to the job's settings) and swapped in with no "
+                    + "restart. A version that fails a check is refused (log line + modelVersionsRefused). "
+                    + "0 = never (serve the version found at start).")
+            .checkedBy(Setting.Check.of("0, or at least 100", (key, value) -> value != 0 && value < 100
+                    ? key + " is " + value + ": use 0 (no watching) or at least 100" : null))
+            .field(m -> m.watchIntervalMs, (m, v) -> m.watchIntervalMs = v);
+    static final Setting<ModelSettings, Integer> BATCH_MAX_SIZE = SECTION.key("batch-max-size").intType()
+            .defaultValue(1)
+            .withDescription("Requests per encoder call: 1 scores every click on its own (a map operator); more turns "
+                    + "on micro-batching through Flink's async I/O, waiting at most model.batch-max-delay-ms for a batch "
+                    + "to fill.")
+            .checkedBy(ConfigChecks.between(1, 4096))
+            .field(m -> m.batchMaxSize, (m, v) -> m.batchMaxSize = v);
+    static final Setting<ModelSettings, Long> BATCH_MAX_DELAY_MS = SECTION.key("batch-max-delay-ms").longType()
+            .defaultValue(5L)
+            .withDescription("The longest a micro-batch waits to fill, in ms (the added latency under light load).")
+            .checkedBy(ConfigChecks.between(0, 10_000))
+            .field(m -> m.batchMaxDelayMs, (m, v) -> m.batchMaxDelayMs = v);
+    static final Setting<ModelSettings, Double> LATENCY_BUDGET_MS = SECTION.key("latency-budget-ms").doubleType()
+            .defaultValue(0.0)
+            .withDescription("The longest a version may take for one scoring call of its golden full-length batch "
+                    + "(median of 5 after warm-up, measured when it loads), in ms; a slower one is refused. Calls slower "
+                    + "than this while serving count in the inferenceOverBudget metric. 0 = no budget.")
+            .checkedBy(Setting.Check.of("0 or more", (key, value) -> !(value >= 0)
+                    ? key + " is " + value + ": use 0 (no budget) or a positive number" : null))
+            .field(m -> m.latencyBudgetMs, (m, v) -> m.latencyBudgetMs = v);
+    static final Setting<ModelSettings, String> UPDATES_TOPIC = SECTION.key("updates-topic").stringType()
+            .defaultValue("")
+            .withDescription("Topic on the job's Kafka cluster where operators pin or unpin a version (ModelUpdate "
+                    + "records, `nextitem model pin|unpin`); the newest command wins over model.version. Empty = the "
+                    + "registry and model.version alone decide.")
+            .field(m -> m.updatesTopic, (m, v) -> m.updatesTopic = v);
+    static final List<Setting<ModelSettings, ?>> SETTINGS = List.of(REGISTRY, VERSION, TOP_K, EXECUTION_PROVIDER,
+            CUDA_DEVICE_ID, INTRA_OP_THREADS, WATCH_INTERVAL_MS, BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS,
+            LATENCY_BUDGET_MS, UPDATES_TOPIC);
+
+    public String registry = REGISTRY.defaultValue();
+    public String version = VERSION.defaultValue();
+    public int topK = TOP_K.defaultValue();
+    public String executionProvider = EXECUTION_PROVIDER.defaultValue();
+    public int cudaDeviceId = CUDA_DEVICE_ID.defaultValue();
+    public int intraOpThreads = INTRA_OP_THREADS.defaultValue();
+    public long watchIntervalMs = WATCH_INTERVAL_MS.defaultValue();
+    public int batchMaxSize = BATCH_MAX_SIZE.defaultValue();
+    public long batchMaxDelayMs = BATCH_MAX_DELAY_MS.defaultValue();
+    public double latencyBudgetMs = LATENCY_BUDGET_MS.defaultValue();
+    public String updatesTopic = UPDATES_TOPIC.defaultValue();
+
+    // Not settings of their own: handed over by JobConfig#validated() from the keys they mirror.
+    /** The job's Kafka cluster and client properties (kafka.*), where model.updates-topic lives. */
     public String updatesBootstrapServers;
-    @JsonIgnore
     public Map<String, String> updatesClientProperties = new LinkedHashMap<>();
+    /** sequence.max-length: a version whose max_seq_len is longer cannot serve (ServingInvariants). */
+    public int sequenceMaxLength = SequenceSettings.MAX_LENGTH.defaultValue();
 
     public boolean readsUpdates() {
         return updatesTopic != null && !updatesTopic.isBlank();
     }
 
     void validate(List<String> errors) {
-        ConfigChecks.nonBlank(errors, "model.registry", registry);
-        ConfigChecks.nonBlank(errors, "model.version", version);
-        ConfigChecks.between(errors, "model.top-k", topK, 1, 1000);
-        ConfigChecks.between(errors, "model.intra-op-threads", intraOpThreads, 1, 256);
-        ConfigChecks.between(errors, "model.cuda-device-id", cudaDeviceId, 0, 1023);
-        ConfigChecks.between(errors, "model.batch-max-size", batchMaxSize, 1, 4096);
-        ConfigChecks.between(errors, "model.batch-max-delay-ms", batchMaxDelayMs, 0, 10_000);
-        if (!(latencyBudgetMs >= 0)) {
-            errors.add("model.latency-budget-ms is " + latencyBudgetMs + ": use 0 (no budget) or a positive number");
-        }
-        if (watchIntervalMs != 0 && watchIntervalMs < 100) {
-            errors.add("model.watch-interval-ms is " + watchIntervalMs + ": use 0 (no watching) or at least 100");
-        }
-        if (!List.of("auto", "cuda", "cpu").contains(executionProvider)) {
-            errors.add("model.execution-provider is '" + executionProvider + "': use auto, cuda or cpu");
-        }
+        Setting.checkAll(SETTINGS, this, errors);
     }
 }

@@ -7,12 +7,23 @@ import java.util.List;
 public class WatermarkSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public long maxOutOfOrdernessMs = 5_000L;
-    /** A partition with no records for this long stops holding the watermark back. */
-    public long idlenessMs = 30_000L;
+    static final Setting.Section<WatermarkSettings> SECTION = Setting.Section.of("watermarks", config -> config.watermarks);
+    static final Setting<WatermarkSettings, Long> MAX_OUT_OF_ORDERNESS_MS = SECTION.key("max-out-of-orderness-ms").longType()
+            .defaultValue(5_000L)
+            .withDescription("How far a click's event time may lag the newest seen on its partition, in ms.")
+            .checkedBy(ConfigChecks.atLeast(0))
+            .field(w -> w.maxOutOfOrdernessMs, (w, v) -> w.maxOutOfOrdernessMs = v);
+    static final Setting<WatermarkSettings, Long> IDLENESS_MS = SECTION.key("idleness-ms").longType()
+            .defaultValue(30_000L)
+            .withDescription("A partition with no records for this long (ms) stops holding the watermark back.")
+            .checkedBy(ConfigChecks.atLeast(1))
+            .field(w -> w.idlenessMs, (w, v) -> w.idlenessMs = v);
+    static final List<Setting<WatermarkSettings, ?>> SETTINGS = List.of(MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS);
+
+    public long maxOutOfOrdernessMs = MAX_OUT_OF_ORDERNESS_MS.defaultValue();
+    public long idlenessMs = IDLENESS_MS.defaultValue();
 
     void validate(List<String> errors) {
-        ConfigChecks.atLeast(errors, "watermarks.max-out-of-orderness-ms", maxOutOfOrdernessMs, 0);
-        ConfigChecks.atLeast(errors, "watermarks.idleness-ms", idlenessMs, 1);
+        Setting.checkAll(SETTINGS, this, errors);
     }
 }

@@ -28,13 +28,15 @@ public final class SequenceRecommender implements AutoCloseable {
 
     /**
      * Everything a version must pass before it serves: the manifest and every file's sha256
-     * (ModelVersion.load), the graph's signature (OnnxEncoder), golden parity (GoldenCheck) and
-     * model.top-k against the version's top_k.
+     * (ModelVersion.load), its fit to the job's settings (ServingInvariants: sequence.max-length,
+     * the folder's name, model.top-k), the graph's signature (OnnxEncoder), golden parity
+     * (GoldenCheck) and the latency budget. The starting version and every swapped-in one come here.
      *
-     * @throws ModelLoadException (or IllegalArgumentException for top-k) naming what failed
+     * @throws ModelLoadException naming what failed and what to change
      */
     public static SequenceRecommender open(Path folder, ModelSettings settings) {
         ModelVersion version = ModelVersion.load(folder);
+        ServingInvariants.verify(version, settings); // before the graph loads: cheap, and says what to change
         OnnxEncoder encoder = new OnnxEncoder(version, settings.executionProvider, settings.cudaDeviceId,
                 settings.intraOpThreads);
         try {
@@ -48,9 +50,9 @@ public final class SequenceRecommender implements AutoCloseable {
     }
 
     public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
-        if (topK > version.manifest().topK()) {
-            throw new IllegalArgumentException("model.top-k " + topK + " exceeds the version's top_k "
-                    + version.manifest().topK() + "; lower model.top-k or export with a larger --top-k");
+        String topKProblem = ServingInvariants.topKProblem(version.manifest(), topK);
+        if (topKProblem != null) {
+            throw new IllegalArgumentException(topKProblem);
         }
         this.version = version;
         this.encoder = encoder;

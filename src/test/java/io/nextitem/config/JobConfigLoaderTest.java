@@ -38,6 +38,54 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aMisspeltKeyNamesTheClosestDefinedOneAndEveryProblemIsListed() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("""
+                kafka:
+                  bootstrap-server: x:9092
+                model:
+                  top-k: many
+                sequence:
+                  ttl-hours: 1
+                """, "job.yaml"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "job.yaml (line 2): key 'kafka.bootstrap-server' is not a job setting; did you mean "
+                                + "kafka.bootstrap-servers? Every key and its default is in docs/configuration.md",
+                        "job.yaml (line 4): key 'model.top-k' needs an int, not 'many'",
+                        "job.yaml (line 6): sequence.ttl-hours was replaced by sequence.ttl-minutes: write ttl-minutes: 60"));
+    }
+
+    @Test
+    void aWrittenConfigLoadsBackWithEveryValue() throws Exception {
+        JobConfig config = JobConfig.isolatedRun("broker:9093", "test", "run1");
+        config.model.registry = "/models";
+        config.model.latencyBudgetMs = 2.5;
+        config.kafka.properties.put("linger.ms", "5");
+        config.decoder.confluentSchemaIds.put(7, "click-v1.avsc");
+        config.decoder.schemaDir = "/schemas";
+        config.checkpoint.changelog = true;
+        Path file = tmp.resolve("written.yaml");
+
+        JobConfigLoader.write(config, file);
+        JobConfig read = JobConfigLoader.load(file);
+
+        for (Setting<?, ?> setting : JobSettings.ALL) {
+            assertThat(setting.get(read)).as(setting.key()).isEqualTo(setting.get(config));
+        }
+    }
+
+    @Test
+    void aFileThatIsNoMapOfKeysSaysSo() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("- parallelism: 2\n", "job.yaml"))
+                .hasMessageContaining("job.yaml: the config must be a map of keys").hasMessageContaining("not a list");
+    }
+
+    @Test
+    void nullForANumberIsRefusedByKey() {
+        assertThatThrownBy(() -> JobConfigLoader.parse("checkpoint:\n  interval-ms: null\n", "job.yaml"))
+                .hasMessageContaining("checkpoint.interval-ms").hasMessageContaining("not null");
+    }
+
+    @Test
     void wrongTypesAreRejectedByKey() {
         assertThatThrownBy(() -> JobConfigLoader.parse("sequence:\n  max-length: lots\n", "job.yaml"))
                 .isInstanceOf(InvalidConfigException.class)

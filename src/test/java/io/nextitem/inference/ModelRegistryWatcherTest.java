@@ -3,6 +3,7 @@ package io.nextitem.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nextitem.config.ModelSettings;
+import io.nextitem.testing.MisfitVersions;
 import io.nextitem.testing.TestModels;
 import io.nextitem.testing.VersionFixtures;
 import java.io.IOException;
@@ -101,7 +102,14 @@ class ModelRegistryWatcherTest {
                 Arguments.of("items.tsv one item short of num_items", (Consumer<Path>) v ->
                         VersionFixtures.rewrite(v, "items.tsv", VersionFixtures::dropLastLine, true), "items.tsv"),
                 Arguments.of("golden outputs from another graph", (Consumer<Path>) v ->
-                        VersionFixtures.rewrite(v, "golden.json", bytes -> goldenOfTheWrongScale(bytes), true), "golden case"));
+                        VersionFixtures.rewrite(v, "golden.json", bytes -> goldenOfTheWrongScale(bytes), true), "golden case"),
+                // The rules that span the job's settings (defaults here) and a version.
+                Arguments.of("max_seq_len above sequence.max-length", MisfitVersions.READS_MORE_THAN_THE_JOB_KEEPS,
+                        "sequence.max-length is 50 but the version reads max_seq_len 60 items"),
+                Arguments.of("folder named unlike manifest.version", MisfitVersions.NAMED_UNLIKE_ITS_FOLDER,
+                        "its folder is named 'sasrec-v2' but its manifest.version is 'sasrec-elsewhere'"),
+                Arguments.of("graph's K' cannot fill model.top-k", MisfitVersions.FILLS_FEWER_THAN_THE_SERVED_TOP_K,
+                        "model.top-k is 10 but the version's graph returns K' = 25 candidates"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import io.nextitem.config.JobConfig;
 import io.nextitem.kafka.KafkaTopics;
 import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.JobUnderTest;
+import io.nextitem.testing.MisfitVersions;
 import io.nextitem.testing.TestModels;
 import io.nextitem.testing.VersionFixtures;
 import java.nio.file.Files;
@@ -42,7 +43,14 @@ class BrokenStartingModelITCase extends BrokerAndFlinkITCase {
                         VersionFixtures.rewrite(v, "model.onnx", VersionFixtures::flipLastByte, false), "sha256"),
                 Arguments.of("items.tsv one item short", (Consumer<Path>) v ->
                         VersionFixtures.rewrite(v, "items.tsv", VersionFixtures::dropLastLine, true), "items.tsv"),
-                Arguments.of("no version at all", (Consumer<Path>) v -> deleteTree(v), "holds no model version"));
+                Arguments.of("no version at all", (Consumer<Path>) v -> deleteTree(v), "holds no model version"),
+                // The rules that span the job's settings (sequence.max-length 50, model.top-k 10) and a version.
+                Arguments.of("max_seq_len above sequence.max-length", MisfitVersions.READS_MORE_THAN_THE_JOB_KEEPS,
+                        "raise sequence.max-length to at least 60"),
+                Arguments.of("folder named unlike manifest.version", MisfitVersions.NAMED_UNLIKE_ITS_FOLDER,
+                        "rename the folder to 'sasrec-elsewhere'"),
+                Arguments.of("graph's K' cannot fill model.top-k", MisfitVersions.FILLS_FEWER_THAN_THE_SERVED_TOP_K,
+                        "lower model.top-k to 5"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,7 @@ import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.KafkaTestTopics;
+import io.nextitem.testing.MisfitVersions;
 import io.nextitem.testing.TestModels;
 import io.nextitem.testing.VersionFixtures;
 import java.nio.file.Files;
@@ -29,8 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Model versions change under a running job, against a real broker and MiniCluster: version 1
  * serves; four broken versions published mid-stream (sha256 mismatch, bytes that are no graph,
- * a graph reading other inputs, a vocabulary one item short) are refused and version 1 keeps
- * serving; a good version 3 is swapped in with no restart. Every click gets exactly one recommendation
+ * a graph reading other inputs, a vocabulary one item short) and three that do not fit the job's
+ * settings (max_seq_len above sequence.max-length, a folder named unlike its version, a K' that
+ * cannot fill model.top-k) are refused and version 1 keeps serving; a good version 3 is swapped in with no restart. Every click gets exactly one recommendation
  * (read_committed), and the records show the switch: v1 first, v3 at the end, never v2.
  */
 class ModelHotSwapITCase extends BrokerAndFlinkITCase {
@@ -56,13 +58,17 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
             sendRound(producer, sent, items);
             assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
 
-            // Four broken versions, each the newest in turn; rounds long past a watch interval after
-            // each: none ever serves.
+            // Seven broken or misfit versions, each the newest in turn; rounds long past a watch
+            // interval after each: none ever serves.
             List<java.util.function.Consumer<Path>> breakages = List.of(
                     v -> VersionFixtures.rewrite(v, "model.onnx", b -> { b[b.length / 2] ^= 0x7f; return b; }, false), // sha256 mismatch
                     v -> VersionFixtures.rewrite(v, "model.onnx", b -> java.util.Arrays.copyOf(b, 64), true),         // bad bytes
                     v -> VersionFixtures.rewrite(v, "model.onnx", b -> bytesOf(ATTREC.resolve("model.onnx")), true), // wrong inputs
-                    v -> VersionFixtures.rewrite(v, "items.tsv", ModelHotSwapITCase::withoutLastLine, true));        // vocabulary
+                    v -> VersionFixtures.rewrite(v, "items.tsv", ModelHotSwapITCase::withoutLastLine, true),         // vocabulary
+                    // Versions sound in themselves that do not fit the job's settings (ServingInvariants):
+                    MisfitVersions.READS_MORE_THAN_THE_JOB_KEEPS,      // max_seq_len above sequence.max-length
+                    MisfitVersions.NAMED_UNLIKE_ITS_FOLDER,            // folder name unlike manifest.version
+                    MisfitVersions.FILLS_FEWER_THAN_THE_SERVED_TOP_K); // model.top-k above what K' can fill
             for (int i = 0; i < breakages.size(); i++) {
                 VersionFixtures.publish(SASREC, registry, "sasrec-v2-broken-" + i, "2026-03-0" + (i + 1) + "T00:00:00Z",
                         breakages.get(i));
