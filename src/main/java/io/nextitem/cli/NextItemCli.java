@@ -5,6 +5,8 @@ import java.io.StringWriter;
 import java.io.Writer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The job's command line, the entry class of {@code nextitem-job.jar} on a cluster ({@code flink
@@ -15,6 +17,8 @@ import picocli.CommandLine.Command;
         description = "Streaming next-item recommender on Kafka and Flink.",
         subcommands = {RunCommand.class, ModelCommand.class})
 public final class NextItemCli implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         execute(commandLine(), args, NextItemCli.class);
@@ -52,7 +56,8 @@ public final class NextItemCli implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        // The command line this runs in, with whatever subcommands its caller added.
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Known failures print one clear line, not a stack trace; unknown ones keep theirs. */

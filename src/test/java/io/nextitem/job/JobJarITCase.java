@@ -98,6 +98,11 @@ class JobJarITCase {
                 .findFirst().orElseThrow(() -> new AssertionError(dockerfile + " copies nothing to " + jarInImage));
         Path built = Path.of(copy.split("\\s+")[1]);
         assertThat(entries(built)).as(built + ", run by compose's replay").contains(TOOLS + "cli/ReplayCommand.class");
+        List<String> command = new ArrayList<>();
+        replay.path("command").forEach(e -> command.add(e.asText()));
+        String events = command.get(command.indexOf("--events") + 1);
+        assertThat(Files.readAllLines(dockerfile)).as(dockerfile + " copies the clicks replay reads")
+                .anyMatch(l -> l.startsWith("COPY ") && l.endsWith(" " + events));
     }
 
     private static List<String> toolEntries(List<String> entries) {
