@@ -1,6 +1,7 @@
 # The job image: Flink 2.2.1 on Java 17, the cluster job jar, ONNX Runtime GPU with the CUDA 12
-# and cuDNN 9 runtime libraries it loads, the Prometheus reporter plugin, the demo model and
-# clicks. Build from the repository root after `mvn package`:
+# and cuDNN 9 runtime libraries it loads, the Prometheus reporter plugin, the demo model (the
+# compose replay producer and its clicks are the tools image's, tools.Dockerfile). Build from the
+# repository root after `mvn package`:
 #   docker build -f deploy/docker/job.Dockerfile -t nextitem-job .
 # Without a GPU the same image runs on CPU: ONNX Runtime falls back and says so
 # (metric executionProviderIsGpu = 0).
@@ -25,6 +26,5 @@ COPY target/flink-layout/ /opt/flink/
 COPY target/nextitem-job.jar /opt/flink/usrlib/nextitem-job.jar
 COPY deploy/compose/nextitem.yaml /opt/nextitem/nextitem.yaml
 COPY src/main/resources/nextitem/demo/registry/ /opt/nextitem/demo-registry/
-COPY src/main/resources/nextitem/demo/clicks.csv.gz /opt/nextitem/demo-clicks.csv.gz
 USER flink
 EXPOSE 8081 9249

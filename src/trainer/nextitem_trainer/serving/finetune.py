@@ -73,12 +73,17 @@ class Vocabulary:
 def example_batch(rows: list[dict], items: Vocabulary, users: Vocabulary, categories: Vocabulary,
                   max_len: int) -> dict[str, torch.Tensor]:
     """The contract inputs of each row's prefix (unknown items skipped, as the job does) plus
-    ``target_seq`` (B, L) with the target in the last column and ``target_next`` (B, 1)."""
+    ``target_seq`` (B, L) with the target in the last column and ``target_next`` (B, 1).
+    ``query_time`` is the newest prefix click's time, known item or not: the job asks for the
+    list at that click (schemas/model/inputs-contract.json holds both sides to it)."""
     b = len(rows)
     item_seq = np.zeros((b, max_len), dtype=np.int64)
     time_seq = np.zeros((b, max_len), dtype=np.int64)
     cat_seq = np.zeros((b, max_len), dtype=np.int64)
+    query_time = np.zeros(b, dtype=np.int64)  # (B,) epoch seconds
     for r, row in enumerate(rows):
+        if row["prefix_event_times_millis"]:
+            query_time[r] = row["prefix_event_times_millis"][-1] // 1000
         kept = [(items.get(i), t // 1000, categories.get(c)) for i, t, c in
                 zip(row["prefix_item_ids"], row["prefix_event_times_millis"], row["prefix_categories"])]
         kept = [k for k in kept if k[0] > 0][-max_len:]
@@ -90,7 +95,7 @@ def example_batch(rows: list[dict], items: Vocabulary, users: Vocabulary, catego
     target_seq = np.zeros((b, max_len), dtype=np.int64)
     target_seq[:, -1] = target
     return {"item_seq": torch.from_numpy(item_seq), "time_seq": torch.from_numpy(time_seq),
-            "query_time": torch.from_numpy(time_seq[:, -1].copy()), "cat_seq": torch.from_numpy(cat_seq),
+            "query_time": torch.from_numpy(query_time), "cat_seq": torch.from_numpy(cat_seq),
             "user_idx": torch.tensor([users.get(row["user_id"]) for row in rows], dtype=torch.int64),
             "target_seq": torch.from_numpy(target_seq), "target_next": torch.from_numpy(target[:, None].copy())}
 

@@ -13,18 +13,19 @@ import java.util.stream.Collectors;
 final class JvmEntryPoint {
     private JvmEntryPoint() {}
 
-    /** True when the calling method is the outermost frame of its thread and that thread is "main". */
-    static boolean calledByJvmLauncher() {
+    /** True when {@code entryClass}'s main is the outermost frame of its thread and that thread is "main". */
+    static boolean calledByJvmLauncher(Class<?> entryClass) {
         List<StackWalker.StackFrame> frames = StackWalker.getInstance().walk(s -> s.collect(Collectors.toList()));
         // The launcher calls main through JNI: no Java frame below it. Flink calls it by
         // reflection from PackagedProgram, so its frames (and the reflection frames) sit below.
-        return isLauncherStack(Thread.currentThread().getName(), frames.get(frames.size() - 1).getClassName(),
+        return isLauncherStack(Thread.currentThread().getName(), entryClass.getName(),
+                frames.get(frames.size() - 1).getClassName(),
                 frames.get(frames.size() - 1).getMethodName());
     }
 
-    static boolean isLauncherStack(String threadName, String outermostClass, String outermostMethod) {
+    static boolean isLauncherStack(String threadName, String entryClass, String outermostClass, String outermostMethod) {
         return "main".equals(threadName)
-                && NextItemCli.class.getName().equals(outermostClass)
+                && entryClass.equals(outermostClass)
                 && "main".equals(outermostMethod);
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * job's own config file, whose kafka.bootstrap-servers, kafka.security and kafka.properties
  * then apply as they do to the job (a secured cluster needs no second copy of its settings).
  */
-final class KafkaClientOptions {
+public final class KafkaClientOptions {
     @Option(names = "--bootstrap-servers", description = "Broker list. Default: the --config file's, else localhost:9092.")
     String bootstrapServers;
 
@@ -23,7 +23,7 @@ final class KafkaClientOptions {
 
     private JobConfig loaded;
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         if (bootstrapServers != null) {
             return bootstrapServers;
         }
@@ -31,12 +31,12 @@ final class KafkaClientOptions {
     }
 
     /** Client settings (security first, then kafka.properties) from --config; none without it. */
-    Map<String, String> clientProperties() {
+    public Map<String, String> clientProperties() {
         return config == null ? Map.of() : job().kafka.clientProperties();
     }
 
     /** Fails within {@link BrokerReachability#DEFAULT_TIMEOUT}, naming the servers, when no broker answers. */
-    void requireReachable() throws java.io.IOException {
+    public void requireReachable() throws java.io.IOException {
         String source = bootstrapServers != null ? "--bootstrap-servers"
                 : config != null ? "kafka.bootstrap-servers in " + config : "the default; set --bootstrap-servers";
         BrokerReachability.require(bootstrapServers(), clientProperties(), BrokerReachability.DEFAULT_TIMEOUT, source);

@@ -1,7 +1,7 @@
 package io.nextitem.cli;
 
 import io.nextitem.avro.ModelUpdateAction;
-import io.nextitem.replay.ModelUpdatePublisher;
+import io.nextitem.model.ModelUpdatePublisher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

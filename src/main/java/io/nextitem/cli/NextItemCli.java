@@ -5,19 +5,39 @@ import java.io.StringWriter;
 import java.io.Writer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code java -jar nextitem.jar <command>}: the job, the demo and the Kafka tools. */
+/**
+ * The job's command line, the entry class of {@code nextitem-job.jar} on a cluster ({@code flink
+ * run}, REST submission, application mode): {@code run} and the operator's {@code model} command.
+ * {@code nextitem.jar} adds the tools to the same command line ({@code io.nextitem.tools.cli}).
+ */
 @Command(name = "nextitem", mixinStandardHelpOptions = true, version = "nextitem 0.1.0",
         description = "Streaming next-item recommender on Kafka and Flink.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, TailCommand.class,
-                BenchEncoderCommand.class, BenchCommand.class, ReliabilityCommand.class, ModelCommand.class,
-                ClusterCommand.class, SoakCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, ModelCommand.class})
 public final class NextItemCli implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        boolean ownJvm = JvmEntryPoint.calledByJvmLauncher();
+        execute(commandLine(), args, NextItemCli.class);
+    }
+
+    /** The job's commands; a caller may add its own subcommands before {@link #execute}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new NextItemCli());
+    }
+
+    /**
+     * Runs the command line as {@code entryClass}'s main: exits when the JVM launcher started that
+     * main, and throws on a failure when someone else's process (Flink) called it.
+     */
+    public static void execute(CommandLine cli, String[] args, Class<?> entryClass) {
+        boolean ownJvm = JvmEntryPoint.calledByJvmLauncher(entryClass);
         StringWriter errors = new StringWriter();
-        CommandLine cli = new CommandLine(new NextItemCli()).setExecutionExceptionHandler(new ErrorHandler());
+        // Set after every subcommand was added: picocli hands these settings to the subcommands present.
+        cli.setExecutionExceptionHandler(new ErrorHandler());
         if (!ownJvm) {
             cli.setErr(new PrintWriter(new TeeWriter(errors, new PrintWriter(System.err, true)), true));
         }
@@ -36,7 +56,8 @@ public final class NextItemCli implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        // The command line this runs in, with whatever subcommands its caller added.
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Known failures print one clear line, not a stack trace; unknown ones keep theirs. */

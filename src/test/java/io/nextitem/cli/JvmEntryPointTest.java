@@ -14,17 +14,20 @@ class JvmEntryPointTest {
 
     @Test
     void onlyTheLauncherStackOwnsTheJvm() {
-        assertThat(JvmEntryPoint.isLauncherStack("main", NextItemCli.class.getName(), "main")).isTrue();
+        assertThat(JvmEntryPoint.isLauncherStack("main", NextItemCli.class.getName(), NextItemCli.class.getName(), "main")).isTrue();
         // A REST submission: main called by reflection on a JobManager thread.
         assertThat(JvmEntryPoint.isLauncherStack("flink-rest-server-netty-worker-thread-1",
-                "java.lang.Thread", "run")).isFalse();
+                NextItemCli.class.getName(), "java.lang.Thread", "run")).isFalse();
         // `flink run`: main called by reflection from CliFrontend on the client's main thread.
-        assertThat(JvmEntryPoint.isLauncherStack("main", "org.apache.flink.client.cli.CliFrontend", "main")).isFalse();
+        assertThat(JvmEntryPoint.isLauncherStack("main", NextItemCli.class.getName(),
+                "org.apache.flink.client.cli.CliFrontend", "main")).isFalse();
+        // Another entry class's main (nextitem.jar's) on the launcher stack is not this one's.
+        assertThat(JvmEntryPoint.isLauncherStack("main", NextItemCli.class.getName(), "io.nextitem.tools.cli.NextItemToolsCli", "main")).isFalse();
     }
 
     @Test
     void aTestRunnerThreadIsNotTheLauncher() {
-        assertThat(JvmEntryPoint.calledByJvmLauncher()).isFalse();
+        assertThat(JvmEntryPoint.calledByJvmLauncher(NextItemCli.class)).isFalse();
     }
 
     @Test

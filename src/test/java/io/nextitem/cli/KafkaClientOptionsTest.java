@@ -26,21 +26,21 @@ class KafkaClientOptionsTest {
                 "checkpoint:",
                 "  dir: file:///tmp/cp",
                 ""));
-        TailCommand tail = new TailCommand();
-        new CommandLine(tail).parseArgs("--config", config.toString());
-        assertThat(tail.kafka.bootstrapServers()).isEqualTo("kafka-1:9093");
-        assertThat(tail.kafka.clientProperties()).containsEntry("security.protocol", "SSL")
+        ModelCommand model = new ModelCommand();
+        new CommandLine(model).parseArgs("unpin", "--config", config.toString());
+        assertThat(model.kafka.bootstrapServers()).isEqualTo("kafka-1:9093");
+        assertThat(model.kafka.clientProperties()).containsEntry("security.protocol", "SSL")
                 .containsEntry("ssl.truststore.password", "${env:TRUSTSTORE_PASSWORD}");
 
-        new CommandLine(tail).parseArgs("--config", config.toString(), "--bootstrap-servers", "other:9093");
-        assertThat(tail.kafka.bootstrapServers()).isEqualTo("other:9093");
+        new CommandLine(model).parseArgs("unpin", "--config", config.toString(), "--bootstrap-servers", "other:9093");
+        assertThat(model.kafka.bootstrapServers()).isEqualTo("other:9093");
     }
 
     @Test
     void withoutAConfigTheToolsTalkPlaintextToALocalBroker() {
-        ReplayCommand replay = new ReplayCommand();
-        new CommandLine(replay).parseArgs("--events", "clicks.csv");
-        assertThat(replay.kafka.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(replay.kafka.clientProperties()).isEmpty();
+        ModelCommand model = new ModelCommand();
+        new CommandLine(model).parseArgs("unpin");
+        assertThat(model.kafka.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(model.kafka.clientProperties()).isEmpty();
     }
 }

@@ -2,14 +2,13 @@ package io.nextitem.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nextitem.cli.NextItemCli;
+import io.nextitem.tools.cli.NextItemToolsCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The configuration reference (docs/configuration.md) and the shipped config (deploy/nextitem.yaml)
@@ -77,7 +76,7 @@ class JobSettingsAgreementTest {
         assertThat(ConfigReference.disagreements(JobSettings.ALL, Files.readString(reference), "copy")).isNotEmpty();
 
         // As the reference's own text gives the command, less the jar.
-        int exit = new CommandLine(new NextItemCli()).execute("config", "reference", "--out", reference.toString());
+        int exit = NextItemToolsCli.commandLine().execute("config", "reference", "--out", reference.toString());
 
         assertThat(exit).isZero();
         String written = Files.readString(reference);

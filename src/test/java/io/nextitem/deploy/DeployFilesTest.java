@@ -95,8 +95,10 @@ class DeployFilesTest {
         JsonNode services = YAML.readTree(COMPOSE.toFile()).path("services");
         assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:" + kafka);
         assertThat(services.path("topics").path("image").asText()).isEqualTo("apache/kafka:" + kafka);
-        assertThat(Files.readString(Path.of("deploy/docker/job.Dockerfile")))
-                .contains("ARG FLINK_IMAGE=flink:" + flink + "-java17");
+        for (String dockerfile : List.of("deploy/docker/job.Dockerfile", "deploy/docker/tools.Dockerfile")) {
+            assertThat(Files.readString(Path.of(dockerfile))).as(dockerfile)
+                    .contains("ARG FLINK_IMAGE=flink:" + flink + "-java17");
+        }
     }
 
     @Test
@@ -124,7 +126,8 @@ class DeployFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"deploy/docker/job.Dockerfile", "deploy/docker/trainer.Dockerfile"})
+    @ValueSource(strings = {"deploy/docker/job.Dockerfile", "deploy/docker/tools.Dockerfile",
+            "deploy/docker/trainer.Dockerfile"})
     void dockerfilesPassTheStructuralLint(String file) throws Exception {
         List<String> lines = Files.readAllLines(Path.of(file));
         List<String> instructions = joinContinuations(lines);

@@ -2,8 +2,8 @@ package io.nextitem.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nextitem.reliability.ReliabilityTable;
-import io.nextitem.soak.SoakTable;
+import io.nextitem.tools.reliability.ReliabilityTable;
+import io.nextitem.tools.soak.SoakTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

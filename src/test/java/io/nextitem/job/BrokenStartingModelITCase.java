@@ -3,7 +3,7 @@ package io.nextitem.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.KafkaTopics;
+import io.nextitem.tools.kafka.KafkaTopics;
 import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.MisfitVersions;

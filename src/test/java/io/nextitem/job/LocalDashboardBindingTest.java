@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.tools.kafka.LocalKafkaBroker;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
-import io.nextitem.replay.ClickReplayer;
+import io.nextitem.tools.replay.ClickReplayer;
 import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.JobUnderTest;
@@ -106,7 +106,7 @@ class ModelHotSwapITCase extends BrokerAndFlinkITCase {
         config.model.batchMaxSize = 16;
         config.model.watchIntervalMs = 200;
         config.model.updatesTopic = config.kafka.recommendationsTopic + "-model-updates";
-        io.nextitem.kafka.KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.model.updatesTopic));
+        io.nextitem.tools.kafka.KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.model.updatesTopic));
         JobClient job = JobUnderTest.start(broker, config);
         List<String> items = TestModels.idsIn(SASREC, "items.tsv");
         List<ClickEvent> sent = new ArrayList<>();

@@ -10,7 +10,7 @@ import io.nextitem.avro.RecommendationSource;
 import io.nextitem.config.JobConfig;
 import io.nextitem.model.ModelManifest;
 import io.nextitem.model.ModelVersion;
-import io.nextitem.replay.ClickReplayer;
+import io.nextitem.tools.replay.ClickReplayer;
 import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.JobUnderTest;

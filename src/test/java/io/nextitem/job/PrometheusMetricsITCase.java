@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.config.JobConfig;
-import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.tools.kafka.LocalKafkaBroker;
 import io.nextitem.testing.BrokerITCase;
 import io.nextitem.testing.DemoModel;
 import io.nextitem.testing.JobUnderTest;

@@ -8,7 +8,7 @@ import io.nextitem.avro.DeadLetterReason;
 import io.nextitem.avro.RankedItem;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.JobConfig;
-import io.nextitem.replay.ClickReplayer;
+import io.nextitem.tools.replay.ClickReplayer;
 import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.DemoModel;
@@ -47,7 +47,7 @@ class RecommendationLoopITCase extends BrokerAndFlinkITCase {
         JobConfig config = JobUnderTest.configFor(broker, DemoModel.REGISTRY, tmp.resolve("checkpoints"));
         config.model.batchMaxSize = batchMaxSize;
         config.kafka.liveQualityTopic = config.kafka.recommendationsTopic + "-live-quality";
-        io.nextitem.kafka.KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.liveQualityTopic));
+        io.nextitem.tools.kafka.KafkaTopics.create(broker.bootstrapServers(), 1, List.of(config.kafka.liveQualityTopic));
         // Any exception would fail the job instead of restarting it, so RUNNING at the end proves none happened.
         JobClient job = JobUnderTest.start(broker, config);
 

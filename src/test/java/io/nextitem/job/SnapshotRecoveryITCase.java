@@ -8,7 +8,7 @@ import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.TrainingExample;
 import io.nextitem.config.JobConfig;
-import io.nextitem.replay.ClickReplayer;
+import io.nextitem.tools.replay.ClickReplayer;
 import io.nextitem.snapshot.SnapshotInterval;
 import io.nextitem.snapshot.SnapshotManifestOperator;
 import io.nextitem.testing.BrokerAndFlinkITCase;

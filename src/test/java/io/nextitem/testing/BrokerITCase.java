@@ -1,6 +1,6 @@
 package io.nextitem.testing;
 
-import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.tools.kafka.LocalKafkaBroker;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package io.nextitem.testing;
 
-import io.nextitem.build.BuildOutputs;
+import io.nextitem.tools.build.BuildOutputs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

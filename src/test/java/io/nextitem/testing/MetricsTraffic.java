@@ -1,7 +1,7 @@
 package io.nextitem.testing;
 
 import io.nextitem.avro.ClickEvent;
-import io.nextitem.replay.ClickReplayer;
+import io.nextitem.tools.replay.ClickReplayer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,8 +23,8 @@ public final class MetricsTraffic {
         config.kafka.liveQualityTopic = config.kafka.recommendationsTopic + "-live";
         config.snapshots.dir = java.nio.file.Files.createDirectories(snapshots).toUri().toString();
         config.snapshots.intervalMinutes = 15;
-        io.nextitem.kafka.KafkaTopics.create(bootstrapServers, 2, List.of(config.kafka.clicksTopic));
-        io.nextitem.kafka.KafkaTopics.create(bootstrapServers, 1, List.of(config.kafka.recommendationsTopic,
+        io.nextitem.tools.kafka.KafkaTopics.create(bootstrapServers, 2, List.of(config.kafka.clicksTopic));
+        io.nextitem.tools.kafka.KafkaTopics.create(bootstrapServers, 1, List.of(config.kafka.recommendationsTopic,
                 config.kafka.deadLetterTopic, config.kafka.liveQualityTopic));
     }
 

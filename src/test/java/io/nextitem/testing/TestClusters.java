@@ -1,7 +1,7 @@
 package io.nextitem.testing;
 
-import io.nextitem.cluster.StandaloneCluster;
-import io.nextitem.kafka.LocalKafkaBroker;
+import io.nextitem.tools.cluster.StandaloneCluster;
+import io.nextitem.tools.kafka.LocalKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Path;
 

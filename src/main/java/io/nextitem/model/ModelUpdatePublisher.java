@@ -1,0 +1,51 @@
+package io.nextitem.model;
+
+import io.nextitem.avro.ModelUpdate;
+import io.nextitem.avro.ModelUpdateAction;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes an operator's PIN or UNPIN to model.updates-topic and waits until the broker has it. */
+public final class ModelUpdatePublisher {
+    /** One key for every command: with a compacted topic only the newest is kept, which is all that counts. */
+    private static final byte[] KEY = "model-pin".getBytes(StandardCharsets.UTF_8);
+
+    private ModelUpdatePublisher() {}
+
+    public static void publish(String bootstrapServers, String topic, ModelUpdateAction action, String version,
+                               String reason) throws IOException, InterruptedException {
+        publish(bootstrapServers, java.util.Map.of(), topic, action, version, reason);
+    }
+
+    /** @param clientProperties extra producer settings, e.g. {@code KafkaSettings#clientProperties()} for a secured cluster */
+    public static void publish(String bootstrapServers, java.util.Map<String, ?> clientProperties, String topic,
+                               ModelUpdateAction action, String version, String reason)
+            throws IOException, InterruptedException {
+        if (action == ModelUpdateAction.PIN && (version == null || version.isBlank())) {
+            throw new IllegalArgumentException("pin needs the version folder to serve");
+        }
+        ModelUpdate update = ModelUpdate.newBuilder().setAction(action).setVersion(version).setReason(reason)
+                .setIssuedAtMillis(System.currentTimeMillis()).build();
+        ByteBuffer buffer = update.toByteBuffer();
+        byte[] value = new byte[buffer.remaining()];
+        buffer.get(value);
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(topic, KEY, value)).get();
+        } catch (ExecutionException e) {
+            throw new IOException("could not write to " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.nextitem.tools.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one bench run holds fixed across its stages, so the job and the bare-runtime ceiling are
+ * measured with the same threads and batch limit (the summary compares them side by side).
+ *
+ * @param changelog         the job's checkpoint.changelog (log-based incremental checkpoints)
+ * @param users             distinct users in the job benchmarks' click stream
+ * @param measuredRounds    rounds (one click per user each) measured after the fill rounds that make every sequence full
+ * @param repetitions       job runs per setting; the figure is their median
+ * @param warmupRuns        job runs before those, reported but not counted (the first job in a JVM runs cold)
+ * @param latencySeconds    paced seconds per latency point
+ * @param loadFractions     latency points as fractions of the job stage's maximum rate
+ * @param latencyRates      latency points at these offered rates (events/s) instead, when not empty: a
+ *                          comparison of two settings then runs at the same load, not at fractions of
+ *                          two noisy maxima
+ * @param stateUsers        user counts of the state stage (each seeded with full sequences)
+ * @param stateClicks       clicks of random users the job answers at each state size
+ */
+public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
+                     int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
+                     double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed) {
+
+    /** @throws IllegalArgumentException naming every option out of range */
+    public BenchSettings validated() {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        if (!java.util.Set.of("auto", "cuda", "cpu").contains(provider)) {
+            errors.add("--provider must be auto, cuda or cpu, got " + provider);
+        }
+        check(errors, "--threads", intraOpThreads, 1);
+        check(errors, "--batch-max-size", batchMaxSize, 1);
+        check(errors, "--parallelism", parallelism, 1);
+        check(errors, "--checkpoint-interval-ms", checkpointIntervalMs, 100);
+        check(errors, "--users", users, 1);
+        check(errors, "--measured-rounds", measuredRounds, 2);
+        check(errors, "--repetitions", repetitions, 1);
+        check(errors, "--warmup-runs", warmupRuns, 0);
+        if (batchMaxDelayMs < 0 || latencySeconds <= 0) {
+            errors.add("--batch-max-delay-ms must be at least 0 and --latency-seconds positive");
+        }
+        check(errors, "--state-clicks", stateClicks, 1);
+        for (long n : stateUsers) {
+            check(errors, "--state-users", n, 1);
+        }
+        for (double rate : latencyRates) {
+            if (rate <= 0) {
+                errors.add("--latency-rates: every rate positive, got " + rate);
+            }
+        }
+        for (double fraction : loadFractions) {
+            if (fraction <= 0 || fraction > 1) {
+                errors.add("--load-fractions: every value in (0, 1], got " + fraction);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+        return this;
+    }
+
+    private static void check(java.util.List<String> errors, String option, long value, long min) {
+        if (value < min) {
+            errors.add(option + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("provider_requested", provider);
+        out.put("intra_op_threads", intraOpThreads);
+        out.put("batch_max_size", batchMaxSize);
+        out.put("batch_max_delay_ms", batchMaxDelayMs);
+        out.put("parallelism", parallelism);
+        out.put("checkpoint_interval_ms", checkpointIntervalMs);
+        out.put("checkpoint_changelog", changelog);
+        out.put("users", users);
+        out.put("measured_rounds", measuredRounds);
+        out.put("repetitions", repetitions);
+        out.put("warmup_runs", warmupRuns);
+        out.put("latency_seconds_per_point", latencySeconds);
+        out.put("load_fractions", loadFractions);
+        out.put("latency_rates_events_per_s", latencyRates);
+        out.put("state_users", stateUsers);
+        out.put("state_clicks", stateClicks);
+        out.put("seed", seed);
+        return out;
+    }
+}
