@@ -4,7 +4,7 @@ import io.nextitem.avro.RankedItem;
 import java.util.List;
 
 /**
- * Prequential quality of one model version on the live stream (EVALUATION.md, streaming
+ * Prequential quality of one model version on the live stream (docs/evaluation.md, streaming
  * protocol): a list the version gave a user is judged by that user's next click, a hit when the
  * clicked item is among the first k, with NDCG 1/log2(rank + 1). Sums are kept so that subtasks
  * add up: HR@k = hits / judged, NDCG@k = ndcgSum / judged over all of them.
