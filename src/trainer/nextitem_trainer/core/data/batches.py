@@ -38,7 +38,23 @@ def _features(log: InteractionLog, users: np.ndarray, stop: list[int], max_len: 
     return feats
 
 
-class TrainSequences:
+class _Examples:
+    """Training examples held as arrays of equal length (``inputs``, one row per example of
+    ``users``): an epoch is a shuffle and slicing."""
+    users: np.ndarray
+    inputs: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def batches(self, batch_size: int, rng: np.random.Generator):
+        order = rng.permutation(len(self.users))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            yield {k: torch.from_numpy(v[idx]) for k, v in self.inputs.items()}
+
+
+class TrainSequences(_Examples):
     """One training example per user (as in SASRec): the user's training items shifted by one,
     i.e. at every position the model predicts the next training item. Kept as padded arrays so
     an epoch is a shuffle and slicing.
@@ -63,17 +79,8 @@ class TrainSequences:
         self.users = users
         self.num_items = log.num_items
 
-    def __len__(self) -> int:
-        return len(self.users)
 
-    def batches(self, batch_size: int, rng: np.random.Generator):
-        order = rng.permutation(len(self.users))
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            yield {k: torch.from_numpy(v[idx]) for k, v in self.inputs.items()}
-
-
-class TrainWindows:
+class TrainWindows(_Examples):
     """Training examples for models that read a fixed-length window and predict what follows
     it (AttRec, CASFE): for every user and every position t of the training part with at least
     ``min_history`` items before it, the window is the (up to) ``max_len`` items before t,
@@ -96,15 +103,6 @@ class TrainWindows:
             [log.sequences[u][t:t + targets] for u, t in zip(self.users, stop)]
         ) if len(stop) else np.zeros((0, targets), dtype=np.int64)  # (E, T)
         self.num_items = log.num_items
-
-    def __len__(self) -> int:
-        return len(self.users)
-
-    def batches(self, batch_size: int, rng: np.random.Generator):
-        order = rng.permutation(len(self.users))
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            yield {k: torch.from_numpy(v[idx]) for k, v in self.inputs.items()}
 
 
 def eval_batches(log: InteractionLog, users: np.ndarray, split: str, max_len: int, batch_size: int):
