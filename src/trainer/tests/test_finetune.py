@@ -153,3 +153,23 @@ def test_a_watch_started_before_the_job_waits_for_the_folder_then_publishes(regi
     assert not watcher.is_alive()
     versions = {p.name for p in registry.iterdir()}
     assert len(versions) == 2 and "sasrec-v1" in versions, versions
+
+
+class _ScoresByIndex(torch.nn.Module):
+    """Scores item i as i: the highest index wins. Reads only item_seq, with a window of 2."""
+    inputs = ("item_seq",)
+    max_len = 2
+
+    def full_sort_scores(self, batch):
+        return torch.arange(6, dtype=torch.float32).expand(batch["item_seq"].shape[0], 6)
+
+
+def test_validation_leaves_out_every_known_prefix_item_not_only_the_models_window():
+    from nextitem_trainer.serving.finetune import Vocabulary, validate
+    items = Vocabulary(["a", "b", "c", "d", "e"])  # indices 1..5
+    # "e" (the best score) was clicked before the model's window of 2 ("b", "c"); the job never
+    # recommends it, so the target "d" is first.
+    row = {"user_id": "u", "prefix_item_ids": ["e", "b", "c"], "prefix_event_times_millis": [T0, T0 + 1, T0 + 2],
+           "prefix_categories": [None, None, None], "next_item_id": "d"}
+    figures = validate(_ScoresByIndex(), [row], items, Vocabulary([]), Vocabulary([]))
+    assert figures["MRR"] == 1.0

@@ -100,6 +100,17 @@ def example_batch(rows: list[dict], items: Vocabulary, users: Vocabulary, catego
             "target_seq": torch.from_numpy(target_seq), "target_next": torch.from_numpy(target[:, None].copy())}
 
 
+def seen_items(rows: list[dict], items: Vocabulary) -> torch.Tensor:
+    """(B, H) every known item of each row's prefix, padded with 0: the ranking leaves them all
+    out, as the job leaves out every known item of the history it keeps, not only the newest
+    max_seq_len that the model reads."""
+    known = [[k for k in (items.get(i) for i in row["prefix_item_ids"]) if k > 0] for row in rows]
+    seen = np.zeros((len(rows), max([len(k) for k in known] + [1])), dtype=np.int64)
+    for r, k in enumerate(known):
+        seen[r, :len(k)] = k
+    return torch.from_numpy(seen)
+
+
 @torch.no_grad()
 def validate(model, rows: list[dict], items: Vocabulary, users: Vocabulary, categories: Vocabulary,
              batch_size: int = 256) -> dict[str, float]:
@@ -111,7 +122,8 @@ def validate(model, rows: list[dict], items: Vocabulary, users: Vocabulary, cate
         batch = example_batch(rows[start:start + batch_size], items, users, categories, model.max_len)
         target = batch["target_next"][:, 0]
         scores = model.full_sort_scores({name: batch[name] for name in model.inputs})  # (B, N+1)
-        rank = full_ranking_ranks(scores, target.clamp(min=1), batch["item_seq"]).double()
+        seen = seen_items(rows[start:start + batch_size], items)
+        rank = full_ranking_ranks(scores, target.clamp(min=1), seen).double()
         unknown = (target == 0) | (batch["item_seq"] == 0).all(1)
         ranks.append(torch.where(unknown, torch.full_like(rank, float("inf")), rank))
     figures = ranking_metrics(torch.cat(ranks).numpy()) if ranks else {}
