@@ -239,3 +239,18 @@ def test_a_sampled_loss_run_resumes_exports_and_fine_tunes(tmp_path, tiny_clicks
     write_snapshot(tmp_path / "snapshots", "snapshot-20260101T000000Z", rows_from(tiny_clicks, "brand-new", T0))
     published = finetune(tmp_path / "registry", tmp_path / "snapshots", epochs=1, tolerance=1.0, progress=False)
     assert published is not None and (published / "model.onnx").is_file()
+
+
+def test_casfe_takes_a_sampled_loss_on_its_windows():
+    raw = copy.deepcopy(TINY_CONFIG)
+    raw["data"]["path"] = "unused.csv"
+    raw["model"] = {"name": "casfe", "hidden": 8, "max_len": 4, "kernels": [2, 2], "loss": "sampled_softmax",
+                    "num_negatives": 5}
+    config = config_from_dict(raw)
+    torch.manual_seed(0)
+    model = build_model("casfe", config.model, 30)
+    optimizer = OptimizerSpec.from_config(config.train).build(model)
+    batch = {"item_seq": torch.tensor([[0, 1, 2, 3], [4, 5, 6, 7]]), "target_next": torch.tensor([[4], [8]])}
+    model.calculate_loss(batch).backward()
+    assert model.item_emb.weight.grad.is_sparse
+    optimizer.step()

@@ -7,7 +7,8 @@ A caller's own habits are options, so its results stay what they were: P4's Adam
 (0.9, 0.98) and its refusal of Adagrad (``OptimizerSpec.from_config``), finetune's plain Adam
 at its own learning rate (``OptimizerSpec`` built directly), and whether ``model.after_step()``
 runs after each step (P4 never called it). tests/test_engine_weights.py holds each caller's
-seeded weights to the bit.
+seeded weights to the bit. A model with sparse-gradient parameters (the item table under a
+sampled loss) gets SparseAdam for them from the same factory, whoever calls it.
 """
 from __future__ import annotations
 
