@@ -19,7 +19,7 @@ def broken(section, key, value):
     ("model", "hiden", 64, "model.hiden: unknown key; expected one of"),
     ("train", "epochs", "ten", "train.epochs: expected an integer, got 'ten'"),
     ("train", "lr", True, "train.lr: expected a number, got True"),
-    ("model", "loss", "hinge", "model.loss: expected one of ce, bce, got 'hinge'"),
+    ("model", "loss", "hinge", "model.loss: expected one of ce, bce, sampled_softmax, gbce, got 'hinge'"),
     ("model", "heads", 3, "model.heads: expected a divisor of hidden=16, got 3"),
     ("data", "format", "parquet", "data.format: expected one of sasrec, movielens, movielens-tab, csv"),
     ("model", "name", "gru4rec", "model.name: unknown model 'gru4rec'"),

@@ -17,6 +17,7 @@ import yaml
 
 from .errors import ConfigError
 from .models import model_class
+from .models.base import SAMPLED_LOSSES
 
 
 DATA_FORMATS = ("sasrec", "movielens", "movielens-tab", "csv")
@@ -204,6 +205,13 @@ def config_from_dict(raw: dict, source: str = "config") -> RunConfig:
         train.check()
         if hasattr(model, "check"):
             model.check()
+        if getattr(model, "loss", "") in SAMPLED_LOSSES:
+            if train.weight_decay:
+                raise ConfigError(f"train.weight_decay: model.loss {model.loss} trains the item table with SparseAdam, "
+                                  f"which has no weight decay; set train.weight_decay: 0 (got {train.weight_decay})")
+            if train.optimizer not in ("adam", "adamw"):
+                raise ConfigError(f"train.optimizer: model.loss {model.loss} trains the item table with SparseAdam "
+                                  f"beside adam or adamw, got {train.optimizer!r}")
     except ConfigError as e:
         raise ConfigError(f"{source}: {e}") from None
     return RunConfig(name=name, data=data, model_name=model_name, model=model, train=train)

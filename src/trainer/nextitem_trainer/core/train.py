@@ -67,6 +67,7 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
     check_data_has_inputs(model, data)
     if hasattr(model, "set_item_categories"):
         model.set_item_categories(item_categories(data))
+    model.set_train_popularity(train_popularity(data))
     optimizer = OptimizerSpec.from_config(tc).build(model)
     rng = np.random.default_rng(tc.seed)
     # user_ids: user_idx = position + 1 (0 = unknown), what models with a user embedding export

@@ -7,7 +7,8 @@ A caller's own habits are options, so its results stay what they were: P4's Adam
 (0.9, 0.98) and its refusal of Adagrad (``OptimizerSpec.from_config``), finetune's plain Adam
 at its own learning rate (``OptimizerSpec`` built directly), and whether ``model.after_step()``
 runs after each step (P4 never called it). tests/test_engine_weights.py holds each caller's
-seeded weights to the bit.
+seeded weights to the bit. A model with sparse-gradient parameters (the item table under a
+sampled loss) gets SparseAdam for them from the same factory, whoever calls it.
 """
 from __future__ import annotations
 
@@ -70,14 +71,64 @@ class OptimizerSpec:
             raise ConfigError(f"train.optimizer: {who} knows {' and '.join(allowed)}, got {tc.optimizer!r}")
         return cls(tc.optimizer, tc.lr, tc.weight_decay, betas or (0.9, tc.adam_beta2))
 
-    def build(self, model: torch.nn.Module) -> torch.optim.Optimizer:
+    def build(self, model: torch.nn.Module) -> "torch.optim.Optimizer | SplitOptimizer":
+        """The optimiser over the model's parameters; a model with sparse-gradient parameters
+        (the item table of a sampled loss) gets SparseAdam for those, at the same lr and betas,
+        and this optimiser for the rest (``SplitOptimizer``)."""
+        sparse = list(model.sparse_parameters()) if hasattr(model, "sparse_parameters") else []
+        if not sparse:
+            return self._build(model.parameters())
+        if self.name not in ("adam", "adamw"):
+            raise ConfigError(f"train.optimizer: a sampled loss trains the item table with SparseAdam beside "
+                              f"adam or adamw for the rest, got {self.name!r}; set train.optimizer: adam")
+        if self.weight_decay:
+            raise ConfigError(f"train.weight_decay: SparseAdam (the item table of a sampled loss) has no weight "
+                              f"decay, got {self.weight_decay}; set train.weight_decay: 0 or model.loss: ce")
+        sparse_ids = {id(p) for p in sparse}
+        dense = [p for p in model.parameters() if id(p) not in sparse_ids]
+        return SplitOptimizer(self._build(dense), torch.optim.SparseAdam(sparse, lr=self.lr, betas=self.betas))
+
+    def _build(self, parameters) -> torch.optim.Optimizer:
         if self.name == "adagrad":  # AttRec's "adaptive gradient algorithm"; TensorFlow's initial accumulator
-            return torch.optim.Adagrad(model.parameters(), lr=self.lr, weight_decay=self.weight_decay,
+            return torch.optim.Adagrad(parameters, lr=self.lr, weight_decay=self.weight_decay,
                                        initial_accumulator_value=0.1)
         if self.name not in ("adam", "adamw"):
             raise ConfigError(f"train.optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.name!r}")
         optimizer_class = torch.optim.AdamW if self.name == "adamw" else torch.optim.Adam
-        return optimizer_class(model.parameters(), lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
+        return optimizer_class(parameters, lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
+
+
+class SplitOptimizer:
+    """Two optimisers stepped as one: ``dense`` for every parameter but the sparse-gradient ones,
+    ``sparse`` (SparseAdam) for those. SparseAdam keeps its moments for the whole table but reads
+    and updates only the rows a step's gradient names, so a step costs O(rows used), not O(N).
+    What the loop uses of an optimiser: zero_grad, step, state_dict, load_state_dict and
+    param_groups (the plateau decay sets every group's lr)."""
+
+    def __init__(self, dense: torch.optim.Optimizer, sparse: torch.optim.Optimizer):
+        self.dense, self.sparse = dense, sparse
+
+    @property
+    def param_groups(self) -> list[dict]:
+        return self.dense.param_groups + self.sparse.param_groups
+
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        self.dense.zero_grad(set_to_none=set_to_none)
+        self.sparse.zero_grad(set_to_none=set_to_none)
+
+    def step(self) -> None:
+        self.dense.step()
+        self.sparse.step()
+
+    def state_dict(self) -> dict:
+        return {"dense": self.dense.state_dict(), "sparse": self.sparse.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        if set(state) != {"dense", "sparse"}:
+            raise ValueError("optimizer state: expected the dense and sparse parts of a sampled-loss run, got "
+                             "a single optimiser's state (was the run started with another model.loss?)")
+        self.dense.load_state_dict(state["dense"])
+        self.sparse.load_state_dict(state["sparse"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -150,6 +150,7 @@ def _train_p4(config: RunConfig, run_dir: Path, progress: bool) -> Path:
     log.info("P4 data %s: %d items, windows of %d: %s, sha256 %s", windows.log.name, windows.log.num_items,
              windows.window, windows.describe()["windows"], windows.log.sha256)
     model = build_model(config.model_name, config.model, windows.log.num_items)
+    model.set_train_popularity(windows.train_popularity())
     # P4's own habits, kept so its results stay put: Adam's betas (0.9, 0.98) whatever
     # train.adam_beta2 says, no Adagrad, no after_step, no plateau decay, no last.pt.
     optimizer = OptimizerSpec.from_config(tc, betas=(0.9, 0.98), allowed=("adam", "adamw"),

@@ -228,6 +228,10 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     # Fine-tuning nudges a trained model: plain Adam at its own lr, whatever optimizer and
     # weight_decay the version was trained with; no validation until the end, no checkpoints.
     optimizer = OptimizerSpec("adam", lr, betas=(0.9, config.train.adam_beta2)).build(model)
+    popularity = np.zeros(len(items.ids) + 1, dtype=np.int64)
+    popularity[:len(ckpt["popularity"])] = ckpt["popularity"]
+    np.add.at(popularity, [items.get(r["next_item_id"]) for r in new_rows], 1)
+    model.set_train_popularity(popularity)
     rows = train_rows + replayed
     batch_size = config.train.batch_size
 
@@ -251,9 +255,6 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
                  len(held_out), parent.name, before.get("NDCG@10", 0.0))
         return None
 
-    popularity = np.zeros(len(items.ids) + 1, dtype=np.int64)
-    popularity[:len(ckpt["popularity"])] = ckpt["popularity"]
-    np.add.at(popularity, [items.get(r["next_item_id"]) for r in new_rows], 1)
     data = dict(ckpt["data"])
     data["interactions"] = int(data.get("interactions", 0)) + len(new_rows)
     data["dataset"] = f"{data.get('dataset', '')} + snapshots"

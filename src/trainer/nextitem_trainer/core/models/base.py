@@ -23,10 +23,13 @@ from torch import nn
 
 from ..errors import ConfigError
 from .layer_norm import LayerNorm
+from .sampled_losses import (NEGATIVE_SAMPLERS, PopularitySampler, UniformSampler, gbce_beta, gbce_loss,
+                             sampled_softmax_loss)
 from .training_ops import Dropout, softmax_cross_entropy_sum
 
 CONTRACT_INPUTS = ("item_seq", "time_seq", "query_time", "cat_seq", "user_idx")
-LOSSES = ("ce", "bce")
+LOSSES = ("ce", "bce", "sampled_softmax", "gbce")
+SAMPLED_LOSSES = ("sampled_softmax", "gbce")  # K negatives per batch, sparse item-table gradient
 POSITION_SCHEMES = ("from_right", "from_left")
 
 _REGISTRY: dict[str, type["Recommender"]] = {}
@@ -96,6 +99,15 @@ class Recommender(nn.Module):
         """Called by the trainer after every optimizer step (AttRec projects its embeddings back
         into the unit ball here). Default: nothing."""
 
+    def set_train_popularity(self, popularity) -> None:
+        """The training data's item counts (N+1,), handed over by every caller of the training
+        loop before it runs (the popularity negative sampler draws from them). Default: unused."""
+
+    def sparse_parameters(self) -> list[nn.Parameter]:
+        """Parameters whose gradients are sparse; the optimiser factory (training.OptimizerSpec)
+        gives them SparseAdam and the rest the configured optimiser. Default: none."""
+        return []
+
     def export_graph(self, top_k: int) -> "TopKGraph":
         return TopKGraph(self, top_k + self.max_len)
 
@@ -127,7 +139,15 @@ class SequenceEncoderModel(Recommender):
         hidden: int = 64
         max_len: int = 50
         dropout: float = 0.2
-        loss: str = "ce"  # ce: softmax over all items at every position; bce: one sampled negative
+        # ce: softmax over all items at every position; bce: one uniform negative per position;
+        # sampled_softmax: num_negatives items drawn per batch, shared by its positions; gbce:
+        # num_negatives drawn per position (sampled_losses.py). Both train the item table
+        # sparsely with SparseAdam.
+        loss: str = "ce"
+        num_negatives: int = 256  # K, for sampled_softmax and gbce
+        negative_sampler: str = "uniform"  # uniform | popularity (Q ~ training count^sampler_exponent)
+        sampler_exponent: float = 0.75
+        gbce_t: float = 0.75  # gSASRec's calibration t: 0 = plain BCE, 1 = beta = sampling rate
         # 0: Xavier-normal matrices (the SASRec reference code); > 0: every Linear, Conv1d and
         # Embedding weight ~ normal(0, init_std) with zero biases (GPT-2's scheme, which the
         # SASRec+ study's released code uses with 0.02).
@@ -142,10 +162,27 @@ class SequenceEncoderModel(Recommender):
                 raise ConfigError(f"model.init_std: expected 0 (Xavier) or a positive std, got {self.init_std}")
             if not 0.0 <= self.dropout < 1.0:
                 raise ConfigError(f"model.dropout: expected a number in [0, 1), got {self.dropout}")
+            if self.num_negatives <= 0:
+                raise ConfigError(f"model.num_negatives: expected a positive integer, got {self.num_negatives}")
+            if self.negative_sampler not in NEGATIVE_SAMPLERS:
+                raise ConfigError(f"model.negative_sampler: expected one of {', '.join(NEGATIVE_SAMPLERS)}, "
+                                  f"got {self.negative_sampler!r}")
+            if self.sampler_exponent < 0.0:
+                raise ConfigError(f"model.sampler_exponent: expected a number >= 0 (1 = unigram frequency, "
+                                  f"0 = uniform), got {self.sampler_exponent}")
+            if not 0.0 <= self.gbce_t <= 1.0:
+                raise ConfigError(f"model.gbce_t: expected a number in [0, 1] (0 = plain BCE), got {self.gbce_t}")
+            if self.loss == "gbce" and self.negative_sampler != "uniform":
+                raise ConfigError("model.negative_sampler: gbce's calibration assumes uniform negatives; "
+                                  "set negative_sampler: uniform or use loss: sampled_softmax (log-Q corrected)")
 
     def __init__(self, config, num_items: int):
         super().__init__(config, num_items)
-        self.item_emb = nn.Embedding(num_items + 1, config.hidden, padding_idx=0)  # (N+1, d)
+        # Sampled losses gather rows of the table, so its gradient is sparse: O(rows used) per step.
+        self.item_emb = nn.Embedding(num_items + 1, config.hidden, padding_idx=0,
+                                     sparse=config.loss in SAMPLED_LOSSES)  # (N+1, d)
+        self._popularity = None  # (N+1,) training counts, for the popularity sampler
+        self._sampler = None
 
     def reset_parameters(self) -> None:
         """Xavier-normal for every matrix (as the reference SASRec code) or, with ``init_std``,
@@ -161,6 +198,13 @@ class SequenceEncoderModel(Recommender):
                         nn.init.zeros_(module.bias)
         with torch.no_grad():
             self.item_emb.weight[0].zero_()
+
+    def set_train_popularity(self, popularity) -> None:
+        self._popularity = popularity
+        self._sampler = None
+
+    def sparse_parameters(self) -> list[nn.Parameter]:
+        return [self.item_emb.weight] if self.item_emb.sparse else []
 
     def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Hidden state at every position.  -> (B, L, d); padding positions are arbitrary."""
@@ -183,10 +227,15 @@ class SequenceEncoderModel(Recommender):
         hidden = self.encode(batch)  # (B, L, d)
         targets = batch["target_seq"]  # (B, L), 0 = no target at that position
         real = targets > 0
-        hidden = hidden[real]  # (M, d), only positions with a target
-        targets = targets[real]  # (M,)
+        return self.position_loss(hidden[real], targets[real])  # (M, d), (M,): only positions with a target
+
+    def position_loss(self, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """The configured loss of hidden states against their next items.
+        hidden (M, d), targets (M,) in 1..N  -> scalar"""
         if self.config.loss == "ce":
             return self._full_softmax_loss(hidden, targets)
+        if self.config.loss in SAMPLED_LOSSES:
+            return self._sampled_loss(hidden, targets)
         negatives = torch.randint(1, self.num_items + 1, targets.shape)  # (M,)
         clash = negatives == targets
         negatives[clash] = negatives[clash] % self.num_items + 1  # a different item, still uniform enough
@@ -194,6 +243,32 @@ class SequenceEncoderModel(Recommender):
         neg = (hidden * self.item_emb(negatives)).sum(-1)  # (M,)
         return (F.binary_cross_entropy_with_logits(pos, torch.ones_like(pos))
                 + F.binary_cross_entropy_with_logits(neg, torch.zeros_like(neg)))
+
+    def negative_sampler(self):
+        if self.config.negative_sampler == "popularity":
+            if self._popularity is None:
+                raise ValueError("model.negative_sampler: popularity needs the training counts; the caller "
+                                 "must hand them over with set_train_popularity before training")
+            return PopularitySampler(self._popularity, self.config.sampler_exponent)
+        return UniformSampler(self.num_items)
+
+    def _sampled_loss(self, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """sampled_softmax against K negatives drawn once for the batch, or gbce against K drawn
+        for each position; rows gathered from the (sparse-gradient) item table.
+        hidden (M, d), targets (M,)  -> scalar"""
+        if self._sampler is None:
+            self._sampler = self.negative_sampler()
+        sampler, k = self._sampler, self.config.num_negatives
+        target_rows = self.item_emb(targets)  # (M, d)
+        if self.config.loss == "sampled_softmax":
+            negatives = sampler.draw(k)  # (K,)
+            return sampled_softmax_loss(hidden, target_rows, self.item_emb(negatives), targets, negatives,
+                                        sampler.log_q(targets), sampler.log_q(negatives))
+        negatives = sampler.draw(targets.shape[0] * k).view(-1, k)  # (M, K)
+        positive = (hidden * target_rows).sum(-1)  # (M,)
+        negative = torch.einsum("md,mkd->mk", hidden, self.item_emb(negatives))  # (M, K)
+        beta = gbce_beta(k, self.num_items, self.config.gbce_t)
+        return gbce_loss(positive, negative, negatives == targets[:, None], beta)
 
     def _full_softmax_loss(self, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy of a softmax over all N items (the padding row left out).

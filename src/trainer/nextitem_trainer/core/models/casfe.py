@@ -86,8 +86,9 @@ class CASFE(SequenceEncoderModel):
 
         def check(self) -> None:
             super().check()
-            if self.loss != "ce":
-                raise ConfigError(f"model.loss: casfe trains with the softmax over all items (ce), got {self.loss!r}")
+            if self.loss == "bce":
+                raise ConfigError("model.loss: casfe trains with the softmax over all items (ce) or a sampled "
+                                  "loss (sampled_softmax, gbce), got 'bce'")
             if self.init_std:
                 raise ConfigError("model.init_std: casfe keeps its own initialisation (see reset_parameters)")
             if not self.kernels or any(k <= 0 for k in self.kernels):
@@ -156,4 +157,4 @@ class CASFE(SequenceEncoderModel):
 
     def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         user = self.user_vector(batch["item_seq"])  # (B, d)
-        return self._full_softmax_loss(user, batch["target_next"][:, 0])  # softmax CE over all N items
+        return self.position_loss(user, batch["target_next"][:, 0])  # ce: softmax over all N items (the paper)
