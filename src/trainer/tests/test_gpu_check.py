@@ -70,7 +70,7 @@ def test_quick_cpu_run_reproduces_golden_and_writes_every_figure(tmp_path):
         assert 0 < f["min_ms"] <= f["median_ms"] <= f["max_ms"]
         assert f["reps"] >= settings["min_reps"]
         assert abs(f["requests_per_s"] - f["batch"] * 1000 / f["median_ms"]) < 0.1 + 1e-3 * f["requests_per_s"]
-        assert f["encoder_median_ms"] > 0
+        assert f["encoder_median_ms"] > 0 and f["scores_median_ms"] > 0
 
 
 def test_a_golden_score_the_model_does_not_reproduce_fails_the_check(tmp_path):
@@ -127,3 +127,13 @@ def test_runs_with_only_torch_and_numpy_importable(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text())["golden"][0]["passed"]
+
+
+def test_the_committed_cpu_result_passed_golden_and_docs_show_its_figures():
+    from nextitem_trainer.tools.gpu_check import markdown_table
+
+    path = REPO_ROOT / "src" / "site" / "results" / "gpu" / "amd-epyc-cpu-only.json"
+    result = json.loads(path.read_text())
+    assert all(g["passed"] for g in result["golden"])
+    assert result["commit"] != "unknown"
+    assert markdown_table(result) in (REPO_ROOT / "docs" / "gpu-check.md").read_text()

@@ -15,7 +15,8 @@ no yaml, onnx or tqdm), and runs straight from a copy of the working tree
    scale as the trained table), timed as one request: the (B, L) batch to the device, encoder,
    scores ``q @ E^T`` (the graph's Gemm), padding masked, exact ``torch.topk`` (the graph's TopK),
    both outputs back to the host. Warm-up, then repetitions within a time budget per cell;
-   median, min, max, requests/s. The encoder alone is timed too, to show the split. A cell whose
+   median, min, max, requests/s. The encoder alone, and the encoder with the scores but no TopK,
+   are timed too, to show where the time goes. A cell whose
    memory estimate does not fit the device is skipped with its reason, as is every cell once the
    whole run's budget is spent.
 3. A result JSON (machine, commit, golden check, figures, settings with the seed) and a short table.
@@ -117,7 +118,8 @@ def load_version(folder: Path) -> tuple[dict, SequenceEncoderModel, dict]:
 def golden_check(model: SequenceEncoderModel, manifest: dict, golden: dict, device: str) -> dict:
     """Every golden case through the served graph on ``device``: identical items, scores within
     SCORE_TOLERANCE. -> {"device", "passed", "cases", "rows", "max_abs_score_diff", "problems"}"""
-    graph = TopKGraph(model, manifest["top_k_graph"]).to(device).eval()
+    on_device = model if device == "cpu" else copy.deepcopy(model).to(device)  # Module.to moves in place
+    graph = TopKGraph(on_device, manifest["top_k_graph"]).eval()
     problems: list[str] = []
     worst = 0.0
     rows = 0
@@ -193,11 +195,15 @@ def synchronize(device: str) -> None:
 
 
 def timed(call, device: str, warmup: int, min_reps: int, max_reps: int, budget_s: float) -> list[float]:
-    """Milliseconds per call: ``warmup`` untimed calls, then at least ``min_reps`` and at most
-    ``max_reps`` timed ones, stopping once ``budget_s`` is spent."""
+    """Milliseconds per call: ``warmup`` untimed calls (one only, when that one alone takes the
+    budget), then at least ``min_reps`` and at most ``max_reps`` timed ones, stopping once
+    ``budget_s`` is spent."""
     for _ in range(warmup):
+        t0 = time.perf_counter()
         call()
-    synchronize(device)
+        synchronize(device)
+        if time.perf_counter() - t0 > budget_s:
+            break
     times: list[float] = []
     start = time.perf_counter()
     while len(times) < max_reps and (len(times) < min_reps or time.perf_counter() - start < budget_s):
@@ -225,16 +231,24 @@ def measure_cell(model: SequenceEncoderModel, graph: TopKGraph, device: str, num
     def encoder_only():
         return model.encode_newest({"item_seq": resident[next(turn) % len(resident)]})  # (B, d)
 
+    def scores_only():  # encoder, Gemm and the padding mask: the request less TopK and the copies
+        return model.full_sort_scores({"item_seq": resident[next(turn) % len(resident)]})  # (B, N+1)
+
     reps = dict(warmup=settings["warmup"], min_reps=settings["min_reps"], max_reps=settings["max_reps"],
                 budget_s=settings["cell_budget_s"])
     with torch.no_grad():
         times = timed(request, device, **reps)
+        median = statistics.median(times)
+        if median > 1000.0 * settings["cell_budget_s"] / settings["min_reps"]:
+            # A slow cell: the split is read from one call each, the request has warmed the kernels.
+            reps.update(warmup=0, min_reps=1)
         encoder_times = timed(encoder_only, device, **reps)
-    median = statistics.median(times)
+        scores_times = timed(scores_only, device, **reps)
     return {"device": device, "items": num_items, "batch": batch, "reps": len(times),
             "median_ms": round(median, 3), "min_ms": round(min(times), 3), "max_ms": round(max(times), 3),
             "requests_per_s": round(batch * 1000.0 / median, 1),
-            "encoder_median_ms": round(statistics.median(encoder_times), 3)}
+            "encoder_median_ms": round(statistics.median(encoder_times), 3),
+            "scores_median_ms": round(statistics.median(scores_times), 3)}
 
 
 def figures(template: SequenceEncoderModel, k_graph: int, devices: list[str], settings: dict) -> list[dict]:
@@ -243,6 +257,10 @@ def figures(template: SequenceEncoderModel, k_graph: int, devices: list[str], se
     deadline = time.monotonic() + settings["budget_s"]
     hidden = template.config.hidden
     out: list[dict] = []
+    # Per device, the most milliseconds per score (B x (N+1)) seen so far: a cell whose estimate
+    # would run past the deadline is skipped instead of overrunning the run's time.
+    ms_per_score: dict[str, float] = {}
+    calls_per_cell = settings["warmup"] + settings["min_reps"] + 2
     for num_items in settings["sizes"]:
         def skip(device: str, batch: int, reason: str) -> None:
             out.append({"device": device, "items": num_items, "batch": batch, "skipped": reason})
@@ -264,6 +282,11 @@ def figures(template: SequenceEncoderModel, k_graph: int, devices: list[str], se
                 if time.monotonic() > deadline:
                     skip(device, batch, f"the run's budget of {settings['budget_s']} s is spent")
                     continue
+                estimate_s = ms_per_score.get(device, 0.0) * batch * (num_items + 1) * calls_per_cell / 1000.0
+                if time.monotonic() + estimate_s > deadline:
+                    skip(device, batch, f"would take ~{estimate_s:.0f} s (from the cells before), past the run's "
+                                        f"budget of {settings['budget_s']} s")
+                    continue
                 if need > MEMORY_SHARE * free_bytes(device):
                     skip(device, batch, f"needs ~{need / 2**30:.1f} GiB, {device} has {free_bytes(device) / 2**30:.1f} GiB free")
                     continue
@@ -272,6 +295,7 @@ def figures(template: SequenceEncoderModel, k_graph: int, devices: list[str], se
                 graph = TopKGraph(model, k_graph).eval()
                 cell = measure_cell(model, graph, device, num_items, batch, settings)
                 out.append(cell)
+                ms_per_score[device] = max(ms_per_score.get(device, 0.0), cell["median_ms"] / (batch * (num_items + 1)))
                 print(f"  {device:4s} N={num_items:>10,} B={batch:<4d} {cell['median_ms']:10.3f} ms "
                       f"{cell['requests_per_s']:12,.1f} req/s", flush=True)
             if device != "cpu":
@@ -303,8 +327,11 @@ def memory_gib() -> float | None:
 
 
 def git_commit() -> dict:
+    """The commit checked out, and whether tracked files differ from it. A copied working tree
+    has no git: then $NEXTITEM_COMMIT, as the sender stated it, else "unknown"."""
+    stated = {"commit": os.environ.get("NEXTITEM_COMMIT") or "unknown", "dirty": None}
     if shutil.which("git") is None:
-        return {"commit": "unknown", "dirty": None}
+        return stated
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
                                 check=True).stdout.strip()
@@ -312,7 +339,7 @@ def git_commit() -> dict:
                                 capture_output=True, text=True, check=True).stdout
         return {"commit": commit, "dirty": bool(status.strip())}
     except (subprocess.CalledProcessError, OSError):
-        return {"commit": "unknown", "dirty": None}
+        return stated
 
 
 def machine(devices: list[str]) -> dict:
@@ -356,13 +383,28 @@ def relative(path: Path) -> str:
 
 def print_table(result: dict) -> None:
     print(f"{'device':6s} {'items':>12s} {'batch':>5s} {'median ms':>10s} {'min..max ms':>21s} "
-          f"{'req/s':>12s} {'encoder ms':>10s}")
+          f"{'req/s':>12s} {'encoder ms':>10s} {'+scores ms':>10s}")
     for f in result["figures"]:
         if "skipped" in f:
             print(f"{f['device']:6s} {f['items']:>12,} {f['batch']:>5d}  skipped: {f['skipped']}")
             continue
         print(f"{f['device']:6s} {f['items']:>12,} {f['batch']:>5d} {f['median_ms']:>10.3f} "
-              f"{f['min_ms']:>10.3f}..{f['max_ms']:<10.3f} {f['requests_per_s']:>12,.1f} {f['encoder_median_ms']:>10.3f}")
+              f"{f['min_ms']:>10.3f}..{f['max_ms']:<10.3f} {f['requests_per_s']:>12,.1f} {f['encoder_median_ms']:>10.3f} {f['scores_median_ms']:>10.3f}")
+
+
+def markdown_table(result: dict) -> str:
+    """The figures of a result file as the Markdown table docs/gpu-check.md shows (a test keeps
+    the two equal)."""
+    lines = ["| device | items | batch | median ms (min..max) | requests/s | encoder ms | + scores ms |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for f in result["figures"]:
+        if "skipped" in f:
+            lines.append(f"| {f['device']} | {f['items']:,} | {f['batch']} | skipped: {f['skipped']} | | | |")
+        else:
+            lines.append(f"| {f['device']} | {f['items']:,} | {f['batch']} | {f['median_ms']:,.2f} "
+                         f"({f['min_ms']:,.2f}..{f['max_ms']:,.2f}) | {f['requests_per_s']:,.1f} | "
+                         f"{f['encoder_median_ms']:,.2f} | {f['scores_median_ms']:,.2f} |")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
