@@ -282,13 +282,13 @@ def figures(template: SequenceEncoderModel, k_graph: int, devices: list[str], se
                 if time.monotonic() > deadline:
                     skip(device, batch, f"the run's budget of {settings['budget_s']} s is spent")
                     continue
+                if need > MEMORY_SHARE * free_bytes(device):
+                    skip(device, batch, f"needs ~{need / 2**30:.1f} GiB, {device} has {free_bytes(device) / 2**30:.1f} GiB free")
+                    continue
                 estimate_s = ms_per_score.get(device, 0.0) * batch * (num_items + 1) * calls_per_cell / 1000.0
                 if time.monotonic() + estimate_s > deadline:
                     skip(device, batch, f"would take ~{estimate_s:.0f} s (from the cells before), past the run's "
                                         f"budget of {settings['budget_s']} s")
-                    continue
-                if need > MEMORY_SHARE * free_bytes(device):
-                    skip(device, batch, f"needs ~{need / 2**30:.1f} GiB, {device} has {free_bytes(device) / 2**30:.1f} GiB free")
                     continue
                 if model is None:
                     model = copy.deepcopy(cpu_model).to(device)  # Module.to moves in place: keep the CPU one
@@ -411,13 +411,23 @@ def markdown_table(result: dict) -> str:
 # command line
 
 
+def positive_ints(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        values = []
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, got {text!r}")
+    return values
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="gpu-check", description=__doc__.split("\n\n")[0])
     p.add_argument("--version", type=Path, help="model version folder (default: the demo version in the repository)")
     p.add_argument("--out", type=Path, help="result file (default: src/site/results/gpu/<GPU or CPU name>.json)")
     p.add_argument("--devices", default="auto", help="auto (CUDA when present, then CPU), cpu, cuda, or cuda,cpu")
-    p.add_argument("--sizes", help="catalogue sizes N, comma-separated (default 10^4..10^7)")
-    p.add_argument("--batches", help="batch sizes B, comma-separated (default 1,64,256)")
+    p.add_argument("--sizes", type=positive_ints, help="catalogue sizes N, comma-separated (default 10^4..10^7)")
+    p.add_argument("--batches", type=positive_ints, help="batch sizes B, comma-separated (default 1,64,256)")
     p.add_argument("--threads", type=int, help="CPU threads for torch and OpenBLAS (default: their own choice, recorded)")
     p.add_argument("--budget-s", type=float, default=420.0, help="time for all figures; cells after it are skipped")
     p.add_argument("--seed", type=int, default=0)
@@ -441,8 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --devices {args.devices}: expected auto, cpu, cuda or a list of them", file=sys.stderr)
         return EXIT_BAD_INPUT
     settings = {"seed": args.seed,
-                "sizes": [int(s) for s in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else SIZES),
-                "batches": [int(b) for b in args.batches.split(",")] if args.batches else list(QUICK_BATCHES if args.quick else BATCHES),
+                "sizes": args.sizes or list(QUICK_SIZES if args.quick else SIZES),
+                "batches": args.batches or list(QUICK_BATCHES if args.quick else BATCHES),
                 "warmup": 1 if args.quick else 2, "min_reps": 2 if args.quick else 3,
                 "max_reps": 3 if args.quick else 50, "cell_budget_s": 0.2 if args.quick else 4.0,
                 "budget_s": args.budget_s, "sequence": "full length (no padding), items uniform over 1..N",
