@@ -46,6 +46,7 @@ from ..core import checkpoint
 from ..core.cpu_threads import openblas_threads, set_cpu_threads
 from ..core.models import SequenceEncoderModel, TopKGraph, build_model
 from ..core.paths import DEMO_DIR, REPO_ROOT, RESULTS_DIR
+from ..core.results import cpu_model, git_commit, write_result
 
 # The contract's parity tolerance: the Java parity test requires identical items and scores within 1e-4.
 SCORE_TOLERANCE = 1e-4
@@ -309,16 +310,6 @@ def figures(template: SequenceEncoderModel, k_graph: int, devices: list[str], se
 # machine and result
 
 
-def cpu_model_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def memory_gib() -> float | None:
     try:
         return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
@@ -326,24 +317,17 @@ def memory_gib() -> float | None:
         return None
 
 
-def git_commit() -> dict:
-    """The commit checked out, and whether tracked files differ from it. A copied working tree
-    has no git: then $NEXTITEM_COMMIT, as the sender stated it, else "unknown"."""
-    stated = {"commit": os.environ.get("NEXTITEM_COMMIT") or "unknown", "dirty": None}
-    if shutil.which("git") is None:
-        return stated
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
-                                capture_output=True, text=True, check=True).stdout
-        return {"commit": commit, "dirty": bool(status.strip())}
-    except (subprocess.CalledProcessError, OSError):
-        return stated
+def commit() -> str:
+    """The project's result-file commit (HEAD, "-dirty" when tracked files differ). A copied
+    working tree has no git: then $NEXTITEM_COMMIT, as the sender stated it, else "unknown"."""
+    found = git_commit()
+    if found == "unknown":
+        return os.environ.get("NEXTITEM_COMMIT") or found
+    return found
 
 
 def machine(devices: list[str]) -> dict:
-    facts = {"cpu_model": cpu_model_name(), "cores": os.cpu_count(), "memory_gib": memory_gib(),
+    facts = {"cpu_model": cpu_model(), "cores": os.cpu_count(), "memory_gib": memory_gib(),
              "python": platform.python_version(), "torch": torch.__version__,
              "torch_threads": torch.get_num_threads(), "openblas_threads": openblas_threads(),
              "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "default"),
@@ -469,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine(devices)
     out = args.out or RESULTS_DIR / "gpu" / f"{machine_slug(facts)}{'-quick' if args.quick else ''}.json"
     result = {"kind": "gpu-check", "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-              **git_commit(), "machine": facts, "devices": devices,
+              "commit": commit(), "machine": facts, "devices": devices,
               "version": {"name": manifest["version"], "folder": relative(folder), "model": manifest["name"],
                           "num_items": manifest["num_items"], "max_seq_len": manifest["max_seq_len"],
                           "hidden": model.config.hidden, "top_k_graph": manifest["top_k_graph"]},
@@ -485,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         result["figures"] = []
         result["wall_s"] = round(time.monotonic() - started, 1)
-        write(out, result)
+        write_result(out, result)
         for g in failed:
             for problem in g["problems"]:
                 print(f"golden check failed on {g['device']}: {problem}", file=sys.stderr)
@@ -495,15 +479,10 @@ def main(argv: list[str] | None = None) -> int:
 
     result["figures"] = figures(model, manifest["top_k_graph"], devices, settings)
     result["wall_s"] = round(time.monotonic() - started, 1)
-    write(out, result)
+    write_result(out, result)
     print_table(result)
     print(f"result: {out} ({result['wall_s']} s)")
     return 0
-
-
-def write(path: Path, result: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
