@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError
 from .models import model_class
 from .models.base import SAMPLED_LOSSES
@@ -218,6 +216,11 @@ def config_from_dict(raw: dict, source: str = "config") -> RunConfig:
 
 
 def load_config(path: str | Path) -> RunConfig:
+    # yaml is imported here, not at the top: building a model from a checkpoint's config
+    # (checkpoint.model_from_checkpoint) then needs only torch and numpy, which is all a lent
+    # GPU machine may offer (tools/gpu_check.py).
+    import yaml
+
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text())
