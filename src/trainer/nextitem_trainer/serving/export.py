@@ -17,7 +17,6 @@ the Java parity test.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import shutil
@@ -28,6 +27,7 @@ import onnx
 import torch
 from onnx import TensorProto
 
+from ..core.checksums import sha256_file
 from ..core import checkpoint
 from ..core.models import Recommender
 
@@ -40,14 +40,6 @@ WEIGHTS_FILE = "weights.pt"
 # Adjacent golden scores closer than this could swap order under another runtime's float
 # arithmetic; the Java parity test compares scores within 1e-4 and items exactly.
 MIN_SCORE_GAP = 1e-4
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _utc_now() -> dt.datetime:

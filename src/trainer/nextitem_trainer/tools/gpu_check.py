@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
-import hashlib
 import itertools
 import json
 import os
@@ -42,6 +41,7 @@ from pathlib import Path
 
 import torch
 
+from ..core.checksums import sha256_file
 from ..core import checkpoint
 from ..core.cpu_threads import openblas_threads, set_cpu_threads
 from ..core.models import SequenceEncoderModel, TopKGraph, build_model
@@ -66,14 +66,6 @@ class VersionError(ValueError):
 
 # ---------------------------------------------------------------------------------------------
 # the version
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def default_version() -> Path:
