@@ -40,7 +40,7 @@ class ReliabilitySuiteITCase {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("scenarios");
         assertThat(rows).extracting(r -> r.get("fault")).containsExactly("malformed-input", "process-kill", "rescale",
                 "broker-kill", "upgrade", "jobmanager-kill", "network-cut");
-        assertThat((List<Double>) rows.get(1).get("recovery_seconds_per_kill")).hasSize(3);
+        assertThat((List<Double>) rows.get(1).get("recovery_seconds_per_kill")).hasSize(ReliabilityScale.ci().taskFailures());
         assertThat((Long) rows.get(1).get("onnxruntime_library_copies_written")).as("fresh TaskManagers reuse one copy")
                 .isBetween(0L, 1L);
         assertThat(rows).allSatisfy(r -> assertThat((Long) r.get("fenced_producer_log_lines")).isNotNull().isNotNegative());
@@ -75,8 +75,8 @@ class ReliabilitySuiteITCase {
         assertThat((Map<String, Long>) badInput.get("dead_letters_by_reason")).as("reason codes seen").hasSizeGreaterThanOrEqualTo(11);
         assertThat(badInput.get("recoveries")).as("bad input never restarts the job").isEqualTo(0L);
         Map<String, Object> failures = rows.get(1);
-        assertThat(failures.get("failures_injected")).isEqualTo(3L);
-        assertThat((long) failures.get("recoveries")).as("each kill was recovered from").isGreaterThanOrEqualTo(3L);
+        assertThat(failures.get("failures_injected")).isEqualTo((long) ReliabilityScale.ci().taskFailures());
+        assertThat((long) failures.get("recoveries")).as("each kill was recovered from").isGreaterThanOrEqualTo((long) ReliabilityScale.ci().taskFailures());
         assertThat(rows.get(2).get("recoveries")).as("savepoint restarts are not failures").isEqualTo(0L);
         assertThat(rows.get(4).get("failures_injected")).as("the upgrade restart").isEqualTo(1L);
         assertThat(rows).allSatisfy(r -> assertThat(r).containsKey("read_committed_output_stall_seconds"));
