@@ -79,9 +79,41 @@ public class ModelSettings implements Serializable {
                     + "records, `nextitem model pin|unpin`); the newest command wins over model.version. Empty = the "
                     + "registry and model.version alone decide.")
             .field(m -> m.updatesTopic, (m, v) -> m.updatesTopic = v);
+    public static final String SEARCH_EXACT = "exact";
+    public static final String SEARCH_APPROXIMATE = "approximate";
+    public static final String SEARCH_AUTO = "auto";
+    static final Setting<ModelSettings, String> SEARCH = SECTION.key("search").stringType()
+            .defaultValue(SEARCH_AUTO)
+            .withDescription("How the catalogue is searched (docs/ann-search.md). exact: model.onnx scores every item. "
+                    + "approximate: query.onnx gives the user's vector and the version's HNSW index (ann/, built by "
+                    + "`nextitem.jar index`) finds the best items by inner product; a version without a valid index "
+                    + "is refused. auto: approximate for a version that has an index and at least "
+                    + "model.search-auto-min-items items, exact otherwise.")
+            .checkedBy(ConfigChecks.oneOf(List.of(SEARCH_EXACT, SEARCH_APPROXIMATE, SEARCH_AUTO)))
+            .field(m -> m.search, (m, v) -> m.search = v);
+    static final Setting<ModelSettings, Integer> SEARCH_AUTO_MIN_ITEMS = SECTION.key("search-auto-min-items").intType()
+            .defaultValue(100_000)
+            .withDescription("The catalogue size from which model.search auto searches approximately: below it, "
+                    + "scoring every item costs little and is exact.")
+            .checkedBy(ConfigChecks.between(1, Integer.MAX_VALUE))
+            .field(m -> m.searchAutoMinItems, (m, v) -> m.searchAutoMinItems = v);
+    static final Setting<ModelSettings, Integer> SEARCH_EF = SECTION.key("search-ef").intType()
+            .defaultValue(64)
+            .withDescription("Candidates the HNSW search keeps (ef) in approximate search: more finds more of the exact "
+                    + "top-K and costs more. The default reached recall@10 >= 0.95 in the library comparison "
+                    + "(docs/ann-search.md). At least model.top-k plus the user's seen items are fetched anyway.")
+            .checkedBy(ConfigChecks.between(1, 10_000))
+            .field(m -> m.searchEf, (m, v) -> m.searchEf = v);
+    static final Setting<ModelSettings, Integer> SEARCH_MAX_CANDIDATES = SECTION.key("search-max-candidates").intType()
+            .defaultValue(2_000)
+            .withDescription("The deepest approximate search goes: when seen items leave fewer than model.top-k "
+                    + "candidates, it searches again twice as deep up to this many; what is still missing is filled "
+                    + "from popularity (counted in approximateShortLists).")
+            .checkedBy(ConfigChecks.between(1, 100_000))
+            .field(m -> m.searchMaxCandidates, (m, v) -> m.searchMaxCandidates = v);
     static final List<Setting<ModelSettings, ?>> SETTINGS = List.of(REGISTRY, VERSION, TOP_K, EXECUTION_PROVIDER,
             CUDA_DEVICE_ID, INTRA_OP_THREADS, WATCH_INTERVAL_MS, BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS,
-            LATENCY_BUDGET_MS, UPDATES_TOPIC);
+            LATENCY_BUDGET_MS, UPDATES_TOPIC, SEARCH, SEARCH_AUTO_MIN_ITEMS, SEARCH_EF, SEARCH_MAX_CANDIDATES);
 
     public String registry = REGISTRY.defaultValue();
     public String version = VERSION.defaultValue();
@@ -94,6 +126,10 @@ public class ModelSettings implements Serializable {
     public long batchMaxDelayMs = BATCH_MAX_DELAY_MS.defaultValue();
     public double latencyBudgetMs = LATENCY_BUDGET_MS.defaultValue();
     public String updatesTopic = UPDATES_TOPIC.defaultValue();
+    public String search = SEARCH.defaultValue();
+    public int searchAutoMinItems = SEARCH_AUTO_MIN_ITEMS.defaultValue();
+    public int searchEf = SEARCH_EF.defaultValue();
+    public int searchMaxCandidates = SEARCH_MAX_CANDIDATES.defaultValue();
 
     // Not settings of their own: handed over by JobConfig#validated() from the keys they mirror.
     /** The job's Kafka cluster and client properties (kafka.*), where model.updates-topic lives. */

@@ -51,7 +51,7 @@ public final class GoldenCheck {
         }
     }
 
-    private static void compare(String where, TopItems actual, long[][] expectedItems, float[][] expectedScores) {
+    static void compare(String where, TopItems actual, long[][] expectedItems, float[][] expectedScores) {
         if (actual.itemIndices().length != expectedItems.length) {
             throw new ModelLoadException(where + ": " + actual.itemIndices().length + " rows, golden has " + expectedItems.length);
         }

@@ -114,6 +114,11 @@ public final class OnnxEncoder implements AutoCloseable {
     }
 
     private OnnxTensor tensorFor(String name, EncoderInputs inputs) throws OrtException {
+        return tensorFor(env, name, inputs, label);
+    }
+
+    /** The tensor of one named input of a batch; shared with {@link QueryEncoder}, whose graph reads the same inputs. */
+    static OnnxTensor tensorFor(OrtEnvironment env, String name, EncoderInputs inputs, String label) throws OrtException {
         int batch = inputs.batchSize();
         long[][] sequence = inputs.sequences().get(name);
         if (sequence != null) {

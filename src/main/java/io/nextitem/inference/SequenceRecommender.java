@@ -3,6 +3,7 @@ package io.nextitem.inference;
 import ai.onnxruntime.OrtException;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.RecommendationSource;
+import io.nextitem.ann.ApproximateItemSearch;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.model.IdVocabulary;
 import io.nextitem.model.ModelVersion;
@@ -19,6 +20,8 @@ import java.util.List;
 public final class SequenceRecommender implements AutoCloseable {
     private final ModelVersion version;
     private final OnnxEncoder encoder;
+    /** Non-null when this version is searched approximately (model.search): then it ranks, not model.onnx. */
+    private final RetrievalSearch retrieval;
     private final int topK;
 
     /** Counts from the last call, read by the operator for its metrics. */
@@ -39,24 +42,44 @@ public final class SequenceRecommender implements AutoCloseable {
         ServingInvariants.verify(version, settings); // before the graph loads: cheap, and says what to change
         OnnxEncoder encoder = new OnnxEncoder(version, settings.executionProvider, settings.cudaDeviceId,
                 settings.intraOpThreads);
+        RetrievalSearch retrieval = null;
         try {
             GoldenCheck.verify(version, encoder);
             LatencyBudgetCheck.verify(version, encoder, settings.latencyBudgetMs);
-            return new SequenceRecommender(version, encoder, settings.topK);
+            if (RetrievalSearch.chosenFor(version.manifest(), settings)) {
+                // the index is checked (index.json against the vectors, Lucene checksums) and
+                // shared per process; the query graph must reproduce golden.json exactly
+                retrieval = RetrievalSearch.open(version, settings);
+                RetrievalGoldenCheck.verify(version, retrieval.encoder(), retrieval.vectors());
+            }
+            return new SequenceRecommender(version, encoder, retrieval, settings.topK);
         } catch (RuntimeException e) {
             encoder.close();
+            if (retrieval != null) {
+                retrieval.close();
+            }
             throw e;
         }
     }
 
     public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
+        this(version, encoder, null, topK);
+    }
+
+    SequenceRecommender(ModelVersion version, OnnxEncoder encoder, RetrievalSearch retrieval, int topK) {
         String topKProblem = ServingInvariants.topKProblem(version.manifest(), topK);
         if (topKProblem != null) {
             throw new IllegalArgumentException(topKProblem);
         }
         this.version = version;
         this.encoder = encoder;
+        this.retrieval = retrieval;
         this.topK = topK;
+    }
+
+    /** Whether this version ranks by approximate search (query.onnx + the shared index). */
+    public boolean searchesApproximately() {
+        return retrieval != null;
     }
 
     /** One request, scored alone; the counts of this call are read with the last* methods. */
@@ -75,7 +98,7 @@ public final class SequenceRecommender implements AutoCloseable {
      *                        ranking was dropped and the list is popularity's
      */
     public record Scored(Recommendation recommendation, int unknownItems, boolean userUnknown, int unknownCategories,
-                         boolean nonFiniteScores) {}
+                         boolean nonFiniteScores, int searchRefetches, boolean searchShort) {}
 
     /**
      * A request with its encoder inputs looked up in one version's vocabularies. Made by
@@ -89,7 +112,12 @@ public final class SequenceRecommender implements AutoCloseable {
      * the popularity path. {@link #rank} turns it into the list; it needs only the version's
      * tables, not the session, so it may run after the version was swapped out.
      */
-    public record Answered(SequenceRecommender by, Prepared prepared, long[] candidateIndices, float[] candidateScores) {
+    public record Answered(SequenceRecommender by, Prepared prepared, long[] candidateIndices, float[] candidateScores,
+                           ApproximateItemSearch.Found found) {
+        Answered(SequenceRecommender by, Prepared prepared, long[] candidateIndices, float[] candidateScores) {
+            this(by, prepared, candidateIndices, candidateScores, null);
+        }
+
         public Scored rank(long nowMillis) {
             return by.rank(this, nowMillis);
         }
@@ -131,6 +159,9 @@ public final class SequenceRecommender implements AutoCloseable {
                 scored.add(current[r].inputs().inputs());
             }
         }
+        if (retrieval != null) {
+            return answerApproximately(current, scored);
+        }
         TopItems top = scored.isEmpty() ? null : encoder.score(EncoderInputs.stack(scored));
         List<Answered> out = new java.util.ArrayList<>(current.length);
         int row = 0;
@@ -138,6 +169,26 @@ public final class SequenceRecommender implements AutoCloseable {
             boolean modelAnswered = p.inputs().inputs() != null;
             out.add(new Answered(this, p, modelAnswered ? top.itemIndices()[row] : null,
                     modelAnswered ? top.scores()[row++] : null));
+        }
+        return out;
+    }
+
+    /**
+     * query.onnx for the batch, then one index search per request that over-fetches past its
+     * seen items (ApproximateItemSearch): the candidates come back unseen, best first, with
+     * their inner products, and rank() builds the list from them as from model.onnx's.
+     */
+    private List<Answered> answerApproximately(Prepared[] current, List<EncoderInputs> scored) throws OrtException {
+        float[][] queries = scored.isEmpty() ? null : retrieval.queries(EncoderInputs.stack(scored));
+        List<Answered> out = new java.util.ArrayList<>(current.length);
+        int row = 0;
+        for (Prepared p : current) {
+            if (p.inputs().inputs() == null) {
+                out.add(new Answered(this, p, null, null, null));
+                continue;
+            }
+            ApproximateItemSearch.Found found = retrieval.search(queries[row++], topK, p.inputs().seenIndices());
+            out.add(new Answered(this, p, found.itemIndices(), found.scores(), found));
         }
         return out;
     }
@@ -153,7 +204,9 @@ public final class SequenceRecommender implements AutoCloseable {
         Recommendation recommendation = nonFinite
                 ? build(request, inputs.seenIndices(), null, null, nowMillis)
                 : build(request, inputs.seenIndices(), answered.candidateIndices(), scores, nowMillis);
-        return new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories(), nonFinite);
+        ApproximateItemSearch.Found found = answered.found();
+        return new Scored(recommendation, inputs.unknownItems(), inputs.userUnknown(), inputs.unknownCategories(), nonFinite,
+                found == null ? 0 : found.refetches(), found != null && found.shortOfTopK());
     }
 
     /** Top-K minus seen items from the model's K' candidates (if any), filled from popularity. */
@@ -225,5 +278,8 @@ public final class SequenceRecommender implements AutoCloseable {
     @Override
     public void close() {
         encoder.close();
+        if (retrieval != null) {
+            retrieval.close(); // lets go of the shared index; the last subtask to do so closes it
+        }
     }
 }

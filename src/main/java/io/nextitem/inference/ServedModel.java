@@ -1,5 +1,6 @@
 package io.nextitem.inference;
 
+import io.nextitem.ann.SharedItemIndexes;
 import io.nextitem.avro.RecommendationSource;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.model.ModelLoadException;
@@ -33,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * on the event or new to the version), {@code nonFiniteScores} (requests the model answered with
  * NaN or infinite scores, served from popularity instead: any is a broken version, roll it back),
  * {@code inferenceMicros} (per call: one request, or one batch), {@code inferenceOverBudget} (calls
- * slower than model.latency-budget-ms, when set).
+ * slower than model.latency-budget-ms, when set), {@code searchIsApproximate} (1 when the serving
+ * version ranks by approximate search, model.search), {@code annIndexBytes} (approximate-search
+ * index bytes this TaskManager holds, every subtask's shared; during a swap old and new together),
+ * {@code approximateRefetches} (searches run again deeper because seen items left too few
+ * candidates), {@code approximateShortLists} (lists popularity finished even at the deepest search).
  */
 final class ServedModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
@@ -50,6 +55,8 @@ final class ServedModel implements AutoCloseable {
     private Counter overBudget;
     private Counter swaps;
     private Counter refusals;
+    private Counter searchRefetches;
+    private Counter searchShortLists;
     private Histogram inferenceMicros;
 
     ServedModel(ModelSettings settings, List<String> restoredVersions, MetricGroup metrics, int subtask) {
@@ -69,6 +76,13 @@ final class ServedModel implements AutoCloseable {
         overBudget = metrics.counter("inferenceOverBudget");
         swaps = metrics.counter("modelSwaps");
         refusals = metrics.counter("modelVersionsRefused");
+        // Approximate search (model.search): which search the serving version runs, the bytes of
+        // every index this TaskManager holds (shared by its subtasks; old and new during a swap),
+        // and how often seen items made a search go deeper or left a list to popularity.
+        metrics.gauge("searchIsApproximate", (Gauge<Integer>) () -> recommender.searchesApproximately() ? 1 : 0);
+        metrics.gauge("annIndexBytes", (Gauge<Long>) () -> SharedItemIndexes.process().heldBytes());
+        searchRefetches = metrics.counter("approximateRefetches");
+        searchShortLists = metrics.counter("approximateShortLists");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
         if (settings.watchIntervalMs > 0) {
             watcher = new ModelRegistryWatcher(settings, servingFolder(), (folder, reason) -> refusals.inc())
@@ -137,6 +151,10 @@ final class ServedModel implements AutoCloseable {
                         + "from popularity and counted in nonFiniteScores", recommender.version().version(),
                         scored.recommendation().getTriggerEventId());
             }
+        }
+        searchRefetches.inc(scored.searchRefetches());
+        if (scored.searchShort()) {
+            searchShortLists.inc();
         }
         (scored.recommendation().getSource() == RecommendationSource.MODEL ? fromModel : fromPopularity).inc();
     }

@@ -20,7 +20,8 @@ public record ModelManifest(
         @JsonProperty("num_categories") Integer numCategories,
         @JsonProperty("top_k") int topK,
         @JsonProperty("top_k_graph") int topKGraph,
-        @JsonProperty("files") Map<String, FileEntry> files) {
+        @JsonProperty("files") Map<String, FileEntry> files,
+        @JsonProperty("retrieval") Retrieval retrieval) {
 
     public static final int SUPPORTED_FORMAT = 1;
     public static final String USER_IDX = "user_idx";
@@ -41,6 +42,26 @@ public record ModelManifest(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record FileEntry(@JsonProperty("sha256") String sha256) {}
 
+    /**
+     * The retrieval form (README: "The retrieval form"): a query graph and the item table whose
+     * inner products are the model's scores; {@code index} names ann/index.json once
+     * {@code nextitem.jar index} has built the approximate-search index, else null.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Retrieval(@JsonProperty("query_graph") String queryGraph,
+                            @JsonProperty("item_vectors") String itemVectors,
+                            @JsonProperty("dim") int dim,
+                            @JsonProperty("score") String score,
+                            @JsonProperty("rewrite") String rewrite,
+                            @JsonProperty("index") String index) {
+        public static final String INNER_PRODUCT = "inner_product";
+    }
+
+    /** Whether the version carries an approximate-search index over its retrieval form. */
+    public boolean hasAnnIndex() {
+        return retrieval != null && retrieval.index() != null;
+    }
+
     /** Checks the fields the job relies on; throws naming the first bad one. */
     void check(String where) {
         require(formatVersion == SUPPORTED_FORMAT, where, "format_version is " + formatVersion + ", this job reads " + SUPPORTED_FORMAT);
@@ -54,6 +75,16 @@ public record ModelManifest(
                 "top_k_graph is " + topKGraph + " but must be top_k + max_seq_len = " + (topK + maxSeqLen));
         require(files != null && files.containsKey("model.onnx") && files.containsKey("items.tsv")
                 && files.containsKey("popularity.tsv"), where, "files must list model.onnx, items.tsv and popularity.tsv with sha256");
+        if (retrieval != null) {
+            require(retrieval.queryGraph() != null && files.containsKey(retrieval.queryGraph())
+                    && retrieval.itemVectors() != null && files.containsKey(retrieval.itemVectors()), where,
+                    "retrieval names query_graph and item_vectors, so files must list both with sha256");
+            require(retrieval.dim() > 0, where, "retrieval.dim must be positive, is " + retrieval.dim());
+            require(Retrieval.INNER_PRODUCT.equals(retrieval.score()), where,
+                    "retrieval.score is " + retrieval.score() + ", this job serves " + Retrieval.INNER_PRODUCT);
+            require(retrieval.index() == null || files.containsKey(retrieval.index()), where,
+                    "retrieval.index is " + retrieval.index() + ", so files must list it with sha256");
+        }
         if (readsUserIndex()) {
             require(numUsers != null && numUsers > 0, where, "inputs include user_idx, so num_users must be a positive count");
             require(files.containsKey(USERS_FILE), where, "inputs include user_idx, so files must list users.tsv with sha256");

@@ -60,7 +60,7 @@ public record ModelVersion(Path folder, ModelManifest manifest, IdVocabulary ite
         return manifest.version();
     }
 
-    static void verifySha256(Path file, String expected) {
+    public static void verifySha256(Path file, String expected) {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException(file + " is listed in the manifest but missing");
         }
@@ -71,7 +71,7 @@ public record ModelVersion(Path folder, ModelManifest manifest, IdVocabulary ite
         }
     }
 
-    static String sha256(Path file) {
+    public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];

@@ -144,7 +144,7 @@ class InputsContractTest {
         IdVocabulary users = vocabulary(contract.path("users"), dir.resolve(ModelManifest.USERS_FILE), "user");
         IdVocabulary categories = vocabulary(contract.path("categories"), dir.resolve(ModelManifest.CATEGORIES_FILE), "category");
         ModelManifest manifest = new ModelManifest(ModelManifest.SUPPORTED_FORMAT, "contract", "inputs-contract", null,
-                "2026-01-01T00:00:00Z", inputs, length, items.size(), users.size(), categories.size(), 10, 10 + length, Map.of());
+                "2026-01-01T00:00:00Z", inputs, length, items.size(), users.size(), categories.size(), 10, 10 + length, Map.of(), null);
         return new ModelVersion(dir, manifest, items, users, categories, null, new byte[0]);
     }
 

@@ -1,0 +1,23 @@
+package io.nextitem.ann;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * How an HNSW index over item vectors is built: {@code maxConn} neighbours per node (Lucene's M),
+ * {@code beamWidth} candidates kept while linking a node (efConstruction), and whether the graph
+ * is searched over int8-quantised vectors (four times smaller in the page cache; the job
+ * re-scores the candidates with the exact float vectors either way).
+ */
+public record HnswParameters(@JsonProperty("max_conn") int maxConn, @JsonProperty("beam_width") int beamWidth,
+                             @JsonProperty("int8") boolean int8) {
+    public static final HnswParameters DEFAULT = new HnswParameters(16, 100, false);
+
+    public HnswParameters {
+        if (maxConn < 2 || maxConn > 512) {
+            throw new IllegalArgumentException("max_conn must be 2..512, is " + maxConn);
+        }
+        if (beamWidth < 1 || beamWidth > 3200) {
+            throw new IllegalArgumentException("beam_width must be 1..3200, is " + beamWidth);
+        }
+    }
+}

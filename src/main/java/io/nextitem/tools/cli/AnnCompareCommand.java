@@ -1,0 +1,73 @@
+package io.nextitem.tools.cli;
+
+import io.nextitem.tools.ann.AnnComparison;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The measurement behind the choice of approximate-search library (docs/ann-search.md). */
+@Command(name = "ann-compare", mixinStandardHelpOptions = true,
+        description = "Compare approximate nearest-neighbour libraries (Lucene HNSW float32/int8, JVector) on seeded "
+                + "clustered vectors: build time, bytes per item, query latency and recall@k against exact "
+                + "inner-product search, over a sweep of the search beam; write the figures as JSON.")
+final class AnnCompareCommand implements Callable<Integer> {
+    @Option(names = "--items", defaultValue = "100000", description = "Catalogue size. Default: ${DEFAULT-VALUE}.")
+    int items;
+
+    @Option(names = "--dim", defaultValue = "64", description = "Vector dimensions. Default: ${DEFAULT-VALUE}.")
+    int dim;
+
+    @Option(names = "--clusters", defaultValue = "0", description = "Mixture components (0: items / 100). Default: ${DEFAULT-VALUE}.")
+    int clusters;
+
+    @Option(names = "--queries", defaultValue = "1000", description = "Queries timed and scored per point. Default: ${DEFAULT-VALUE}.")
+    int queries;
+
+    @Option(names = "--k", defaultValue = "10", description = "Recall@k against the exact top k. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--ef", split = ",", defaultValue = "10,20,40,80,160,320", description = "Search beams swept. Default: ${DEFAULT-VALUE}.")
+    int[] efs;
+
+    @Option(names = "--max-conn", defaultValue = "16", description = "HNSW M. Default: ${DEFAULT-VALUE}.")
+    int maxConn;
+
+    @Option(names = "--beam-width", defaultValue = "100", description = "Construction beam. Default: ${DEFAULT-VALUE}.")
+    int beamWidth;
+
+    @Option(names = "--libraries", split = ",", defaultValue = "lucene-float32,lucene-int8,jvector",
+            description = "Default: ${DEFAULT-VALUE}.")
+    List<String> libraries;
+
+    @Option(names = "--seed", defaultValue = "20261206", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", description = "Result JSON file (default: print only).")
+    Path out;
+
+    @Option(names = "--note", defaultValue = "", description = "Free text for the result, e.g. what else ran on the machine.")
+    String note;
+
+    @Override
+    public Integer call() throws Exception {
+        if (items < 2 || dim < 1 || queries < 1 || k < 1 || k > items || efs.length == 0) {
+            throw new IllegalArgumentException("--items must be at least 2, --dim, --queries and --k at least 1, "
+                    + "--k at most --items, and --ef must list at least one beam");
+        }
+        Path work = Files.createTempDirectory("ann-compare");
+        try {
+            AnnComparison.Config config = new AnnComparison.Config(items, dim, clusters > 0 ? clusters : Math.max(1, items / 100),
+                    queries, k, efs, maxConn, beamWidth, seed, libraries);
+            AnnComparison.run(config, work, out, note);
+            System.out.println(out == null ? "done" : "wrote " + out);
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return 0;
+    }
+}

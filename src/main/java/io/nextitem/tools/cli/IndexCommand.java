@@ -1,0 +1,38 @@
+package io.nextitem.tools.cli;
+
+import io.nextitem.ann.AnnIndexDescription;
+import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.VersionIndexer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Builds a version's approximate-search index before the version is published (docs/ann-search.md). */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = "Build the approximate-search index (HNSW, Lucene) of a model version's item_vectors.npy into "
+                + "VERSION_DIR/ann/ and record it in manifest.json. Run it before the version is published in a "
+                + "registry a job watches: the manifest is rewritten in place.")
+final class IndexCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "VERSION_DIR", description = "Model version folder with a retrieval form.")
+    Path versionDir;
+
+    @Option(names = "--max-conn", defaultValue = "16", description = "HNSW neighbours per node (M). Default: ${DEFAULT-VALUE}.")
+    int maxConn;
+
+    @Option(names = "--beam-width", defaultValue = "100", description = "HNSW construction beam (efConstruction). Default: ${DEFAULT-VALUE}.")
+    int beamWidth;
+
+    @Option(names = "--int8", description = "Search int8-quantised vectors (smaller in memory; candidates are re-scored exactly).")
+    boolean int8;
+
+    @Override
+    public Integer call() throws Exception {
+        AnnIndexDescription description = VersionIndexer.index(versionDir, new HnswParameters(maxConn, beamWidth, int8),
+                line -> System.err.println("[index] " + line));
+        System.out.println(description.numItems() + " items indexed in " + description.buildSeconds() + " s, "
+                + description.bytes() + " bytes");
+        return 0;
+    }
+}

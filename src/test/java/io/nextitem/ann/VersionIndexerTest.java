@@ -1,0 +1,102 @@
+package io.nextitem.ann;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nextitem.model.ModelLoadException;
+import io.nextitem.model.ModelVersion;
+import io.nextitem.testing.DemoModel;
+import io.nextitem.testing.RetrievalFormFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nextitem.jar index}: the index lands in ann/, the manifest lists it, and wrong vectors are refused. */
+class VersionIndexerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HnswParameters SMALL = new HnswParameters(8, 40, false);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesTheIndexAndRecordsEveryFileInTheManifest() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 16, 7);
+        List<String> progress = new ArrayList<>();
+
+        AnnIndexDescription description = VersionIndexer.index(version, SMALL, progress::add);
+
+        JsonNode manifest = JSON.readTree(version.resolve("manifest.json").toFile());
+        int numItems = manifest.path("num_items").asInt();
+        assertThat(description.numItems()).isEqualTo(numItems);
+        assertThat(description.dim()).isEqualTo(16);
+        assertThat(description.itemVectorsSha256()).isEqualTo(manifest.at("/files/item_vectors.npy/sha256").asText());
+        assertThat(description.library()).startsWith("lucene-core 9.");
+        assertThat(description.bytes()).isPositive();
+        assertThat(manifest.at("/retrieval/index").asText()).isEqualTo("ann/index.json");
+        List<String> annEntries = new ArrayList<>();
+        manifest.path("files").fieldNames().forEachRemaining(name -> {
+            if (name.startsWith("ann/")) {
+                annEntries.add(name);
+            }
+        });
+        assertThat(annEntries).contains("ann/index.json").anyMatch(name -> name.startsWith("ann/lucene/"));
+        try (var walk = Files.walk(version.resolve("ann"))) {
+            assertThat(walk.filter(Files::isRegularFile).count()).isEqualTo(annEntries.size());
+        }
+        assertThat(version.resolve(".ann-building")).doesNotExist();
+        assertThat(version.resolve(".manifest.json.tmp")).doesNotExist();
+        assertThat(progress).anyMatch(line -> line.contains("checksums verified"));
+        // every listed file, the index's included, passes the version's sha256 check
+        assertThat(ModelVersion.load(version).manifest().hasAnnIndex()).isTrue();
+        // unknown manifest fields survive the rewrite
+        assertThat(manifest.has("training_data")).isTrue();
+    }
+
+    @Test
+    void indexingAgainReplacesTheOldIndexAndItsEntries() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        VersionIndexer.index(version, SMALL, line -> { });
+        VersionIndexer.index(version, new HnswParameters(8, 40, true), line -> { });
+        assertThat(AnnIndexDescription.read(version.resolve("ann/index.json")).parameters().int8()).isTrue();
+        ModelVersion.load(version); // no stale ann/ entry left behind
+    }
+
+    @Test
+    void refusesItemVectorsThatAreNotTheOnesTheManifestNames() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        float[][] other = RetrievalFormFixture.vectors(JSON.readTree(version.resolve("manifest.json").toFile())
+                .path("num_items").asInt(), 8, 99);
+        NpyFloatMatrix.write(version.resolve("item_vectors.npy"), other);
+        assertThatThrownBy(() -> VersionIndexer.index(version, SMALL, line -> { }))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("item_vectors.npy has sha256");
+        assertThat(version.resolve("ann")).doesNotExist();
+    }
+
+    @Test
+    void refusesVectorsWhoseShapeDisagreesWithTheManifest() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(version.resolve("manifest.json").toFile());
+        ((ObjectNode) manifest.get("retrieval")).put("dim", 9);
+        JSON.writeValue(version.resolve("manifest.json").toFile(), manifest);
+        assertThatThrownBy(() -> VersionIndexer.index(version, SMALL, line -> { }))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("retrieval.dim 9");
+    }
+
+    @Test
+    void refusesAVersionWithoutARetrievalForm() {
+        Path version = DemoModel.copyTo(tmp);
+        assertThatThrownBy(() -> VersionIndexer.index(version, SMALL, line -> { }))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("no retrieval form");
+    }
+}
