@@ -31,6 +31,7 @@ public final class AnnComparison {
     private AnnComparison() {}
 
     public static Map<String, Object> run(Config config, Path workDir, Path out, String note) throws IOException {
+        String commit = MachineFacts.commit(); // at the start: the checkout may change while the comparison runs
         log("generating " + config.items() + " items of " + config.dim() + " dimensions in " + config.clusters()
                 + " clusters (seed " + config.seed() + ")");
         float[][] items = ClusteredItemVectors.items(config.items(), config.dim(), config.clusters(), config.seed());
@@ -54,7 +55,7 @@ public final class AnnComparison {
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("benchmark", "ann-compare");
-        report.put("commit", MachineFacts.commit());
+        report.put("commit", commit);
         report.put("measured_at", Instant.now().toString());
         report.put("machine", MachineFacts.describe());
         report.put("note", note);
