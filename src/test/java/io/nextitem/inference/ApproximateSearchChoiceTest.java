@@ -1,0 +1,106 @@
+package io.nextitem.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.VersionIndexer;
+import io.nextitem.config.ModelSettings;
+import io.nextitem.model.ModelLoadException;
+import io.nextitem.model.ModelVersion;
+import io.nextitem.testing.RetrievalFormFixture;
+import io.nextitem.testing.TestModels;
+import io.nextitem.testing.VersionFixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * model.search decides per version; under approximate a version without a valid index is refused
+ * with its reason, at start (SequenceRecommender.open, which the starting version goes through)
+ * and at a swap (the watcher refuses it and the serving version stays).
+ */
+class ApproximateSearchChoiceTest {
+    private static final Path SASREC = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+
+    @TempDir
+    Path registry;
+
+    @Test
+    void autoSearchesApproximatelyOnlyALargeCatalogueWithAnIndex() throws Exception {
+        ModelVersion indexed = ModelVersion.load(publish("sasrec-v1", true, false));
+        ModelVersion plain = ModelVersion.load(VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-02-01T00:00:00Z"));
+        ModelSettings settings = settings(ModelSettings.SEARCH_AUTO);
+        assertThat(RetrievalSearch.chosenFor(indexed.manifest(), settings)).as("480 items < 100,000").isFalse();
+        settings.searchAutoMinItems = indexed.manifest().numItems();
+        assertThat(RetrievalSearch.chosenFor(indexed.manifest(), settings)).isTrue();
+        assertThat(RetrievalSearch.chosenFor(plain.manifest(), settings)).as("no index").isFalse();
+        assertThat(RetrievalSearch.chosenFor(indexed.manifest(), settings(ModelSettings.SEARCH_EXACT))).isFalse();
+        assertThat(RetrievalSearch.chosenFor(plain.manifest(), settings(ModelSettings.SEARCH_APPROXIMATE))).isTrue();
+    }
+
+    @Test
+    void underAutoASmallIndexedVersionServesExactly() throws Exception {
+        Path version = publish("sasrec-v1", true, false);
+        try (SequenceRecommender recommender = SequenceRecommender.open(version, settings(ModelSettings.SEARCH_AUTO))) {
+            assertThat(recommender.searchesApproximately()).isFalse();
+        }
+    }
+
+    @Test
+    void atStartAVersionWithoutAnIndexIsRefusedWithTheReason() throws Exception {
+        Path version = publish("sasrec-v1", false, false);
+        assertThatThrownBy(() -> SequenceRecommender.open(version, settings(ModelSettings.SEARCH_APPROXIMATE)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("no approximate-search index").hasMessageContaining("nextitem.jar index");
+    }
+
+    @Test
+    void atASwapAVersionWithACorruptIndexIsRefusedAndTheServingOneStays() throws Exception {
+        VersionFixtures.publish(SASREC, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
+        List<String> refusals = new ArrayList<>();
+        ModelSettings settings = settings(ModelSettings.SEARCH_APPROXIMATE);
+        try (ModelRegistryWatcher watcher = new ModelRegistryWatcher(settings, "sasrec-v1",
+                (folder, reason) -> refusals.add(folder + ": " + reason))) {
+            publish("sasrec-v2", true, true);
+            watcher.pollOnce();
+            watcher.pollOnce();
+            assertThat(watcher.takeReady()).isNull();
+            assertThat(refusals).singleElement().asString().startsWith("sasrec-v2: ")
+                    .contains("ann/lucene/").contains("sha256");
+        }
+    }
+
+    private Path publish(String name, boolean index, boolean corruptIndex) {
+        return VersionFixtures.publish(SASREC, registry, name, "2026-03-01T00:00:00Z", staged -> {
+            try {
+                RetrievalFormFixture.addTo(staged, 8, 1);
+                if (index) {
+                    VersionIndexer.index(staged, new HnswParameters(8, 40, false), line -> { });
+                }
+                if (corruptIndex) {
+                    try (Stream<Path> files = Files.list(staged.resolve("ann/lucene"))) {
+                        Path vectors = files.filter(f -> f.toString().endsWith(".vec")).findFirst().orElseThrow();
+                        VersionFixtures.rewrite(staged, staged.relativize(vectors).toString(),
+                                VersionFixtures::flipLastByte, false);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private ModelSettings settings(String search) {
+        ModelSettings settings = new ModelSettings();
+        settings.registry = registry.toString();
+        settings.search = search;
+        return settings;
+    }
+}
