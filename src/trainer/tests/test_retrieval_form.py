@@ -197,6 +197,19 @@ def test_demanding_a_retrieval_form_of_dmran_fails_with_the_reason_and_writes_no
     assert not registry.exists() or not any(registry.iterdir())
 
 
+def test_the_export_command_demands_the_form_with_one_line_and_status_2(tmp_path, capsys, caplog):
+    from nextitem_trainer.__main__ import main
+    registry = tmp_path / "registry"
+    argv = ["export", "--checkpoint", str(weights_of("dmran")), "--registry", str(registry), "--version", "dmran-r"]
+    assert main(argv + ["--forms", "exact,retrieval"]) == 2
+    assert "error: --forms exact,retrieval: dmran has no retrieval form: the candidate item steers" in capsys.readouterr().err
+    assert not registry.exists() or not any(registry.iterdir())
+    with caplog.at_level("INFO", logger="nextitem.export"):
+        assert main(argv) == 0  # auto: the exact form alone, and the log says why
+    assert "exact form only: dmran has no retrieval form: the candidate item steers" in caplog.text
+    assert not (registry / "dmran-r" / "query.onnx").exists()
+
+
 def test_an_unknown_forms_value_is_refused(tmp_path):
     with pytest.raises(ValueError, match="--forms: expected one of auto, exact, exact,retrieval"):
         export(weights_of("sasrec"), tmp_path, version="x", forms="retrieval")

@@ -12,8 +12,8 @@ so the tests can point the job at one model family at a time.
 
 ``reexport`` skips the training: each version is exported again from the weights.pt it carries,
 so a change to the exporter (a new file of the version, such as the retrieval form) reaches the
-test versions with the same weights and model.onnx. Training is reproducible on one machine but
-not across CPUs, so retraining would change every file the Java tests read.
+test versions with the same weights and model.onnx. Training is not reproducible to the last bit
+on another machine, so retraining there would change every file the Java tests read.
 """
 from __future__ import annotations
 
