@@ -185,7 +185,8 @@ def test_export_writes_users_tsv_and_num_users(version, trained, tiny_log):
     manifest = json.loads((version / "manifest.json").read_text())
     validate(manifest)
     assert manifest["inputs"] == ["item_seq", "user_idx"] and manifest["num_users"] == tiny_log.num_users
-    assert set(manifest["files"]) == {"model.onnx", "items.tsv", "popularity.tsv", "golden.json", "users.tsv", "weights.pt"}
+    assert set(manifest["files"]) == {"model.onnx", "items.tsv", "popularity.tsv", "golden.json", "users.tsv", "weights.pt",
+                                      "query.onnx", "item_vectors.npy"}
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((version / name).read_bytes()).hexdigest() == entry["sha256"]
     lines = (version / "users.tsv").read_text().splitlines()

@@ -34,7 +34,8 @@ def version(tmp_path_factory, tiny_clicks):
 
 def test_folder_holds_exactly_the_contract_files(version):
     assert sorted(p.name for p in version.iterdir()) == \
-        ["golden.json", "items.tsv", "manifest.json", "model.onnx", "popularity.tsv", "weights.pt"]
+        ["golden.json", "item_vectors.npy", "items.tsv", "manifest.json", "model.onnx", "popularity.tsv",
+         "query.onnx", "weights.pt"]  # SASRec has a retrieval form, which --forms auto writes
     assert not list(version.parent.glob(".*"))  # no temporary folder left behind
 
 
@@ -47,7 +48,8 @@ def test_manifest_fields_and_checksums(version):
     assert manifest["top_k_graph"] == TOP_K + MAX_LEN
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((version / name).read_bytes()).hexdigest() == entry["sha256"]
-    assert set(manifest["files"]) == {"model.onnx", "items.tsv", "popularity.tsv", "golden.json", "weights.pt"}
+    assert set(manifest["files"]) == {"model.onnx", "items.tsv", "popularity.tsv", "golden.json", "weights.pt",
+                                      "query.onnx", "item_vectors.npy"}
     assert manifest["training_data"]["path"] == "tiny.csv.gz"  # a file name, never a machine path
     assert manifest["offline_metrics"]["protocol"] == "P1"
 

@@ -17,6 +17,10 @@ def test_nan_only_where_the_poison_item_is_and_the_original_scores_elsewhere(tmp
     poison = manifest["fault"]["poison_item_index"]
     assert manifest["files"]["model.onnx"]["sha256"] == sha256_file(faulty / "model.onnx")
     assert manifest["version"] == "sasrec-nan-test"
+    # The source's retrieval form does not know the fault: the copy is served exactly or not at all.
+    assert "retrieval" in json.loads((SOURCE / "manifest.json").read_text())
+    assert "retrieval" not in manifest and not (faulty / "query.onnx").exists()
+    assert set(manifest["files"]) == {p.name for p in faulty.iterdir()} - {"manifest.json"}
     golden = json.loads((faulty / "golden.json").read_text())
     for case in golden["cases"]:
         item_seq = np.array(case["inputs"]["item_seq"], dtype=np.int64)

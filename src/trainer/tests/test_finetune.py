@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import avro.schema
+import numpy as np
 import pytest
 import torch
 from avro.datafile import DataFileWriter
@@ -77,6 +78,8 @@ def test_a_new_version_learns_the_snapshot_and_its_new_item(registry, tmp_path, 
     parent = json.loads((registry / "sasrec-v1" / "manifest.json").read_text())
     assert manifest["num_items"] == parent["num_items"] + 1
     assert (published / "items.tsv").read_text().splitlines()[-1].endswith("\tbrand-new-item")
+    assert manifest["retrieval"] == parent["retrieval"]  # the parent carries a retrieval form, so the child does
+    assert (published / "query.onnx").is_file() and (published / "item_vectors.npy").is_file()
     record = manifest["finetune"]
     assert record["new_items"] == 1 and record["train_rows"] + record["validation_rows"] == 60 * 6
     assert {"NDCG@10", "HR@10"} <= set(record["valid"]) and record["wall_seconds"] >= 0
@@ -136,6 +139,28 @@ def test_every_served_family_fine_tunes_and_exports(family, tmp_path, tiny_click
     assert manifest["name"] == json.loads((version / "manifest.json").read_text())["name"]
     assert manifest["num_items"] == len(items) + 3
     assert manifest["inputs"] == json.loads((version / "manifest.json").read_text())["inputs"]
+    # The child has its parent's forms: a retrieval form for every family but DMRAN, and the
+    # item vectors cover the grown catalogue.
+    parent_retrieval = json.loads((version / "manifest.json").read_text()).get("retrieval")
+    assert (family != "dmran") == bool(parent_retrieval)
+    if parent_retrieval:
+        assert manifest["retrieval"] == parent_retrieval
+        assert np.load(published / "item_vectors.npy").shape == (len(items) + 3, parent_retrieval["dim"])
+    else:
+        assert "retrieval" not in manifest and not (published / "query.onnx").exists()
+
+
+def test_a_parent_served_exactly_only_gets_a_child_served_exactly_only(tmp_path, tiny_clicks):
+    sasrec = TEST_MODELS / "sasrec" / "sasrec-test"
+    export(sasrec / "weights.pt", tmp_path / "registry", version="sasrec-exact", top_k=10, forms="exact")
+    rows = rows_from(tiny_clicks, "brand-new-item", T0)
+    write_snapshot(tmp_path / "snapshots", "snapshot-20260101T000000Z", rows)
+
+    published = finetune(tmp_path / "registry", tmp_path / "snapshots", epochs=1, tolerance=1.0, progress=False)
+
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert manifest["parent_version"] == "sasrec-exact"
+    assert "retrieval" not in manifest and not (published / "item_vectors.npy").exists()
 
 
 def test_a_watch_started_before_the_job_waits_for_the_folder_then_publishes(registry, tmp_path, tiny_clicks, capsys):

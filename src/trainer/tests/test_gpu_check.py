@@ -131,7 +131,7 @@ def test_runs_with_only_torch_and_numpy_importable(tmp_path):
 
 
 def test_the_committed_cpu_result_passed_golden_and_docs_show_its_figures():
-    from nextitem_trainer.tools.gpu_check import markdown_table
+    from nextitem_trainer.tools.gpu_check.report import markdown_table
 
     path = REPO_ROOT / "src" / "site" / "results" / "gpu" / "amd-epyc-cpu-only.json"
     result = json.loads(path.read_text())
@@ -141,19 +141,19 @@ def test_the_committed_cpu_result_passed_golden_and_docs_show_its_figures():
 
 
 def test_cells_past_the_budget_or_the_free_memory_are_skipped_with_the_reason(tmp_path, monkeypatch):
-    from nextitem_trainer.tools import gpu_check as check
+    from nextitem_trainer.tools.gpu_check import command, timing
 
     out = tmp_path / "spent.json"
-    assert check.main([*QUICK, "--budget-s", "0", "--out", str(out)]) == 0
+    assert command.main([*QUICK, "--budget-s", "0", "--out", str(out)]) == 0
     figures = json.loads(out.read_text())["figures"]
     assert figures and all(f["skipped"] == "the run's budget of 0.0 s is spent" for f in figures)
 
     # Room for the item table of 10,000 items and a batch of 1, not for a batch of 64 x 10,000 scores.
-    room = check.model_bytes(10_000, 32) + check.request_bytes(10_000, 1)
-    assert check.request_bytes(10_000, 64) > room
-    monkeypatch.setattr(check, "free_bytes", lambda device: int(room / check.MEMORY_SHARE) + 1)
+    room = timing.model_bytes(10_000, 32) + timing.request_bytes(10_000, 1)
+    assert timing.request_bytes(10_000, 64) > room
+    monkeypatch.setattr(timing, "free_bytes", lambda device: int(room / timing.MEMORY_SHARE) + 1)
     out = tmp_path / "memory.json"
-    assert check.main([*QUICK, "--sizes", "10000", "--batches", "1,64", "--out", str(out)]) == 0
+    assert command.main([*QUICK, "--sizes", "10000", "--batches", "1,64", "--out", str(out)]) == 0
     cells = {(f["items"], f["batch"]): f for f in json.loads(out.read_text())["figures"]}
     assert "median_ms" in cells[(10_000, 1)]
     assert cells[(10_000, 64)]["skipped"].startswith("needs ~") and "cpu has" in cells[(10_000, 64)]["skipped"]

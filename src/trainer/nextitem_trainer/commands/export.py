@@ -13,11 +13,15 @@ def add_parser(sub) -> None:
     p.add_argument("--top-k", type=int, default=10, help="K the job serves (K' = K + max_seq_len)")
     p.add_argument("--metrics", help="a result JSON whose metrics go into manifest offline_metrics "
                                      "(default: the checkpoint's validation P1)")
+    p.add_argument("--forms", default="auto", choices=("auto", "exact", "exact,retrieval"),
+                   help="auto: model.onnx, plus the retrieval form (query.onnx, item_vectors.npy) when the "
+                        "model has one; exact: model.onnx only; exact,retrieval: both, or fail with the "
+                        "reason the model has none (default: auto)")
 
 
 def run(args) -> int:
     from ..serving.export import export
 
     export(args.checkpoint, args.registry, version=args.version, parent_version=args.parent_version,
-           top_k=args.top_k, metrics_file=args.metrics)
+           top_k=args.top_k, metrics_file=args.metrics, forms=args.forms)
     return 0

@@ -3,7 +3,8 @@
     <registry>/<version>/model.onnx, manifest.json, items.tsv, popularity.tsv, golden.json,
                          weights.pt (the PyTorch checkpoint, for finetune)
                          (+ users.tsv when the model reads user_idx, categories.tsv when it
-                          reads cat_seq)
+                          reads cat_seq, query.onnx and item_vectors.npy with the retrieval
+                          form: ``forms``, retrieval_form.py)
 
 The folder is written under a hidden temporary name and renamed into place when complete, so a
 job watching the registry never sees half a version. Before the rename the exporter checks
@@ -11,8 +12,9 @@ what it can without an ONNX runtime (Debian ships none for Python): ``onnx.check
 graph's input/output names, dtypes and shapes against the contract, that the export wrapper's
 top items equal the evaluation path's for every golden batch, and that a batch cut to fewer
 columns scores the same as the batch padded to ``max_seq_len``, and that every served score is
-finite (unknown users and categories, index 0, included). Running the graph itself on the golden inputs is
-the Java parity test.
+finite (unknown users and categories, index 0, included); with the retrieval form, that the query
+and item vectors reproduce the exact scores and top items (retrieval_form.py). Running the graphs
+themselves on the golden inputs is the Java parity test.
 """
 from __future__ import annotations
 
@@ -23,19 +25,17 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import onnx
 import torch
-from onnx import TensorProto
 
 from ..core.checksums import sha256_file
 from ..core import checkpoint
 from ..core.models import Recommender
+from .onnx_signature import OPSET, OUTPUTS, check_onnx_signature
+from .retrieval_form import check_retrieval_scores, retrieval_form_for, write_retrieval_form
 
 log = logging.getLogger("nextitem.export")
 
-OPSET = 17
 FORMAT_VERSION = 1
-OUTPUTS = ("top_items", "top_scores")
 WEIGHTS_FILE = "weights.pt"
 # Adjacent golden scores closer than this could swap order under another runtime's float
 # arithmetic; the Java parity test compares scores within 1e-4 and items exactly.
@@ -141,37 +141,6 @@ def _tensors(batch: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
 # checks
 
 
-def check_onnx_signature(path: Path, inputs: tuple[str, ...], k_graph: int) -> None:
-    """onnx.checker plus the contract: input names and int64 [B, L] / [B] shapes with dynamic
-    axes, outputs top_items int64 and top_scores float32 of shape [B, K']."""
-    proto = onnx.load(str(path))
-    onnx.checker.check_model(proto, full_check=True)
-    opsets = {o.domain: o.version for o in proto.opset_import}
-    if opsets.get("", opsets.get("ai.onnx")) != OPSET:
-        raise ValueError(f"{path.name}: opset {opsets}, the contract needs {OPSET}")
-    got_inputs = [i.name for i in proto.graph.input]
-    if got_inputs != list(inputs):
-        raise ValueError(f"{path.name}: graph inputs {got_inputs}, the model declares {list(inputs)}")
-    for value in proto.graph.input:
-        tensor = value.type.tensor_type
-        dims = tensor.shape.dim
-        want_rank = 2 if value.name.endswith("_seq") else 1
-        if tensor.elem_type != TensorProto.INT64 or len(dims) != want_rank:
-            raise ValueError(f"{path.name}: input {value.name} must be int64 of rank {want_rank}")
-        if any(d.dim_param == "" for d in dims):
-            raise ValueError(f"{path.name}: input {value.name} has a fixed axis {dims}; B and L must be dynamic")
-    outputs = {o.name: o.type.tensor_type for o in proto.graph.output}
-    if list(outputs) != list(OUTPUTS):
-        raise ValueError(f"{path.name}: graph outputs {list(outputs)}, the contract needs {list(OUTPUTS)}")
-    for name, dtype in zip(OUTPUTS, (TensorProto.INT64, TensorProto.FLOAT)):
-        tensor = outputs[name]
-        dims = tensor.shape.dim
-        if tensor.elem_type != dtype:
-            raise ValueError(f"{path.name}: {name} has dtype {TensorProto.DataType.Name(tensor.elem_type)}")
-        if len(dims) != 2 or dims[0].dim_param == "" or dims[1].dim_value != k_graph:
-            raise ValueError(f"{path.name}: {name} must have shape [B, {k_graph}], has {dims}")
-
-
 def check_against_eval_path(model: Recommender, graph: torch.nn.Module, batch: dict[str, np.ndarray],
                             items: torch.Tensor, scores: torch.Tensor) -> None:
     """The served graph returns the evaluation path's best items, never padding, with finite
@@ -242,12 +211,15 @@ def _offline_metrics(ckpt: dict, metrics_file: str | None) -> dict:
 
 def export(checkpoint_path: str | Path, registry: str | Path, version: str | None = None,
            parent_version: str | None = None, top_k: int = 10, metrics_file: str | None = None,
-           created_at: dt.datetime | None = None, manifest_extra: dict | None = None) -> Path:
-    """``manifest_extra``: more manifest fields (finetune records the snapshots a version learned)."""
+           created_at: dt.datetime | None = None, manifest_extra: dict | None = None, forms: str = "auto") -> Path:
+    """``manifest_extra``: more manifest fields (finetune records the snapshots a version learned).
+    ``forms``: auto (the retrieval form too when the model has one), exact, or exact,retrieval
+    (a model without a retrieval form fails before anything is written)."""
     ckpt = checkpoint.load(checkpoint_path)
     model, config = checkpoint.model_from_checkpoint(ckpt)
     if top_k <= 0:
         raise ValueError(f"--top-k must be positive, got {top_k}")
+    retrieval = retrieval_form_for(model, forms)  # None: the exact form only
     created = created_at or _utc_now()
     version = version or f"{config.model_name}-{created.strftime('%Y%m%dT%H%M%SZ')}"
     registry = Path(registry)
@@ -259,65 +231,79 @@ def export(checkpoint_path: str | Path, registry: str | Path, version: str | Non
         shutil.rmtree(work)
     work.mkdir(parents=True)
 
-    graph = model.export_graph(top_k).eval()
-    k_graph = graph.k_graph
-    popularity = np.asarray(ckpt["popularity"], dtype=np.int64)
-    reads_users = "user_idx" in model.inputs
-    user_ids = list(ckpt.get("user_ids") or [])
-    if reads_users and len(user_ids) != getattr(model, "num_users", len(user_ids)):
-        raise ValueError(f"checkpoint has {len(user_ids)} user ids, the model's user table {model.num_users}")
-    reads_categories = "cat_seq" in model.inputs
-    category_ids = list(ckpt.get("category_ids") or [])
-    batches = golden_inputs(model, popularity, k_graph, num_users=len(user_ids), num_categories=len(category_ids))
-    _export_onnx(graph, model, _tensors(batches[0]), work / "model.onnx")
-    check_onnx_signature(work / "model.onnx", model.inputs, k_graph)
+    try:
+        graph = model.export_graph(top_k).eval()
+        k_graph = graph.k_graph
+        popularity = np.asarray(ckpt["popularity"], dtype=np.int64)
+        reads_users = "user_idx" in model.inputs
+        user_ids = list(ckpt.get("user_ids") or [])
+        if reads_users and len(user_ids) != getattr(model, "num_users", len(user_ids)):
+            raise ValueError(f"checkpoint has {len(user_ids)} user ids, the model's user table {model.num_users}")
+        reads_categories = "cat_seq" in model.inputs
+        category_ids = list(ckpt.get("category_ids") or [])
+        batches = golden_inputs(model, popularity, k_graph, num_users=len(user_ids), num_categories=len(category_ids))
+        _export_onnx(graph, model, _tensors(batches[0]), work / "model.onnx")
+        check_onnx_signature(work / "model.onnx", model.inputs, k_graph)
 
-    cases = []
-    with torch.no_grad():
-        for batch in batches:
-            items, scores = graph(*_tensors(batch).values())  # (B, K') each
-            check_against_eval_path(model, graph, batch, items, scores)
-            cases.append({"inputs": {name: value.tolist() for name, value in batch.items()}, "top_items": items.tolist(),
-                          "top_scores": [[round(float(s), 6) for s in row] for row in scores]})
-    (work / "golden.json").write_text(json.dumps({"cases": cases}) + "\n")
-    _write_items(work / "items.tsv", ckpt["item_ids"])
-    _write_popularity(work / "popularity.tsv", ckpt["item_ids"], popularity)
-    # The PyTorch weights travel with the version so that finetune can continue from it; the job
-    # never reads them.
-    checkpoint.save(work / WEIGHTS_FILE, {k: v for k, v in ckpt.items() if k not in ("optimizer_state", "rng", "state")})
-    files = ["model.onnx", "items.tsv", "popularity.tsv", "golden.json", WEIGHTS_FILE]
-    if reads_users:
-        _write_items(work / "users.tsv", user_ids, what="user")
-        files.append("users.tsv")
-    if reads_categories:
-        _write_items(work / "categories.tsv", category_ids, what="category")
-        files.append("categories.tsv")
+        cases = []
+        with torch.no_grad():
+            for batch in batches:
+                items, scores = graph(*_tensors(batch).values())  # (B, K') each
+                check_against_eval_path(model, graph, batch, items, scores)
+                if retrieval is not None:
+                    check_retrieval_scores(model, retrieval, batch, items)
+                cases.append({"inputs": {name: value.tolist() for name, value in batch.items()},
+                              "top_items": items.tolist(),
+                              "top_scores": [[round(float(s), 6) for s in row] for row in scores]})
+        (work / "golden.json").write_text(json.dumps({"cases": cases}) + "\n")
+        _write_items(work / "items.tsv", ckpt["item_ids"])
+        _write_popularity(work / "popularity.tsv", ckpt["item_ids"], popularity)
+        # The PyTorch weights travel with the version so that finetune can continue from it; the job
+        # never reads them.
+        checkpoint.save(work / WEIGHTS_FILE, {k: v for k, v in ckpt.items() if k not in ("optimizer_state", "rng", "state")})
+        files = ["model.onnx", "items.tsv", "popularity.tsv", "golden.json", WEIGHTS_FILE]
+        if reads_users:
+            _write_items(work / "users.tsv", user_ids, what="user")
+            files.append("users.tsv")
+        if reads_categories:
+            _write_items(work / "categories.tsv", category_ids, what="category")
+            files.append("categories.tsv")
+        retrieval_field = None
+        if retrieval is not None:
+            retrieval_field = write_retrieval_form(retrieval, model, _tensors(batches[0]), work)
+            files += [retrieval_field["query_graph"], retrieval_field["item_vectors"]]
 
-    data = ckpt["data"]
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "name": config.model_name,
-        "version": version,
-        "parent_version": parent_version,
-        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "inputs": list(model.inputs),
-        "max_seq_len": model.max_len,
-        "num_items": model.num_items,
-        **({"num_users": len(user_ids)} if reads_users else {}),
-        **({"num_categories": len(category_ids)} if reads_categories else {}),
-        "top_k": top_k,
-        "top_k_graph": k_graph,
-        "opset": OPSET,
-        "files": {name: {"sha256": sha256_file(work / name)} for name in files},
-        "offline_metrics": _offline_metrics(ckpt, metrics_file),
-        "training_data": {"dataset": data["dataset"], "path": Path(data["path"]).name, "sha256": data["sha256"],
-                          "interactions": data["interactions"], "users": data["users"],
-                          "time_range_ms": ckpt.get("time_range_ms")},
-        "config": ckpt["config"],
-        **(manifest_extra or {}),
-    }
-    (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        data = ckpt["data"]
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "name": config.model_name,
+            "version": version,
+            "parent_version": parent_version,
+            "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "inputs": list(model.inputs),
+            "max_seq_len": model.max_len,
+            "num_items": model.num_items,
+            **({"num_users": len(user_ids)} if reads_users else {}),
+            **({"num_categories": len(category_ids)} if reads_categories else {}),
+            "top_k": top_k,
+            "top_k_graph": k_graph,
+            "opset": OPSET,
+            "files": {name: {"sha256": sha256_file(work / name)} for name in files},
+            **({"retrieval": retrieval_field} if retrieval_field else {}),
+            "offline_metrics": _offline_metrics(ckpt, metrics_file),
+            "training_data": {"dataset": data["dataset"], "path": Path(data["path"]).name, "sha256": data["sha256"],
+                              "interactions": data["interactions"], "users": data["users"],
+                              "time_range_ms": ckpt.get("time_range_ms")},
+            "config": ckpt["config"],
+            **(manifest_extra or {}),
+        }
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    except BaseException:
+        # A failed check leaves no half-written folder behind (the next export would clear it too).
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     work.rename(final)
-    log.info("exported %s (%d items, K'=%d, model.onnx %d bytes)", final, model.num_items, k_graph,
-             (final / "model.onnx").stat().st_size)
+    log.info("exported %s (%d items, K'=%d, model.onnx %d bytes, %s)", final, model.num_items, k_graph,
+             (final / "model.onnx").stat().st_size,
+             f"retrieval form D={retrieval.dim}" if retrieval is not None else "exact form only")
     return final

@@ -17,6 +17,9 @@
    the prefix excluded; an item the parent does not know is a miss for it). The new version is
    published only when its NDCG@10 is not worse than the parent's (``tolerance`` below it at
    most); it records its parent, every snapshot it learned and this validation.
+6. The new version has the forms of its parent: a parent with a retrieval form (query.onnx,
+   item_vectors.npy) gets a child with one (export demands it), a parent served exactly only a
+   child served exactly only, so fine-tuning never changes how the job serves the model.
 """
 from __future__ import annotations
 
@@ -270,7 +273,8 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
     try:
         published = export(weights, registry, parent_version=parent.name, top_k=parent_manifest["top_k"],
                             created_at=_after(parent_manifest.get("created_at")),
-                            manifest_extra={"learned_snapshots": learned + [p.name for p in fresh], "finetune": record})
+                            manifest_extra={"learned_snapshots": learned + [p.name for p in fresh], "finetune": record},
+                            forms=parent_forms(parent_manifest))
     finally:
         weights.unlink(missing_ok=True)
         work.rmdir()
@@ -278,6 +282,11 @@ def finetune(registry: str | Path, snapshots: str | Path, epochs: int = 2, repla
              published.name, parent.name, after.get("NDCG@10", 0.0), before.get("NDCG@10", 0.0), len(held_out),
              len(added), seconds)
     return published
+
+
+def parent_forms(parent_manifest: dict) -> str:
+    """export's ``forms`` for a child of this parent: the parent's own (step 6)."""
+    return "exact,retrieval" if parent_manifest.get("retrieval") else "exact"
 
 
 def _after(parent_created_at: str | None) -> dt.datetime:

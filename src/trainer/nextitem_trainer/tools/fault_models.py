@@ -5,7 +5,9 @@ chosen item (the "poison" item) and exactly the original scores otherwise, the w
 one corrupted embedding row behaves: it passes every load-time check (sha256, signature,
 vocabulary, golden parity, since the golden cases never hold that item) and fails only on the
 traffic that touches the row. The poison item is written into the manifest
-(``fault.poison_item_id``) so the test knows which clicks trip it.
+(``fault.poison_item_id``) so the test knows which clicks trip it. The copy leaves out the source's
+retrieval form (query.onnx, item_vectors.npy), which knows nothing of the fault: a job that
+served it would never meet the NaN.
 """
 from __future__ import annotations
 
@@ -60,6 +62,11 @@ def write_nan_version(source: Path, registry: Path, version: str) -> Path:
         shutil.rmtree(target)
     shutil.copytree(source, target)
     manifest = json.loads((target / "manifest.json").read_text())
+    retrieval = manifest.pop("retrieval", None)
+    if retrieval:  # served exactly, through the poisoned graph
+        for name in (retrieval["query_graph"], retrieval["item_vectors"]):
+            (target / name).unlink()
+            del manifest["files"][name]
     used = _golden_items(target)
     poison = next(i for i in range(manifest["num_items"], 0, -1) if i not in used)
     poison_id = (target / "items.tsv").read_text().splitlines()[poison - 1].split("\t")[1]

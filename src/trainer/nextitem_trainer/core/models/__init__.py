@@ -8,9 +8,10 @@ from . import dmran
 from . import ssrf
 from .base import (CONTRACT_INPUTS, Recommender, SequenceEncoderModel, TopKGraph, model_class,
                    registered_models)
+from .retrieval import RetrievalForm, RetrievalUnsupported
 
 __all__ = ["CONTRACT_INPUTS", "Recommender", "SequenceEncoderModel", "TopKGraph", "model_class",
-           "registered_models", "build_model"]
+           "registered_models", "build_model", "RetrievalForm", "RetrievalUnsupported"]
 
 
 def build_model(name: str, config, num_items: int, num_users: int = 0, num_categories: int = 0) -> Recommender:

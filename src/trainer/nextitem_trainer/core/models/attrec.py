@@ -72,6 +72,8 @@ def sinusoid_table(length: int, hidden: int) -> torch.Tensor:
 @register("attrec")
 class AttRec(Recommender):
     inputs = ("item_seq", "user_idx")
+    # -y = -w||u - V_i||^2 - (1 - w)||m - X_i||^2 expanded into an inner product (retrieval_query).
+    retrieval_rewrite = "distance"
 
     @dataclass
     class Config:
@@ -169,6 +171,22 @@ class AttRec(Recommender):
         short = F.linear(m, x_table, -0.5 * x_table.pow(2).sum(1))  # (B, N+1): m.X - ||X||^2 / 2
         return (2.0 * w * long + 2.0 * (1.0 - w) * short
                 - w * u.pow(2).sum(1, keepdim=True) - (1.0 - w) * m.pow(2).sum(1, keepdim=True))  # (B, N+1)
+
+    def retrieval_query(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """-y(u, i) = 2w u.V_i + 2(1-w) m.X_i - (w|V_i|^2 + (1-w)|X_i|^2) - (w|u|^2 + (1-w)|m|^2),
+        the expansion item_scores computes, split into a query [2w u, 2(1-w) m, 1, -(w|u|^2 +
+        (1-w)|m|^2)] and an item [V_i, X_i, -(w|V_i|^2 + (1-w)|X_i|^2), 1].  -> (B, 2d+2)"""
+        m = self.short_term(batch["item_seq"])  # (B, d)
+        u = self.long_term(batch["user_idx"])  # (B, d)
+        w = self.config.weight
+        norms = w * u.pow(2).sum(1, keepdim=True) + (1.0 - w) * m.pow(2).sum(1, keepdim=True)  # (B, 1)
+        return torch.cat([2.0 * w * u, 2.0 * (1.0 - w) * m, torch.ones_like(norms), -norms], dim=-1)
+
+    def retrieval_items(self) -> torch.Tensor:
+        v, x = self.item_metric.weight[1:], self.item_emb.weight[1:]  # (N, d) each, padding row left out
+        w = self.config.weight
+        norms = w * v.pow(2).sum(1, keepdim=True) + (1.0 - w) * x.pow(2).sum(1, keepdim=True)  # (N, 1)
+        return torch.cat([v, x, -norms, torch.ones_like(norms)], dim=-1)  # (N, 2d+2)
 
     def sample_negatives(self, positives: torch.Tensor) -> torch.Tensor:
         return sample_negatives(self.num_items, positives, positives.shape[1])  # (B, T)

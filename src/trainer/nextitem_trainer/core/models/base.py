@@ -10,6 +10,10 @@
   item table, and the two training losses (full softmax ``ce``, one sampled negative ``bce``).
   A model whose scores are not a dot product (e.g. DMRAN's candidate attention) overrides
   ``item_scores`` and ``calculate_loss``; the rest stays shared.
+- The retrieval form (retrieval.py): ``retrieval_query`` (B, D) and ``retrieval_items`` (N, D)
+  whose inner product equals ``full_sort_scores``; the sequence encoders give it as is
+  (``retrieval_rewrite = "none"``), a model with another score rewrites it exactly or says in
+  ``retrieval_unsupported`` why it cannot.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from torch import nn
 
 from ..errors import ConfigError
 from .layer_norm import LayerNorm
+from .retrieval import REWRITES, QueryGraph, RetrievalForm, RetrievalUnsupported
 from .sampled_losses import (NEGATIVE_SAMPLERS, PopularitySampler, UniformSampler, gbce_beta, gbce_loss,
                              sampled_softmax_loss)
 from .training_ops import Dropout, softmax_cross_entropy_sum
@@ -60,6 +65,10 @@ class Recommender(nn.Module):
     name: ClassVar[str] = ""
     inputs: ClassVar[tuple[str, ...]] = ("item_seq",)
     trainable: ClassVar[bool] = True
+    # One of retrieval.REWRITES when the model gives retrieval_query / retrieval_items; None
+    # when its score has no such split, and retrieval_unsupported then says why.
+    retrieval_rewrite: ClassVar[str | None] = None
+    retrieval_unsupported: ClassVar[str] = "the model defines no retrieval form"
 
     @dataclass
     class Config:
@@ -111,6 +120,37 @@ class Recommender(nn.Module):
     def export_graph(self, top_k: int) -> "TopKGraph":
         return TopKGraph(self, top_k + self.max_len)
 
+    # ------------------------------------------------------------------------------------------
+    # the retrieval form: query . item vector == full_sort_scores, score for score
+
+    def retrieval_query(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The query half of the score.  -> (B, D)"""
+        raise RetrievalUnsupported(self._no_retrieval_form())
+
+    def retrieval_items(self) -> torch.Tensor:
+        """The item half of the score, row i - 1 = item index i.  -> (N, D)"""
+        raise RetrievalUnsupported(self._no_retrieval_form())
+
+    def supports_retrieval(self) -> bool:
+        return self.retrieval_rewrite is not None
+
+    def retrieval_form(self) -> RetrievalForm:
+        """The query graph and the item vectors (detached, float32) of the served score; raises
+        RetrievalUnsupported with the reason for a model that is served exactly only."""
+        if not self.supports_retrieval():
+            raise RetrievalUnsupported(self._no_retrieval_form())
+        if self.retrieval_rewrite not in REWRITES:
+            raise ValueError(f"{type(self).__name__}.retrieval_rewrite: expected one of {REWRITES}, "
+                             f"got {self.retrieval_rewrite!r}")
+        with torch.no_grad():
+            items = self.retrieval_items().detach().to(torch.float32).clone()  # (N, D), a copy in C order
+        if items.shape[0] != self.num_items:
+            raise ValueError(f"{type(self).__name__}.retrieval_items: {items.shape[0]} rows for {self.num_items} items")
+        return RetrievalForm(QueryGraph(self), items, self.retrieval_rewrite)
+
+    def _no_retrieval_form(self) -> str:
+        return f"{self.name or type(self).__name__} has no retrieval form: {self.retrieval_unsupported}"
+
 
 class TopKGraph(nn.Module):
     """The served graph: contract inputs in ``model.inputs`` order -> (top_items, top_scores),
@@ -133,6 +173,9 @@ class TopKGraph(nn.Module):
 
 class SequenceEncoderModel(Recommender):
     """Base of the sequence encoders: item table, per-position encoder, dot-product scores."""
+
+    # The score already is an inner product: the newest hidden state against the item table.
+    retrieval_rewrite: ClassVar[str | None] = "none"
 
     @dataclass
     class Config:
@@ -222,6 +265,12 @@ class SequenceEncoderModel(Recommender):
         # input Gather; `user @ table.t()` would be constant-folded into a second, transposed
         # copy of the table and double the size of model.onnx.
         return F.linear(user, table, table.new_zeros(table.shape[0]))  # (B, N+1)
+
+    def retrieval_query(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self.encode_newest(batch)  # (B, d)
+
+    def retrieval_items(self) -> torch.Tensor:
+        return self.item_emb.weight[1:]  # (N, d): the table without the padding row
 
     def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         hidden = self.encode(batch)  # (B, L, d)

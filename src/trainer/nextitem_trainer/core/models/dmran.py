@@ -84,6 +84,8 @@ class FeatureLevelSelfAttention(nn.Module):
 @register("dmran")
 class DMRAN(Recommender):
     inputs = ("item_seq", "time_seq", "query_time", "cat_seq")
+    retrieval_unsupported = ("the candidate item steers the attention over the history (eqs. 14-17), so no fixed "
+                             "query vector exists; it is served exactly only")
 
     @dataclass
     class Config(Recommender.Config):

@@ -12,6 +12,8 @@ from .base import Recommender, register
 class MostPop(Recommender):
     inputs = ("item_seq",)
     trainable = False
+    retrieval_unsupported = ("its scores do not depend on the user: every row gets the popularity list, which "
+                             "needs no search index; it is served exactly only")
 
     def __init__(self, config: Recommender.Config, num_items: int):
         super().__init__(config, num_items)

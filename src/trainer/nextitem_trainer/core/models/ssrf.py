@@ -82,6 +82,8 @@ class SelfAttentionBlock(nn.Module):
 @register("ssrf")
 class SSRF(Recommender):
     inputs = ("item_seq", "cat_seq", "user_idx")
+    # The output layer's per-item bias b' becomes one more item column, against a constant 1.
+    retrieval_rewrite = "bias"
 
     @dataclass
     class Config(Recommender.Config):
@@ -150,6 +152,14 @@ class SSRF(Recommender):
 
     def item_scores(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         return self.output(self.user_vector(batch))  # (B, N+1)
+
+    def retrieval_query(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        z = self.user_vector(batch)  # (B, 2d)
+        return torch.cat([z, torch.ones_like(z[:, :1])], dim=-1)  # (B, 2d+1): [z, 1]
+
+    def retrieval_items(self) -> torch.Tensor:
+        # [W'_i, b'_i] . [z, 1] = W'_i . z + b'_i, eq. 12's score of item i
+        return torch.cat([self.output.weight[1:], self.output.bias[1:, None]], dim=-1)  # (N, 2d+1)
 
     def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         targets = batch["target_next"][:, :1]  # (B, 1)

@@ -90,6 +90,37 @@ public final class JobConfigLoader {
     }
 
     /** Reads the keys of one YAML map (the parser is at its START_OBJECT) under {@code prefix}. */
+    /**
+     * Sets {@code key=value} assignments on a config through the same definitions a file goes
+     * through (the value is a YAML scalar: {@code true}, {@code 16}, {@code 0.25}, {@code text}), so
+     * a bench variant or a test can change any setting by its documented key. Every bad assignment
+     * is reported at once, unknown keys with the closest real one.
+     */
+    public static JobConfig override(JobConfig config, List<String> assignments, String sourceName) {
+        List<String> problems = new ArrayList<>();
+        for (String assignment : assignments) {
+            int eq = assignment.indexOf('=');
+            String key = eq < 0 ? assignment.strip() : assignment.substring(0, eq).strip();
+            Optional<Setting<?, ?>> setting = JobSettings.byKey(key);
+            if (eq < 0) {
+                problems.add(sourceName + ": '" + assignment + "' is not key=value");
+            } else if (setting.isEmpty()) {
+                problems.add(sourceName + ": key '" + key + "' is not a job setting"
+                        + JobSettings.closest(JobSettings.ALL, key).map(k -> "; did you mean " + k + "?").orElse(""));
+            } else {
+                try {
+                    setting.get().read(config, YAML.readTree(assignment.substring(eq + 1).strip()));
+                } catch (IllegalArgumentException | IOException e) {
+                    problems.add(sourceName + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return config;
+    }
+
     private static void readSection(JsonParser parser, String prefix, JobConfig config, String source,
                                     List<String> problems) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {

@@ -128,4 +128,19 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> JobConfigLoader.load(tmp.resolve("absent.yaml")))
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    void overridesGoThroughTheDefinitionsAndReportEveryBadAssignment() {
+        JobConfig config = JobConfigLoader.override(new JobConfig(),
+                java.util.List.of("state.rocksdb-partitioned-index-filters=true", "state.rocksdb-block-size-kb = 16"), "test");
+        assertThat(config.state.rocksdbPartitionedIndexFilters).isTrue();
+        assertThat(config.state.rocksdbBlockSizeKb).isEqualTo(16);
+
+        assertThatThrownBy(() -> JobConfigLoader.override(new JobConfig(), java.util.List.of(
+                "state.rocksdb-block-size=16", "state.rocksdb-block-size-kb=big", "state.rocksdb-bloom-filter"), "test"))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).hasSize(3))
+                .hasMessageContaining("did you mean state.rocksdb-block-size-kb?")
+                .hasMessageContaining("'state.rocksdb-bloom-filter' is not key=value");
+    }
 }

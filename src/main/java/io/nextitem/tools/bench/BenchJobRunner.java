@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateLatencyTrackOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -52,15 +55,35 @@ final class BenchJobRunner {
      * @param restPort  port for the local cluster's REST API (checkpoint statistics), or 0 for none
      */
     static JobClient start(JobConfig config, Path savepoint, int restPort) throws Exception {
+        return start(config, savepoint, restPort, 0, false);
+    }
+
+    /**
+     * @param managedMemoryMb    the local task manager's managed memory (RocksDB's cache and memtables), 0 for Flink's default
+     * @param trackStateLatency  Flink's keyed-state latency tracking on (sampled histograms, read back by {@link StateLatencyStats})
+     */
+    static JobClient start(JobConfig config, Path savepoint, int restPort, long managedMemoryMb, boolean trackStateLatency)
+            throws Exception {
         KafkaTopics.create(config.kafka.bootstrapServers, 1,
                 List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
-        StreamExecutionEnvironment env = environment(config, savepoint, restPort);
+        // Both are read when the local cluster starts, so they go into the environment's configuration.
+        Configuration cluster = new Configuration();
+        if (managedMemoryMb > 0) {
+            cluster.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(managedMemoryMb));
+        }
+        cluster.set(StateLatencyTrackOptions.LATENCY_TRACK_ENABLED, trackStateLatency);
+        StreamExecutionEnvironment env = environment(config, savepoint, restPort, cluster);
         NextItemJob.build(env, config);
         return env.executeAsync(NextItemJob.JOB_NAME + "-bench");
     }
 
     /** The job's Flink settings (RocksDB, incremental checkpoints), no restarts, optionally restored and with REST. */
     static StreamExecutionEnvironment environment(JobConfig config, Path savepoint, int restPort) {
+        return environment(config, savepoint, restPort, new Configuration());
+    }
+
+    /** @param cluster more settings for the local cluster, applied last */
+    static StreamExecutionEnvironment environment(JobConfig config, Path savepoint, int restPort, Configuration cluster) {
         // With REST, the job's own local-dashboard settings (port, loopback only); else its plain ones.
         Configuration flinkConf = restPort > 0 ? JobEnvironment.localDashboardConfiguration(config, restPort)
                 : JobEnvironment.flinkConfiguration(config);
@@ -69,6 +92,7 @@ final class BenchJobRunner {
             flinkConf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
             flinkConf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
         }
+        flinkConf.addAll(cluster);
         if (restPort <= 0) {
             return StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, flinkConf);
         }

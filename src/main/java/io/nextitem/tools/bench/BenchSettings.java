@@ -2,6 +2,7 @@ package io.nextitem.tools.bench;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,10 +21,28 @@ import java.util.Map;
  *                          two noisy maxima
  * @param stateUsers        user counts of the state stage (each seeded with full sequences)
  * @param stateClicks       clicks of random users the job answers at each state size
+ * @param stateVariants     job settings the state stage compares side by side on the same seeded state, each
+ *                          {@code NAME} or {@code NAME:key=value,key=value} (keys as in docs/configuration.md)
+ * @param managedMemoryMb   managed memory of the local task manager in MiB (RocksDB's block cache and
+ *                          memtables come out of it), or 0 for Flink's local default
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
                      int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
-                     double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed) {
+                     double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed,
+                     List<String> stateVariants, long managedMemoryMb) {
+
+    /** The state stage's one variant: the job's settings as they are. */
+    public static final List<String> DEFAULT_STATE_VARIANTS = List.of("default");
+
+    /** The settings with the state stage's defaults: one variant, Flink's local managed memory. */
+    public BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
+                         int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds,
+                         int repetitions, int warmupRuns, double latencySeconds, double[] loadFractions, double[] latencyRates,
+                         long[] stateUsers, int stateClicks, long seed) {
+        this(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism, checkpointIntervalMs, changelog,
+                users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates, stateUsers,
+                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0);
+    }
 
     /** @throws IllegalArgumentException naming every option out of range */
     public BenchSettings validated() {
@@ -45,6 +64,14 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         check(errors, "--state-clicks", stateClicks, 1);
         for (long n : stateUsers) {
             check(errors, "--state-users", n, 1);
+        }
+        check(errors, "--state-managed-memory-mb", managedMemoryMb, 0);
+        try {
+            StateVariant.parseAll(stateVariants);
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+        } catch (io.nextitem.config.InvalidConfigException e) {
+            errors.addAll(e.problems());
         }
         for (double rate : latencyRates) {
             if (rate <= 0) {
@@ -86,6 +113,8 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("latency_rates_events_per_s", latencyRates);
         out.put("state_users", stateUsers);
         out.put("state_clicks", stateClicks);
+        out.put("state_variants", stateVariants);
+        out.put("state_managed_memory_mb", managedMemoryMb == 0 ? "flink-local-default" : managedMemoryMb);
         out.put("seed", seed);
         return out;
     }

@@ -86,17 +86,46 @@ final class StateScaleStage {
         try (ClickReplayer producer = new ClickReplayer(bootstrap, clicksTopic)) {
             producer.replay(randomUserClicks(users, clicks, version, settings.seed()), 0, null);
         }
-        JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, length,
-                settings.batchMaxSize(), true);
+        // Every variant restores the same savepoint (unclaimed, so it stays as it was) and answers
+        // the same clicks with a consumer group of its own: the figures differ by the settings alone.
+        List<Map<String, Object>> variants = new ArrayList<>();
+        for (StateVariant variant : StateVariant.parseAll(settings.stateVariants())) {
+            JobConfig config = variant.applyTo(BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings,
+                    length, settings.batchMaxSize(), true));
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("variant", variant.name());
+            figures.put("settings", variant.assignments());
+            figures.putAll(answerClicks(bootstrap, config, savepoint, clicks, users, settings));
+            variants.add(figures);
+            log.printf("  %,d users, variant %s: %s events/s, state latency (us) %s%n", users, variant.name(),
+                    figures.get("events_per_s"), figures.get("state_latency_us"));
+        }
+        // The first variant's figures stand for the stage (the summary reads them); all are under variants.
+        for (String key : List.of("events_per_s", "checkpoints_after_traffic", "jvm_rss_gib")) {
+            out.put(key, variants.get(0).get(key));
+        }
+        out.put("variants", variants);
+        log.printf("  %,d users: %s bytes/user, full checkpoint %,d bytes in %,d ms, %s events/s, RSS %.2f GiB%n", users,
+                out.get("state_bytes_per_user"), ((Map<?, ?>) out.get("seeded_checkpoint")).get("state_size_bytes"),
+                (Long) ((Map<?, ?>) out.get("seeded_checkpoint")).get("end_to_end_duration_ms"), out.get("events_per_s"),
+                (Double) out.get("jvm_rss_gib"));
+        return out;
+    }
+
+    /** One variant's run: restore the seeded state, answer every click, then let checkpoints complete. */
+    private static Map<String, Object> answerClicks(String bootstrap, JobConfig config, Path savepoint, int clicks,
+                                                    long users, BenchSettings settings) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
         int restPort = LocalKafkaBroker.freePort();
         try (RecommendationProbe probe = new RecommendationProbe(bootstrap, config.kafka.recommendationsTopic, true)) {
-            JobClient job = BenchJobRunner.start(config, savepoint, restPort);
+            JobClient job = BenchJobRunner.start(config, savepoint, restPort, settings.managedMemoryMb(), true);
             try {
                 if (!probe.awaitCount(clicks, Duration.ofSeconds(120 + clicks / 50))) {
                     throw new IllegalStateException(users + " users: only " + probe.count() + " of " + clicks + " lists");
                 }
                 out.put("events_per_s", ThroughputStage.round(ThroughputStage.steadyRate(probe.snapshot(), 0)));
                 String jobId = job.getJobID().toString();
+                out.put("state_latency_us", StateLatencyStats.micros(restPort, jobId));
                 List<CheckpointStats.Completed> after = CheckpointStats.awaitAfter(restPort, jobId,
                         CheckpointStats.newestId(restPort, jobId), CHECKPOINTS_AFTER_TRAFFIC, Duration.ofMinutes(10));
                 out.put("checkpoints_after_traffic", after.stream().map(CheckpointStats.Completed::describe).toList());
@@ -105,10 +134,6 @@ final class StateScaleStage {
                 job.cancel().get();
             }
         }
-        log.printf("  %,d users: %s bytes/user, full checkpoint %,d bytes in %,d ms, %s events/s, RSS %.2f GiB%n", users,
-                out.get("state_bytes_per_user"), ((Map<?, ?>) out.get("seeded_checkpoint")).get("state_size_bytes"),
-                (Long) ((Map<?, ?>) out.get("seeded_checkpoint")).get("end_to_end_duration_ms"), out.get("events_per_s"),
-                (Double) out.get("jvm_rss_gib"));
         return out;
     }
 

@@ -4,7 +4,9 @@ import io.nextitem.tools.bench.BenchSettings;
 import io.nextitem.tools.bench.BenchSuite;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,6 +83,17 @@ final class BenchCommand implements Callable<Integer> {
             description = "Clicks of random users answered at each state size. Default: ${DEFAULT-VALUE}.")
     int stateClicks;
 
+    @Option(names = "--state-variant", paramLabel = "NAME[:KEY=VALUE,...]",
+            description = "A setting of the state stage, compared side by side on the same seeded state; repeat it. "
+                    + "KEY is a job setting (docs/configuration.md), e.g. "
+                    + "partitioned:state.rocksdb-partitioned-index-filters=true. Default: default (the settings as they are).")
+    List<String> stateVariants = new ArrayList<>(BenchSettings.DEFAULT_STATE_VARIANTS);
+
+    @Option(names = "--state-managed-memory-mb", defaultValue = "0",
+            description = "Managed memory of the local task manager in MiB (RocksDB's block cache and memtables come "
+                    + "out of it); 0 keeps Flink's local default. Default: ${DEFAULT-VALUE}.")
+    long stateManagedMemoryMb;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -92,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
                 parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates,
-                stateUsers, stateClicks, seed).validated();
+                stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;
     }
