@@ -6,7 +6,16 @@ import io.nextitem.ann.HnswParameters;
 import io.nextitem.ann.VersionIndexer;
 import io.nextitem.config.JobConfig;
 import io.nextitem.config.ModelSettings;
+import io.nextitem.avro.ClickEvent;
+import io.nextitem.avro.RankedItem;
+import io.nextitem.avro.Recommendation;
+import io.nextitem.avro.RecommendationSource;
+import io.nextitem.inference.SequenceRecommender;
+import io.nextitem.sequence.ScoringRequest;
 import io.nextitem.testing.BrokerAndFlinkITCase;
+import io.nextitem.testing.Clicks;
+import io.nextitem.testing.KafkaTestTopics;
+import io.nextitem.tools.replay.ClickReplayer;
 import io.nextitem.testing.JobUnderTest;
 import io.nextitem.testing.RetrievalFormFixture;
 import io.nextitem.testing.TestModels;
@@ -17,10 +26,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -30,10 +44,73 @@ import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 
 /**
- * model.search: approximate on a real job (MiniCluster, Kafka broker): a starting version whose
- * ann/ index file is damaged fails the job once, with the reason, and does not restart.
+ * model.search: approximate on a real job (MiniCluster, Kafka broker): the job answers every click
+ * through query.onnx and the version's HNSW index, with the lists exact search gives on this
+ * small catalogue; a starting version whose ann/ index file is damaged fails the job once, with
+ * the reason, and does not restart.
  */
 class ApproximateSearchITCase extends BrokerAndFlinkITCase {
+    private static final Path SASREC = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+
+    @Test
+    void servesEveryClickThroughTheIndexWithTheExactLists() throws Exception {
+        Path registry = Files.createDirectories(tmp.resolve("serving-registry"));
+        Path version = VersionFixtures.publish(SASREC, registry, "sasrec-ann", "2026-01-01T00:00:00Z", staged -> {
+            try {
+                VersionIndexer.index(staged, new HnswParameters(16, 100, false), line -> { });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        JobConfig config = JobUnderTest.configFor(broker, registry, Files.createDirectories(tmp.resolve("checkpoints-serving")));
+        config.model.search = ModelSettings.SEARCH_APPROXIMATE;
+        JobClient job = JobUnderTest.start(broker, config);
+
+        List<String> items = TestModels.idsIn(version, "items.tsv");
+        Random random = new Random(5);
+        List<ClickEvent> clicks = new ArrayList<>();
+        for (int step = 0; step < 4; step++) {
+            for (int user = 0; user < 30; user++) {
+                clicks.add(Clicks.click("user-" + user, items.get(random.nextInt(items.size())), Clicks.T0 + step * 1000L + user));
+            }
+        }
+        try (ClickReplayer producer = new ClickReplayer(broker.bootstrapServers(), config.kafka.clicksTopic)) {
+            for (ClickEvent click : clicks) {
+                producer.send(click);
+            }
+            producer.flush();
+        }
+        List<Recommendation> recommendations = KafkaTestTopics.readCommitted(broker.bootstrapServers(),
+                        config.kafka.recommendationsTopic, clicks.size(), Duration.ofSeconds(120), Duration.ofSeconds(2))
+                .stream().map(r -> JobUnderTest.decode(r, Recommendation::fromByteBuffer)).toList();
+        assertThat(job.getJobStatus().get()).as("the job never failed or restarted").isEqualTo(JobStatus.RUNNING);
+        job.cancel().get();
+
+        assertThat(recommendations).hasSize(clicks.size());
+        Map<String, List<String>> historyAt = new HashMap<>();
+        Map<String, List<String>> byUser = new HashMap<>();
+        for (ClickEvent click : clicks) {
+            List<String> history = byUser.computeIfAbsent(click.getUserId(), u -> new ArrayList<>());
+            history.add(click.getItemId());
+            historyAt.put(click.getEventId(), List.copyOf(history));
+        }
+        ModelSettings exactSettings = new ModelSettings();
+        exactSettings.registry = registry.toString();
+        exactSettings.search = ModelSettings.SEARCH_EXACT;
+        try (SequenceRecommender exact = SequenceRecommender.open(version, exactSettings)) {
+            for (Recommendation r : recommendations) {
+                String[] history = historyAt.get(r.getTriggerEventId()).toArray(String[]::new);
+                Recommendation expected = exact.recommend(new ScoringRequest(r.getUserId(), r.getTriggerEventId(),
+                        r.getEventTimeMillis(), history, new long[history.length], new String[history.length]), 0L);
+                assertThat(r.getSource()).isEqualTo(RecommendationSource.MODEL);
+                assertThat(r.getModelVersion()).isEqualTo("sasrec-ann");
+                assertThat(r.getItems()).extracting(RankedItem::getItemId).as("list for " + r.getTriggerEventId())
+                        .hasSize(10).doesNotContainAnyElementsOf(List.of(history))
+                        .isEqualTo(expected.getItems().stream().map(RankedItem::getItemId).toList());
+            }
+        }
+    }
+
     @Test
     void aStartingVersionWithACorruptIndexFailsOnceWithTheReason() throws Exception {
         Path registry = Files.createDirectories(tmp.resolve("registry"));
