@@ -74,7 +74,7 @@ public final class LuceneItemIndex implements AutoCloseable {
                 .setMergePolicy(NoMergePolicy.INSTANCE)
                 .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
                 // vectors, graph and per-document overhead; the per-thread cap is 2 GB
-                .setRAMBufferSizeMB(Math.min(1945, 64 + 4 * vectorMb))
+                .setRAMBufferSizeMB(Math.min(1945, 64 + 6 * vectorMb))
                 .setRAMPerThreadHardLimitMB(1945);
         Files.createDirectories(folder);
         try (Directory dir = FSDirectory.open(folder); IndexWriter writer = new IndexWriter(dir, config)) {
