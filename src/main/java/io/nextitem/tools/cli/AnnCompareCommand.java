@@ -48,11 +48,18 @@ final class AnnCompareCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Result JSON file (default: print only).")
     Path out;
 
+    @Option(names = "--table", description = "Print the Markdown table of an existing result file (as docs/ann-search.md shows it) and exit.")
+    Path table;
+
     @Option(names = "--note", defaultValue = "", description = "Free text for the result, e.g. what else ran on the machine.")
     String note;
 
     @Override
     public Integer call() throws Exception {
+        if (table != null) {
+            System.out.print(io.nextitem.tools.ann.AnnComparisonTable.markdown(table));
+            return 0;
+        }
         if (items < 2 || dim < 1 || queries < 1 || k < 1 || k > items || efs.length == 0) {
             throw new IllegalArgumentException("--items must be at least 2, --dim, --queries and --k at least 1, "
                     + "--k at most --items, and --ef must list at least one beam");
