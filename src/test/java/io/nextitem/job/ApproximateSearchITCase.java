@@ -3,6 +3,7 @@ package io.nextitem.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.SharedItemIndexes;
 import io.nextitem.ann.VersionIndexer;
 import io.nextitem.config.JobConfig;
 import io.nextitem.config.ModelSettings;
@@ -109,6 +110,97 @@ class ApproximateSearchITCase extends BrokerAndFlinkITCase {
                         .isEqualTo(expected.getItems().stream().map(RankedItem::getItemId).toList());
             }
         }
+    }
+
+    /**
+     * Under approximate search a published version whose index file is damaged is refused and the
+     * serving one stays; a sound one swaps in. The TaskManager (this JVM's MiniCluster) holds one
+     * index for both subtasks, and after the swap only the new version's.
+     */
+    @Test
+    void aVersionWithACorruptIndexIsRefusedAtASwapAndTheOldIndexIsReleasedAfterOne() throws Exception {
+        Path registry = Files.createDirectories(tmp.resolve("swap-registry"));
+        publishIndexed(registry, "sasrec-v1", "2026-02-01T00:00:00Z", false);
+        JobConfig config = JobUnderTest.configFor(broker, registry, Files.createDirectories(tmp.resolve("checkpoints-swap")));
+        config.model.search = ModelSettings.SEARCH_APPROXIMATE;
+        config.model.watchIntervalMs = 200;
+        JobClient job = JobUnderTest.start(broker, config);
+        List<String> items = TestModels.idsIn(SASREC, "items.tsv");
+        List<ClickEvent> sent = new ArrayList<>();
+        try (ClickReplayer producer = new ClickReplayer(broker.bootstrapServers(), config.kafka.clicksTopic)) {
+            sendRound(producer, sent, items);
+            assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
+            assertThat(SharedItemIndexes.process().heldCount()).as("one index for both subtasks").isEqualTo(1);
+
+            publishIndexed(registry, "sasrec-v2-corrupt", "2026-03-01T00:00:00Z", true);
+            for (int round = 0; round < 3; round++) {
+                sendRound(producer, sent, items);
+                assertThat(versionsOf(readAll(config, sent.size()))).containsOnlyKeys("sasrec-v1");
+            }
+
+            publishIndexed(registry, "sasrec-v3", "2026-04-01T00:00:00Z", false);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            Map<String, Long> round;
+            do {
+                int before = sent.size();
+                sendRound(producer, sent, items);
+                List<Recommendation> all = readAll(config, sent.size());
+                round = versionsOf(all.stream().filter(r -> sentAfter(r, sent, before)).toList());
+            } while (!round.keySet().equals(java.util.Set.of("sasrec-v3")) && System.nanoTime() < deadline);
+            assertThat(round).as("a whole round served by v3 (both subtasks swapped)").containsOnlyKeys("sasrec-v3");
+            assertThat(SharedItemIndexes.process().heldCount()).as("v1's index released after the swap").isEqualTo(1);
+        }
+        assertThat(job.getJobStatus().get()).as("no restart").isEqualTo(JobStatus.RUNNING);
+        job.cancel().get();
+        assertThat(versionsOf(readAll(config, sent.size()))).as("the corrupt version never served")
+                .containsOnlyKeys("sasrec-v1", "sasrec-v3");
+    }
+
+    private static void publishIndexed(Path registry, String name, String createdAt, boolean corrupt) {
+        VersionFixtures.publish(SASREC, registry, name, createdAt, staged -> {
+            try {
+                VersionIndexer.index(staged, new HnswParameters(16, 100, false), line -> { });
+                if (corrupt) {
+                    try (Stream<Path> files = Files.list(staged.resolve("ann/lucene"))) {
+                        Path graph = files.filter(f -> f.toString().endsWith(".vex")).findFirst().orElseThrow();
+                        VersionFixtures.rewrite(staged, staged.relativize(graph).toString(), VersionFixtures::flipLastByte, false);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** 40 clicks of 20 users (both subtasks), each on an item of that user's own. */
+    private static void sendRound(ClickReplayer producer, List<ClickEvent> sent, List<String> items) throws Exception {
+        for (int i = 0; i < 40; i++) {
+            int n = sent.size();
+            ClickEvent click = Clicks.click("user-" + (n % 20), items.get((n / 20 * 7 + n % 20) % items.size()), Clicks.T0 + n * 1000L);
+            producer.send(click);
+            sent.add(click);
+        }
+        producer.flush();
+    }
+
+    private List<Recommendation> readAll(JobConfig config, int expected) {
+        return KafkaTestTopics.readCommitted(broker.bootstrapServers(), config.kafka.recommendationsTopic, expected,
+                        Duration.ofSeconds(60), Duration.ofMillis(500))
+                .stream().map(r -> JobUnderTest.decode(r, Recommendation::fromByteBuffer)).toList();
+    }
+
+    private static Map<String, Long> versionsOf(List<Recommendation> recommendations) {
+        return recommendations.stream().collect(java.util.stream.Collectors.groupingBy(Recommendation::getModelVersion,
+                java.util.stream.Collectors.counting()));
+    }
+
+    private static boolean sentAfter(Recommendation r, List<ClickEvent> sent, int from) {
+        for (int i = from; i < sent.size(); i++) {
+            if (sent.get(i).getEventId().equals(r.getTriggerEventId())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
