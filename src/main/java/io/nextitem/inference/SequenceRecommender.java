@@ -19,6 +19,7 @@ import java.util.List;
  */
 public final class SequenceRecommender implements AutoCloseable {
     private final ModelVersion version;
+    /** model.onnx; null when this version is searched approximately. */
     private final OnnxEncoder encoder;
     /** Non-null when this version is searched approximately (model.search): then it ranks, not model.onnx. */
     private final RetrievalSearch retrieval;
@@ -51,10 +52,17 @@ public final class SequenceRecommender implements AutoCloseable {
                 // shared per process; the query graph must reproduce golden.json exactly
                 retrieval = RetrievalSearch.open(version, settings);
                 RetrievalGoldenCheck.verify(version, retrieval.encoder(), retrieval.vectors());
+                // model.onnx has passed its checks and ranks nothing here: its session (which holds
+                // the whole item table, per subtask) is not kept
+                encoder.close();
+                encoder = null;
+                return new SequenceRecommender(version, null, retrieval, settings.topK);
             }
-            return new SequenceRecommender(version, encoder, retrieval, settings.topK);
+            return new SequenceRecommender(version, encoder, null, settings.topK);
         } catch (RuntimeException e) {
-            encoder.close();
+            if (encoder != null) {
+                encoder.close();
+            }
             if (retrieval != null) {
                 retrieval.close();
             }
@@ -268,7 +276,7 @@ public final class SequenceRecommender implements AutoCloseable {
     }
 
     public ExecutionProvider provider() {
-        return encoder.provider();
+        return encoder != null ? encoder.provider() : retrieval.encoder().provider();
     }
 
     public ModelVersion version() {
@@ -277,7 +285,9 @@ public final class SequenceRecommender implements AutoCloseable {
 
     @Override
     public void close() {
-        encoder.close();
+        if (encoder != null) {
+            encoder.close();
+        }
         if (retrieval != null) {
             retrieval.close(); // lets go of the shared index; the last subtask to do so closes it
         }
