@@ -94,6 +94,20 @@ final class BenchCommand implements Callable<Integer> {
                     + "out of it); 0 keeps Flink's local default. Default: ${DEFAULT-VALUE}.")
     long stateManagedMemoryMb;
 
+    @Option(names = "--scaling-versions", split = ",", paramLabel = "DIR",
+            description = "The scaling stage's model version folders, one per catalogue size (smallest first).")
+    List<Path> scalingVersions = new ArrayList<>();
+
+    @Option(names = "--search-variant", paramLabel = "NAME[:KEY=VALUE,...]",
+            description = "A setting of the scaling stage; repeat it. The first is the reference the others' recall@10 is "
+                    + "taken against: give exact search first. Default: exact:model.search=exact and "
+                    + "approximate:model.search=approximate.")
+    List<String> searchVariants = new ArrayList<>(BenchSettings.DEFAULT_SEARCH_VARIANTS);
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A job setting (docs/configuration.md) for every job the bench starts; repeat it.")
+    List<String> jobSettings = new ArrayList<>();
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -105,7 +119,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
                 parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates,
-                stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb).validated();
+                stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb, jobSettings, scalingVersions,
+                searchVariants).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;
     }
