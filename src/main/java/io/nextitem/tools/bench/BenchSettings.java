@@ -29,12 +29,16 @@ import java.util.Map;
  * @param scalingVersions   the scaling stage's model versions, one per catalogue size
  * @param searchVariants    the scaling stage's settings, each {@code NAME[:key=value,...]}; the first is the
  *                          reference the others' recall is taken against (exact search)
+ * @param scalingClicks     click logs the scaling stage replays, one per version (a sample of their users), or
+ *                          none for random sequences of each catalogue's items
+ * @param scalingUserShare  share of a log's users replayed (chosen by a seeded hash of the user id)
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
                      int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
                      double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed,
                      List<String> stateVariants, long managedMemoryMb, List<String> jobSettings,
-                     List<Path> scalingVersions, List<String> searchVariants) {
+                     List<Path> scalingVersions, List<String> searchVariants, List<Path> scalingClicks,
+                     double scalingUserShare) {
 
     /** The state stage's one variant: the job's settings as they are. */
     public static final List<String> DEFAULT_STATE_VARIANTS = List.of("default");
@@ -46,7 +50,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
                          long[] stateUsers, int stateClicks, long seed) {
         this(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism, checkpointIntervalMs, changelog,
                 users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates, stateUsers,
-                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0, List.of(), List.of(), DEFAULT_SEARCH_VARIANTS);
+                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0, List.of(), List.of(), DEFAULT_SEARCH_VARIANTS, List.of(), 1.0);
     }
 
     /** The scaling stage's default comparison: the exact graph against approximate search. */
@@ -58,7 +62,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         return new BenchSettings(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism,
                 checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
                 latencyRates, stateUsers, stateClicks, seed, stateVariants, managedMemoryMb, List.copyOf(assignments),
-                scalingVersions, searchVariants);
+                scalingVersions, searchVariants, scalingClicks, scalingUserShare);
     }
 
     /** @throws IllegalArgumentException naming every option out of range */
@@ -86,6 +90,13 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         problemsOf(errors, () -> SettingsVariant.parseAll("--state-variant", stateVariants));
         if (!scalingVersions.isEmpty()) {
             problemsOf(errors, () -> SettingsVariant.parseAll("--search-variant", searchVariants));
+        }
+        if (!scalingClicks.isEmpty() && scalingClicks.size() != scalingVersions.size()) {
+            errors.add("--scaling-clicks: one log per --scaling-versions entry (" + scalingVersions.size() + "), got "
+                    + scalingClicks.size());
+        }
+        if (!(scalingUserShare > 0 && scalingUserShare <= 1)) {
+            errors.add("--scaling-user-share must be in (0, 1], got " + scalingUserShare);
         }
         problemsOf(errors, () -> SettingsVariant.parse("--set", "set:" + String.join(",", jobSettings)));
         for (double rate : latencyRates) {
@@ -144,6 +155,9 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("job_settings", jobSettings);
         out.put("scaling_versions", scalingVersions.stream().map(p -> p.getFileName().toString()).toList());
         out.put("search_variants", searchVariants);
+        out.put("scaling_clicks", scalingClicks.isEmpty() ? "random sequences of each catalogue's items"
+                : scalingClicks.stream().map(p -> p.getFileName().toString()).toList());
+        out.put("scaling_user_share", scalingUserShare);
         out.put("seed", seed);
         return out;
     }

@@ -30,7 +30,8 @@ final class ScalingStage {
     static Map<String, Object> run(String bootstrap, Path work, BenchSettings settings, PrintStream log) throws Exception {
         List<SettingsVariant> variants = SettingsVariant.parseAll("--search-variant", settings.searchVariants());
         List<Map<String, Object>> catalogues = new ArrayList<>();
-        for (Path folder : settings.scalingVersions()) {
+        for (int v = 0; v < settings.scalingVersions().size(); v++) {
+            Path folder = settings.scalingVersions().get(v);
             ModelVersion version = ModelVersion.load(folder);
             Path registry = work.resolve("registry-" + version.version());
             Files.createDirectories(registry);
@@ -38,20 +39,31 @@ final class ScalingStage {
             log.printf("scaling: %s, %,d items%n", version.version(), version.manifest().numItems());
 
             int fillRounds = version.manifest().maxSeqLen();
-            List<ClickEvent> clicks = BenchClicks.rounds(settings.users(), fillRounds + settings.measuredRounds(),
-                    version.items(), settings.seed(), "s-", System.currentTimeMillis() - 86_400_000L);
+            List<ClickEvent> clicks;
+            int warmClicks;
+            if (settings.scalingClicks().isEmpty()) {
+                clicks = BenchClicks.rounds(settings.users(), fillRounds + settings.measuredRounds(), version.items(),
+                        settings.seed(), "s-", System.currentTimeMillis() - 86_400_000L);
+                warmClicks = settings.users() * fillRounds; // every sequence full before the measured rounds
+            } else {
+                clicks = LogRequests.sample(settings.scalingClicks().get(v), settings.scalingUserShare(), settings.seed());
+                warmClicks = clicks.size() / 10; // a log has no fill rounds: the rate leaves out its first tenth
+            }
             String clicksTopic = "bench-scaling-" + version.version();
             KafkaTopics.create(bootstrap, 2, List.of(clicksTopic));
             try (ClickReplayer producer = new ClickReplayer(bootstrap, clicksTopic)) {
                 producer.replay(clicks, 0, null);
             }
             Map<String, Object> catalogue = describe(version);
+            catalogue.put("requests", settings.scalingClicks().isEmpty() ? "random sequences of the catalogue's items"
+                    : "the sampled users' clicks of " + settings.scalingClicks().get(v).getFileName());
+            catalogue.put("clicks", clicks.size());
             List<Map<String, Object>> rows = new ArrayList<>();
             List<RecommendationProbe.Seen> reference = null;
             for (SettingsVariant variant : variants) {
                 BenchSettings varied = settings.withJobSettings(variant.assignments());
                 ThroughputStage.Measured measured = ThroughputStage.measure("scaling " + variant.name(), bootstrap,
-                        registry, work, clicksTopic, clicks.size(), settings.users() * fillRounds, fillRounds, varied,
+                        registry, work, clicksTopic, clicks.size(), warmClicks, fillRounds, varied,
                         settings.batchMaxSize(), true, log);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("variant", variant.name());

@@ -104,6 +104,16 @@ final class BenchCommand implements Callable<Integer> {
                     + "approximate:model.search=approximate.")
     List<String> searchVariants = new ArrayList<>(BenchSettings.DEFAULT_SEARCH_VARIANTS);
 
+    @Option(names = "--scaling-clicks", split = ",", paramLabel = "FILE",
+            description = "Click logs (csv with user_id,item_id,timestamp_ms, or MovieLens .dat) the scaling stage "
+                    + "replays, one per --scaling-versions entry, so recall is taken on real sequences; default: random "
+                    + "sequences of each catalogue's items.")
+    List<Path> scalingClicks = new ArrayList<>();
+
+    @Option(names = "--scaling-user-share", defaultValue = "1.0",
+            description = "Share of each log's users replayed, chosen by a seeded hash of the user id. Default: ${DEFAULT-VALUE}.")
+    double scalingUserShare;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A job setting (docs/configuration.md) for every job the bench starts; repeat it.")
     List<String> jobSettings = new ArrayList<>();
@@ -120,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
                 parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates,
                 stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb, jobSettings, scalingVersions,
-                searchVariants).validated();
+                searchVariants, scalingClicks, scalingUserShare).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;
     }

@@ -48,7 +48,7 @@ class BenchSuiteITCase {
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, true, 20, 5, 1, 1, 2,
                 new double[] {0.5}, new double[0], new long[] {300}, 200, 7,
                 java.util.List.of("default", "partitioned:state.rocksdb-partitioned-index-filters=true"), 64,
-                java.util.List.of(), java.util.List.of(version), java.util.List.of("exact", "per-event:model.batch-max-size=1"))
+                java.util.List.of(), java.util.List.of(version), java.util.List.of("exact", "per-event:model.batch-max-size=1"), java.util.List.of(), 1.0)
                 .validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
