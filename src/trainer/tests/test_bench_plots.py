@@ -55,3 +55,36 @@ def test_the_latency_caption_says_when_checkpoints_were_log_based():
     assert _checkpoints({"checkpoint_interval_ms": 1000, "checkpoint_changelog": True}) == ", checkpoints every 1000 ms (changelog)"
     assert _checkpoints({"checkpoint_interval_ms": 1000, "checkpoint_changelog": False}) == ", checkpoints every 1000 ms"
     assert _checkpoints({"checkpoint_interval_ms": 500}) == ", checkpoints every 500 ms"  # results from before the setting
+
+
+def _scaling(taken="2026-12-06T12:00:00Z"):
+    def row(variant, rate, p99, recall=None):
+        r = {"variant": variant, "settings": [], "events_per_s_median": rate,
+             "latency_at_half_rate": {"inference_path_ms_p99": p99}}
+        if recall is not None:
+            r["recall_at_10"] = recall
+        return r
+    catalogues = [{"version": f"synthetic-{n}", "num_items": n, "variants": [
+        row("exact", 5000.0 * 3416 / n, 20.0 * n / 3416), row("ef-40", 3000.0, 15.0, 0.93), row("ef-100", 2600.0, 16.0, 0.97)]}
+        for n in (10_000, 100_000, 1_000_000)]
+    return {"model": "sasrec", "machine": {"cores": 2}, "commit": "abc", "taken_at": taken,
+            "scaling": {"reference_variant": "exact", "catalogues": catalogues}}
+
+
+def test_the_scaling_stage_draws_its_curves_even_without_a_bench_file(tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "scaling_old.json").write_text(json.dumps({**_scaling("2026-12-01T00:00:00Z"), "scaling": {"catalogues": []}}))
+    (folder / "scaling_synthetic.json").write_text(json.dumps(_scaling()))
+    written = bench_plots(folder, tmp_path / "images")
+    assert sorted(p.name for p in written) == ["bench_catalogue_scaling.png", "bench_recall_throughput.png"]
+    for path in written:
+        assert path.read_bytes()[:8] == PNG_MAGIC and path.stat().st_size > 5_000
+
+
+def test_a_scaling_stage_with_the_reference_alone_has_no_recall_curve(tmp_path):
+    from nextitem_trainer.tools.catalogue_scaling_plots import plot_recall_throughput
+    result = _scaling()
+    for catalogue in result["scaling"]["catalogues"]:
+        catalogue["variants"] = catalogue["variants"][:1]
+    assert plot_recall_throughput(result, tmp_path) is None

@@ -171,10 +171,15 @@ def original_rows(ckpt: dict, rng: np.random.Generator, count: int) -> list[dict
     if count <= 0 or not from_config(config.data.path).is_file():
         return []
     log_ = load_training_log(config)
-    pairs = [(u, t) for u, seq in enumerate(log_.sequences) for t in range(1, len(seq))]
+    # Every (user, position >= 1) pair is one example; they are numbered user by user and drawn
+    # by number, so a log of 10^7 clicks never becomes a list of 10^7 pairs.
+    targets_per_user = np.array([max(len(seq) - 1, 0) for seq in log_.sequences], dtype=np.int64)  # (U,)
+    ends = np.cumsum(targets_per_user)  # (U,) examples up to and including each user
+    total = int(ends[-1]) if len(ends) else 0
     rows = []
-    for i in rng.permutation(len(pairs))[:count]:
-        u, t = pairs[i]
+    for i in rng.permutation(total)[:count]:  # the same draw as numbering the pairs in a list: seeded runs stay as they were
+        u = int(np.searchsorted(ends, i, side="right"))
+        t = int(i - (ends[u] - targets_per_user[u])) + 1
         seq = log_.sequences[u]
         start = max(0, t - config.model.max_len)
         times = [int(x) * 1000 for x in log_.times_s[u][start:t + 1]] if log_.times_s is not None else [0] * (t + 1 - start)

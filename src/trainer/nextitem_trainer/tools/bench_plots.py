@@ -6,6 +6,7 @@
   exactly-once and at-least-once.
 - ``bench_scaling.png``: ceiling at the batch limit (and the job, where measured) against
   catalogue size, one line per sequence length, from every result file in the folder.
+- the scaling stage's plots, from the newest ``scaling_*.json`` (``catalogue_scaling_plots``).
 
 Plots only draw what the files hold; a missing stage leaves its plot out, with a log line.
 """
@@ -20,16 +21,18 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .catalogue_scaling_plots import newest_scaling, plot_catalogue_scaling, plot_recall_throughput  # noqa: E402
+
 log = logging.getLogger("nextitem.bench_plots")
 
 
-def load_results(results_dir: Path) -> list[dict]:
+def load_results(results_dir: Path, required: bool = True) -> list[dict]:
     results = []
     for path in sorted(Path(results_dir).glob("bench_*.json")):
         result = json.loads(path.read_text())
         result["_file"] = path.name
         results.append(result)
-    if not results:
+    if not results and required:
         raise FileNotFoundError(f"{results_dir}: no bench_*.json (run `java -jar target/nextitem.jar bench` first)")
     return results
 
@@ -125,7 +128,8 @@ def plot_scaling(results: list[dict], out: Path) -> Path | None:
 
 
 def bench_plots(results_dir: Path, out_dir: Path) -> list[Path]:
-    results = load_results(results_dir)
+    catalogues = newest_scaling(results_dir)
+    results = load_results(results_dir, required=catalogues is None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -139,6 +143,13 @@ def bench_plots(results_dir: Path, out_dir: Path) -> list[Path]:
     scaling = plot_scaling(results, out_dir)
     if scaling:
         written.append(scaling)
+    if catalogues is None:
+        log.info("bench_catalogue_scaling.png left out: no scaling_*.json with a scaling stage")
+    else:
+        written.append(plot_catalogue_scaling(catalogues, out_dir))
+        curve = plot_recall_throughput(catalogues, out_dir)
+        if curve:
+            written.append(curve)
     for path in written:
         log.info("wrote %s", path)
     return written

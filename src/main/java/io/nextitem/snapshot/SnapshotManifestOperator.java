@@ -3,17 +3,14 @@ package io.nextitem.snapshot;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.nextitem.avro.TrainingExample;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -44,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * (again, with the same content) at the next completion: a manifest is never missing, and a
  * folder with a manifest is whole. Metric: {@code snapshotsCompleted}.
  */
-public final class SnapshotManifestOperator extends AbstractStreamOperator<Void> implements OneInputStreamOperator<TrainingExample, Void> {
+public final class SnapshotManifestOperator extends AbstractStreamOperator<Void> implements OneInputStreamOperator<SnapshotEntry, Void> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotManifestOperator.class);
     public static final String MANIFEST_FILE = "_manifest.json";
@@ -55,10 +52,8 @@ public final class SnapshotManifestOperator extends AbstractStreamOperator<Void>
 
     private transient TreeMap<Long, SnapshotManifest> open;
     private transient List<SnapshotManifest> closed;
-    private transient Set<String> seenItems;
     private transient ListState<String> openState;
     private transient ListState<String> closedState;
-    private transient ListState<String> seenState;
     private transient Counter completed;
 
     public SnapshotManifestOperator(String snapshotDir, long intervalMillis) {
@@ -71,10 +66,8 @@ public final class SnapshotManifestOperator extends AbstractStreamOperator<Void>
         super.initializeState(context);
         openState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("snapshots-open", Types.STRING));
         closedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("snapshots-closed", Types.STRING));
-        seenState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("items-seen", Types.STRING));
         open = new TreeMap<>();
         closed = new ArrayList<>();
-        seenItems = new HashSet<>();
         for (String json : openState.get()) {
             for (SnapshotManifest m : JSON.readValue(json, new TypeReference<List<SnapshotManifest>>() {})) {
                 open.put(m.intervalStartMillis, m);
@@ -83,7 +76,6 @@ public final class SnapshotManifestOperator extends AbstractStreamOperator<Void>
         for (String json : closedState.get()) {
             closed.addAll(JSON.readValue(json, new TypeReference<List<SnapshotManifest>>() {}));
         }
-        seenState.get().forEach(seenItems::add);
     }
 
     @Override
@@ -93,12 +85,11 @@ public final class SnapshotManifestOperator extends AbstractStreamOperator<Void>
     }
 
     @Override
-    public void processElement(StreamRecord<TrainingExample> record) {
-        TrainingExample example = record.getValue();
-        SnapshotInterval interval = new SnapshotInterval(example.getSnapshotStartMillis(), intervalMillis);
-        String item = example.getNextItemId();
+    public void processElement(StreamRecord<SnapshotEntry> record) {
+        SnapshotEntry entry = record.getValue();
+        SnapshotInterval interval = new SnapshotInterval(entry.intervalStartMillis, intervalMillis);
         open.computeIfAbsent(interval.startMillis(), start -> new SnapshotManifest(interval))
-                .add(example.getNextEventTimeMillis(), seenItems.add(item) ? item : null);
+                .add(entry.eventTimeMillis, entry.firstSeenItemId);
     }
 
     @Override
@@ -121,7 +112,6 @@ public final class SnapshotManifestOperator extends AbstractStreamOperator<Void>
         }
         openState.update(List.of(JSON.writeValueAsString(new ArrayList<>(open.values()))));
         closedState.update(List.of(JSON.writeValueAsString(closed)));
-        seenState.update(new ArrayList<>(seenItems));
     }
 
     @Override

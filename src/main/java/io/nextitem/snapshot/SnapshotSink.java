@@ -12,8 +12,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 /**
  * Fine-tuning snapshots, wired: the examples go to Flink's FileSink as Avro container files (bulk
  * format, so part files roll and commit on checkpoints, exactly once: a failure never leaves half
- * a file or a duplicate row), one folder per interval, and to {@link SnapshotManifestOperator},
- * which writes each folder's manifest once it is complete.
+ * a file or a duplicate row), one folder per interval, and, keyed by item through
+ * {@link FirstSightFunction}, to {@link SnapshotManifestOperator}, which writes each folder's
+ * manifest once it is complete.
  */
 public final class SnapshotSink {
     private SnapshotSink() {}
@@ -27,7 +28,10 @@ public final class SnapshotSink {
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".avro").build())
                 .build();
         examples.sinkTo(files).name("snapshot-files").uid("snapshot-files");
-        examples.transform("snapshot-manifests", org.apache.flink.api.common.typeinfo.Types.VOID,
+        examples.keyBy(example -> example.getNextItemId().toString(), org.apache.flink.api.common.typeinfo.Types.STRING)
+                .process(new FirstSightFunction(), org.apache.flink.api.common.typeinfo.TypeInformation.of(SnapshotEntry.class))
+                .name("snapshot-first-sight").uid("snapshot-first-sight")
+                .transform("snapshot-manifests", org.apache.flink.api.common.typeinfo.Types.VOID,
                         new SnapshotManifestOperator(settings.dir, intervalMillis))
                 .setParallelism(1).setMaxParallelism(1).uid("snapshot-manifests");
     }

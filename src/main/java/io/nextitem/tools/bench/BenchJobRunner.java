@@ -1,6 +1,7 @@
 package io.nextitem.tools.bench;
 
 import io.nextitem.config.JobConfig;
+import io.nextitem.config.JobConfigLoader;
 import io.nextitem.job.JobEnvironment;
 import io.nextitem.job.NextItemJob;
 import io.nextitem.tools.kafka.KafkaTopics;
@@ -42,7 +43,7 @@ final class BenchJobRunner {
         config.checkpoint.dir = work.resolve("checkpoints-" + run).toUri().toString();
         config.checkpoint.intervalMs = settings.checkpointIntervalMs();
         config.checkpoint.changelog = settings.changelog();
-        return config.validated();
+        return JobConfigLoader.override(config, settings.jobSettings(), "bench --set").validated();
     }
 
     static JobClient start(JobConfig config) throws Exception {

@@ -25,11 +25,20 @@ import java.util.Map;
  *                          {@code NAME} or {@code NAME:key=value,key=value} (keys as in docs/configuration.md)
  * @param managedMemoryMb   managed memory of the local task manager in MiB (RocksDB's block cache and
  *                          memtables come out of it), or 0 for Flink's local default
+ * @param jobSettings       {@code key=value} job settings applied to every job the bench starts (a search variant's)
+ * @param scalingVersions   the scaling stage's model versions, one per catalogue size
+ * @param searchVariants    the scaling stage's settings, each {@code NAME[:key=value,...]}; the first is the
+ *                          reference the others' recall is taken against (exact search)
+ * @param scalingClicks     click logs the scaling stage replays, one per version (a sample of their users), or
+ *                          none for random sequences of each catalogue's items
+ * @param scalingUserShare  share of a log's users replayed (chosen by a seeded hash of the user id)
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
                      int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
                      double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed,
-                     List<String> stateVariants, long managedMemoryMb) {
+                     List<String> stateVariants, long managedMemoryMb, List<String> jobSettings,
+                     List<Path> scalingVersions, List<String> searchVariants, List<Path> scalingClicks,
+                     double scalingUserShare) {
 
     /** The state stage's one variant: the job's settings as they are. */
     public static final List<String> DEFAULT_STATE_VARIANTS = List.of("default");
@@ -41,7 +50,19 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
                          long[] stateUsers, int stateClicks, long seed) {
         this(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism, checkpointIntervalMs, changelog,
                 users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates, stateUsers,
-                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0);
+                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0, List.of(), List.of(), DEFAULT_SEARCH_VARIANTS, List.of(), 1.0);
+    }
+
+    /** The scaling stage's default comparison: the exact graph against approximate search. */
+    public static final List<String> DEFAULT_SEARCH_VARIANTS = List.of("exact:model.search=exact",
+            "approximate:model.search=approximate");
+
+    /** The same settings with other job settings for every job started (one variant of a comparison). */
+    BenchSettings withJobSettings(List<String> assignments) {
+        return new BenchSettings(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism,
+                checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
+                latencyRates, stateUsers, stateClicks, seed, stateVariants, managedMemoryMb, List.copyOf(assignments),
+                scalingVersions, searchVariants, scalingClicks, scalingUserShare);
     }
 
     /** @throws IllegalArgumentException naming every option out of range */
@@ -66,13 +87,18 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
             check(errors, "--state-users", n, 1);
         }
         check(errors, "--state-managed-memory-mb", managedMemoryMb, 0);
-        try {
-            StateVariant.parseAll(stateVariants);
-        } catch (IllegalArgumentException e) {
-            errors.add(e.getMessage());
-        } catch (io.nextitem.config.InvalidConfigException e) {
-            errors.addAll(e.problems());
+        problemsOf(errors, () -> SettingsVariant.parseAll("--state-variant", stateVariants));
+        if (!scalingVersions.isEmpty()) {
+            problemsOf(errors, () -> SettingsVariant.parseAll("--search-variant", searchVariants));
         }
+        if (!scalingClicks.isEmpty() && scalingClicks.size() != scalingVersions.size()) {
+            errors.add("--scaling-clicks: one log per --scaling-versions entry (" + scalingVersions.size() + "), got "
+                    + scalingClicks.size());
+        }
+        if (!(scalingUserShare > 0 && scalingUserShare <= 1)) {
+            errors.add("--scaling-user-share must be in (0, 1], got " + scalingUserShare);
+        }
+        problemsOf(errors, () -> SettingsVariant.parse("--set", "set:" + String.join(",", jobSettings)));
         for (double rate : latencyRates) {
             if (rate <= 0) {
                 errors.add("--latency-rates: every rate positive, got " + rate);
@@ -87,6 +113,17 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
             throw new IllegalArgumentException(String.join("; ", errors));
         }
         return this;
+    }
+
+    /** Runs a parse and adds what it refuses, every problem of a config included. */
+    private static void problemsOf(java.util.List<String> errors, Runnable parse) {
+        try {
+            parse.run();
+        } catch (io.nextitem.config.InvalidConfigException e) {
+            errors.addAll(e.problems());
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+        }
     }
 
     private static void check(java.util.List<String> errors, String option, long value, long min) {
@@ -115,6 +152,12 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("state_clicks", stateClicks);
         out.put("state_variants", stateVariants);
         out.put("state_managed_memory_mb", managedMemoryMb == 0 ? "flink-local-default" : managedMemoryMb);
+        out.put("job_settings", jobSettings);
+        out.put("scaling_versions", scalingVersions.stream().map(p -> p.getFileName().toString()).toList());
+        out.put("search_variants", searchVariants);
+        out.put("scaling_clicks", scalingClicks.isEmpty() ? "random sequences of each catalogue's items"
+                : scalingClicks.stream().map(p -> p.getFileName().toString()).toList());
+        out.put("scaling_user_share", scalingUserShare);
         out.put("seed", seed);
         return out;
     }

@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * Writes one result file with every stage and the headline {@code summary.json}.
  */
 public final class BenchSuite {
-    public static final Set<String> STAGES = Set.of("ceiling", "job", "per-event", "latency", "state");
+    public static final Set<String> STAGES = Set.of("ceiling", "job", "per-event", "latency", "state", "scaling");
     /** The stages whose figures the headline (summary.json) compares; state adds to it when run. */
     private static final Set<String> HEADLINE_STAGES = Set.of("ceiling", "job", "per-event", "latency");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,7 +67,7 @@ public final class BenchSuite {
         Double job = null;
         Double perEvent = null;
         if (stages.contains("job") || stages.contains("per-event") || stages.contains("latency")
-                || stages.contains("state")) {
+                || stages.contains("state") || stages.contains("scaling")) {
             log.println("starting a local Kafka broker (KRaft, own JVM) ...");
             try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
                 String bootstrap = broker.bootstrapServers();
@@ -140,17 +140,29 @@ public final class BenchSuite {
                     }
                     result.put("state", sizes);
                 }
+                if (stages.contains("scaling")) {
+                    if (settings.scalingVersions().isEmpty()) {
+                        throw new IllegalArgumentException("the scaling stage needs --scaling-versions (one version per catalogue size)");
+                    }
+                    result.put("scaling", ScalingStage.run(bootstrap, work, settings, log));
+                }
             }
         }
         result.put("bench_process_rss_gib", MachineFacts.residentGib());
         Map<String, Object> summary = Summary.of(result, ceiling, job, perEvent, settings);
         result.put("summary", summary);
         // A state-only run keeps its own file, so the headline run's stages stay as they were taken.
-        String name = stages.equals(Set.of("state")) ? "state_" : "bench_";
+        String name = stages.equals(Set.of("state")) ? "state_" : stages.equals(Set.of("scaling")) ? "scaling_" : "bench_";
         write(outDir.resolve(name + version.version() + ".json"), result);
         Path summaryFile = outDir.resolve("summary.json");
         if (stages.containsAll(HEADLINE_STAGES)) {
             write(summaryFile, summary);
+        } else if (stages.contains("scaling")) {
+            // The catalogue scaling table joins whatever headline is there (it spans versions).
+            Map<String, Object> headline = Files.isRegularFile(summaryFile) ? JSON.readValue(summaryFile.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {}) : new LinkedHashMap<>();
+            headline.put("catalogue_scaling", summary.get("catalogue_scaling"));
+            write(summaryFile, headline);
         } else if (stages.contains("state") && Files.isRegularFile(summaryFile)) {
             // The state figures of a separate run join the headline of the same version, marked as such.
             Map<String, Object> headline = JSON.readValue(summaryFile.toFile(),

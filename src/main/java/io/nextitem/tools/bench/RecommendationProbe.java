@@ -13,8 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the recommend stage handed the list to the sink) and when this consumer saw it.
  */
 final class RecommendationProbe implements AutoCloseable {
-    /** One list as seen: all times in epoch milliseconds. */
-    record Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis) {}
+    /** One list as seen: all times in epoch milliseconds; the item ids best first (what recall compares). */
+    record Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis, List<String> items) {
+        Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis) {
+            this(triggerEventId, eventTimeMillis, emitTimeMillis, receivedMillis, List.of());
+        }
+    }
 
     private final List<Seen> seen = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -34,7 +38,8 @@ final class RecommendationProbe implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 synchronized (seen) {
                     for (Recommendation r : batch) {
-                        seen.add(new Seen(r.getTriggerEventId(), r.getEventTimeMillis(), r.getEmitTimeMillis(), now));
+                        seen.add(new Seen(r.getTriggerEventId(), r.getEventTimeMillis(), r.getEmitTimeMillis(), now,
+                                r.getItems().stream().map(item -> item.getItemId().toString()).toList()));
                     }
                 }
             }

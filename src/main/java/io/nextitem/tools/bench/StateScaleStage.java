@@ -89,7 +89,7 @@ final class StateScaleStage {
         // Every variant restores the same savepoint (unclaimed, so it stays as it was) and answers
         // the same clicks with a consumer group of its own: the figures differ by the settings alone.
         List<Map<String, Object>> variants = new ArrayList<>();
-        for (StateVariant variant : StateVariant.parseAll(settings.stateVariants())) {
+        for (SettingsVariant variant : SettingsVariant.parseAll("--state-variant", settings.stateVariants())) {
             JobConfig config = variant.applyTo(BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings,
                     length, settings.batchMaxSize(), true));
             Map<String, Object> figures = new LinkedHashMap<>();

@@ -49,8 +49,47 @@ final class Summary {
         // The local task manager runs inside the bench JVM: its resident memory bounds the TM's.
         out.put("tm_rss_gib_at_max_users", largest == null ? null : largest.get("jvm_rss_gib"));
         out.put("job_events_per_s_at_max_users", largest == null ? null : largest.get("events_per_s"));
+        out.put("catalogue_scaling", catalogueScaling((Map<String, Object>) result.get("scaling"),
+                (String) result.get("commit"), (String) result.get("taken_at")));
         out.put("commit", result.get("commit"));
         out.put("taken_at", result.get("taken_at"));
+        return out;
+    }
+
+    /**
+     * One row per catalogue and search variant of the scaling stage: what the acceptance ratios are
+     * taken from (events/s exactly-once, p99 at-least-once at half that rate, recall@10 against the
+     * reference variant, index build time and bytes per item). Null when the stage did not run.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> catalogueScaling(Map<String, Object> scaling, String commit, String takenAt) {
+        if (scaling == null) {
+            return null;
+        }
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (Map<String, Object> catalogue : (List<Map<String, Object>>) scaling.get("catalogues")) {
+            Map<String, Object> index = (Map<String, Object>) catalogue.get("index");
+            for (Map<String, Object> variant : (List<Map<String, Object>>) catalogue.get("variants")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("num_items", catalogue.get("num_items"));
+                row.put("version", catalogue.get("version"));
+                row.put("variant", variant.get("variant"));
+                row.put("events_per_s", variant.get("events_per_s_median"));
+                row.put("p99_inference_ms_at_half_rate_at_least_once",
+                        ((Map<String, Object>) variant.get("latency_at_half_rate")).get("inference_path_ms_p99"));
+                row.put("recall_at_10", variant.get("recall_at_10"));
+                row.put("index_build_seconds", index == null ? null : index.get("build_seconds"));
+                row.put("index_bytes_per_item", catalogue.get("index_bytes_per_item"));
+                row.put("item_vectors_bytes_per_item", catalogue.get("item_vectors_bytes_per_item"));
+                rows.add(row);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reference_variant", scaling.get("reference_variant"));
+        out.put("delivery", scaling.get("delivery"));
+        out.put("rows", rows);
+        out.put("commit", commit);
+        out.put("taken_at", takenAt);
         return out;
     }
 

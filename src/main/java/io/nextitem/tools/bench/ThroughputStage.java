@@ -23,11 +23,22 @@ final class ThroughputStage {
 
     private ThroughputStage() {}
 
+    /** The stage's figures and every list of its last counted run (what the scaling stage's recall compares). */
+    record Measured(Map<String, Object> figures, List<RecommendationProbe.Seen> lastRunLists) {}
+
     /** @param fillClicks lists before the measured window (the fill rounds) */
     static Map<String, Object> run(String label, String bootstrap, Path registry, Path work, String clicksTopic,
                                    int totalClicks, int fillClicks, int sequenceLength, BenchSettings settings,
                                    int batchMaxSize,
                                    boolean exactlyOnce, PrintStream log) throws Exception {
+        return measure(label, bootstrap, registry, work, clicksTopic, totalClicks, fillClicks, sequenceLength, settings,
+                batchMaxSize, exactlyOnce, log).figures();
+    }
+
+    static Measured measure(String label, String bootstrap, Path registry, Path work, String clicksTopic,
+                            int totalClicks, int fillClicks, int sequenceLength, BenchSettings settings,
+                            int batchMaxSize, boolean exactlyOnce, PrintStream log) throws Exception {
+        List<RecommendationProbe.Seen> lastRun = List.of();
         List<Double> rates = new ArrayList<>();
         List<Double> warmupRates = new ArrayList<>();
         // Warm-up runs first (the protocol: warm up, then repeat): the first job in a JVM runs
@@ -51,11 +62,13 @@ final class ThroughputStage {
                 } finally {
                     job.cancel().get();
                 }
-                double rate = steadyRate(probe.snapshot(), fillClicks);
+                List<RecommendationProbe.Seen> lists = probe.snapshot();
+                double rate = steadyRate(lists, fillClicks);
                 if (rep <= 0) {
                     warmupRates.add(rate);
                 } else {
                     rates.add(rate);
+                    lastRun = lists;
                 }
                 log.printf("  %s %s: %,.0f events/s (run %.1f s)%n", label, run, rate, (System.nanoTime() - started) / 1e9);
             }
@@ -69,7 +82,7 @@ final class ThroughputStage {
         out.put("events_per_s_median", round(median(rates)));
         out.put("events_per_s_runs", rates.stream().map(ThroughputStage::round).toList());
         out.put("warmup_events_per_s_runs", warmupRates.stream().map(ThroughputStage::round).toList());
-        return out;
+        return new Measured(out, lastRun);
     }
 
     /**

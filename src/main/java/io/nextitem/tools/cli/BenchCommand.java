@@ -94,6 +94,30 @@ final class BenchCommand implements Callable<Integer> {
                     + "out of it); 0 keeps Flink's local default. Default: ${DEFAULT-VALUE}.")
     long stateManagedMemoryMb;
 
+    @Option(names = "--scaling-versions", split = ",", paramLabel = "DIR",
+            description = "The scaling stage's model version folders, one per catalogue size (smallest first).")
+    List<Path> scalingVersions = new ArrayList<>();
+
+    @Option(names = "--search-variant", paramLabel = "NAME[:KEY=VALUE,...]",
+            description = "A setting of the scaling stage; repeat it. The first is the reference the others' recall@10 is "
+                    + "taken against: give exact search first. Default: exact:model.search=exact and "
+                    + "approximate:model.search=approximate.")
+    List<String> searchVariants = new ArrayList<>(BenchSettings.DEFAULT_SEARCH_VARIANTS);
+
+    @Option(names = "--scaling-clicks", split = ",", paramLabel = "FILE",
+            description = "Click logs (csv with user_id,item_id,timestamp_ms, or MovieLens .dat) the scaling stage "
+                    + "replays, one per --scaling-versions entry, so recall is taken on real sequences; default: random "
+                    + "sequences of each catalogue's items.")
+    List<Path> scalingClicks = new ArrayList<>();
+
+    @Option(names = "--scaling-user-share", defaultValue = "1.0",
+            description = "Share of each log's users replayed, chosen by a seeded hash of the user id. Default: ${DEFAULT-VALUE}.")
+    double scalingUserShare;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A job setting (docs/configuration.md) for every job the bench starts; repeat it.")
+    List<String> jobSettings = new ArrayList<>();
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -105,7 +129,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
                 parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates,
-                stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb).validated();
+                stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb, jobSettings, scalingVersions,
+                searchVariants, scalingClicks, scalingUserShare).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;
     }

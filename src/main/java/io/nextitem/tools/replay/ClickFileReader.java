@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -21,22 +22,32 @@ public final class ClickFileReader {
     private ClickFileReader() {}
 
     public static List<ClickEvent> read(InputStream raw, String sourceName, ClickFileFormat format) throws IOException {
+        return read(raw, sourceName, format, user -> true);
+    }
+
+    /**
+     * Only the clicks of users {@code keepUser} accepts, so a sample of a log of 10^7 clicks and
+     * more never holds the rest in memory.
+     */
+    public static List<ClickEvent> read(InputStream raw, String sourceName, ClickFileFormat format,
+                                        Predicate<String> keepUser) throws IOException {
         InputStream in = sourceName.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
         List<ClickEvent> events = new ArrayList<>();
         // MovieLens files are Latin-1; ids are ASCII digits either way.
         var charset = format == ClickFileFormat.MOVIELENS ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, charset))) {
             if (format == ClickFileFormat.MOVIELENS) {
-                readMovieLens(reader, sourceName, events);
+                readMovieLens(reader, sourceName, events, keepUser);
             } else {
-                readCsv(reader, sourceName, events);
+                readCsv(reader, sourceName, events, keepUser);
             }
         }
         events.sort(Comparator.comparingLong(ClickEvent::getEventTimeMillis));
         return events;
     }
 
-    private static void readMovieLens(BufferedReader reader, String source, List<ClickEvent> events) throws IOException {
+    private static void readMovieLens(BufferedReader reader, String source, List<ClickEvent> events,
+                                      Predicate<String> keepUser) throws IOException {
         int lineNo = 0;
         for (String line; (line = reader.readLine()) != null; ) {
             lineNo++;
@@ -48,11 +59,15 @@ public final class ClickFileReader {
                 throw malformed(source, lineNo, "user::item::rating::timestamp", line);
             }
             long seconds = parseLong(f[3], source, lineNo, "timestamp in seconds", line);
+            if (!keepUser.test(f[0])) {
+                continue;
+            }
             events.add(event("ml-" + lineNo, f[0], f[1], seconds * 1000L, null, null, EventType.RATING));
         }
     }
 
-    private static void readCsv(BufferedReader reader, String source, List<ClickEvent> events) throws IOException {
+    private static void readCsv(BufferedReader reader, String source, List<ClickEvent> events,
+                                Predicate<String> keepUser) throws IOException {
         String header = reader.readLine();
         if (header == null) {
             throw new IOException(source + ":1: expected a header with user_id,item_id,timestamp_ms, got an empty file");
@@ -77,6 +92,9 @@ public final class ClickFileReader {
                 throw malformed(source, lineNo, columns.size() + " comma-separated fields (" + header + ")", line);
             }
             long millis = parseLong(f[time], source, lineNo, "timestamp_ms", line);
+            if (!keepUser.test(f[user])) {
+                continue;
+            }
             events.add(event("csv-" + lineNo, f[user], f[item], millis,
                     category >= 0 && !f[category].isEmpty() ? f[category] : null,
                     session >= 0 && !f[session].isEmpty() ? f[session] : null, EventType.CLICK));

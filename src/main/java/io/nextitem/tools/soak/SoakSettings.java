@@ -39,7 +39,7 @@ public record SoakSettings(int minutes, double eventsPerSecond, int activeUsers,
 
     /** The test suite's: 3 minutes at a low rate, a 1-minute TTL, samples every 15 s. */
     public static SoakSettings ci(long seed) {
-        return new SoakSettings(3, 300, 600, 600, 1, 1, Duration.ofSeconds(15), 500, true, 2, seed);
+        return new SoakSettings(2, 300, 600, 600, 1, 1, Duration.ofSeconds(15), 500, true, 2, seed);
     }
 
     /** Users the state should hold once the first ones have expired (see {@link ChurningClicks}). */

@@ -43,8 +43,13 @@ class BenchSuiteITCase {
     @Test
     void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
         Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
+        // Two state settings side by side; scaling compares the exact graph batched and per event, which
+        // must serve the very same lists (recall 1).
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, true, 20, 5, 1, 1, 2,
-                new double[] {0.5}, new double[0], new long[] {300}, 200, 7).validated();
+                new double[] {0.5}, new double[0], new long[] {300}, 200, 7,
+                java.util.List.of("default", "partitioned:state.rocksdb-partitioned-index-filters=true"), 64,
+                java.util.List.of(), java.util.List.of(version), java.util.List.of("exact", "per-event:model.batch-max-size=1"), java.util.List.of(), 1.0)
+                .validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
 
@@ -82,5 +87,22 @@ class BenchSuiteITCase {
                 .isGreaterThan(36.0 * state.get("sequence_length").asInt() * 0.5);
         assertThat(summary.get("users_max").asLong()).isEqualTo(300);
         assertThat(summary.get("state_bytes_per_user").asDouble()).isEqualTo(state.get("state_bytes_per_user").asDouble());
+        assertThat(state.get("variants")).extracting(v -> v.get("variant").asText()).containsExactly("default", "partitioned");
+        for (JsonNode variant : state.get("variants")) {
+            assertThat(variant.get("events_per_s").asDouble()).isPositive();
+            assertThat(variant.get("state_latency_us").get("valueStateGetLatency_p99").asDouble())
+                    .as("Flink's state latency tracking reported the user-sequence reads").isPositive();
+        }
+
+        // Scaling: one catalogue, two variants; the second's lists are the reference's.
+        JsonNode catalogue = file.get("scaling").get("catalogues").get(0);
+        assertThat(catalogue.get("num_items").asInt()).isPositive();
+        JsonNode perEvent = catalogue.get("variants").get(1);
+        assertThat(perEvent.get("recall_at_10").asDouble()).isEqualTo(1.0);
+        int rounds = io.nextitem.model.ModelVersion.load(version).manifest().maxSeqLen() + 5; // fill + measured
+        assertThat(perEvent.get("recall_lists_compared").asInt()).as("every click of 20 users").isEqualTo(20 * rounds);
+        JsonNode rows = summary.get("catalogue_scaling").get("rows");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).get("p99_inference_ms_at_half_rate_at_least_once").asDouble()).isPositive();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CI soak: the job jar on the standalone cluster for 3 minutes with snapshots, `trainer
+ * The CI soak: the job jar on the standalone cluster for 2 minutes with snapshots, `trainer
  * finetune --watch` and users churning under a 1-minute TTL, exactly as `soak --scale ci` runs it.
  * Every click gets exactly one list, every malformed record one dead letter, and soak.json holds
  * a slope per hour for each figure an operator watches.
@@ -22,15 +22,15 @@ class SoakITCase {
             "checkpoint_state_mib", "checkpoint_duration_ms", "consumer_lag_records", "dead_letters");
 
     @Test
-    void threeMinutesOnTheClusterLoseAndDoubleNothing() throws Exception {
+    void twoMinutesOnTheClusterLoseAndDoubleNothing() throws Exception {
         Path out = Files.createDirectories(Path.of("target", "soak")).resolve("soak.json");
         Files.deleteIfExists(out);
         Map<String, Object> result = new SoakRun(SoakSettings.ci(42), System.out).run(out, "the ci scale's fixed rate");
         String said = "soak.json without its samples: " + new java.util.TreeMap<>(result).headMap("samples")
                 + new java.util.TreeMap<>(result).tailMap("samples", false);
         JsonNode soak = new ObjectMapper().readTree(out.toFile());
-        assertThat(soak.path("minutes").asInt()).as(said).isEqualTo(3);
-        assertThat(soak.path("clicks").asLong()).as("clicks at 300/s for 3 minutes").isGreaterThan(40_000);
+        assertThat(soak.path("minutes").asInt()).as(said).isEqualTo(SoakSettings.ci(42).minutes());
+        assertThat(soak.path("clicks").asLong()).as("clicks at 300/s for 2 minutes").isGreaterThan(27_000);
         assertThat(soak.path("lost").asLong()).as(said).isZero();
         assertThat(soak.path("duplicated").asLong()).as(said).isZero();
         assertThat(soak.path("dead_letters").asLong()).as("one dead letter per malformed record")
@@ -40,7 +40,7 @@ class SoakITCase {
             assertThat(soak.path("series").path(series).path("slope_per_hour").isNumber())
                     .as("soak.json has a slope for %s", series).isTrue();
         }
-        assertThat(soak.path("samples").size()).as("a sample every 15 s, and one after the drain").isGreaterThanOrEqualTo(12);
+        assertThat(soak.path("samples").size()).as("a sample every 15 s, and one after the drain").isGreaterThanOrEqualTo(8);
         assertThat(result.get("passed")).isEqualTo(true);
         assertThat(out.resolveSibling("soak.svg")).content().contains("<polyline").contains("consumer_lag_records");
     }

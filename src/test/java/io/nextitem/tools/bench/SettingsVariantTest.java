@@ -8,38 +8,43 @@ import io.nextitem.config.JobConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StateVariantTest {
+class SettingsVariantTest {
 
     @Test
     void aVariantChangesOnlyTheSettingsItNames() {
-        StateVariant variant = StateVariant.parse("partitioned-16k:state.rocksdb-partitioned-index-filters=true, state.rocksdb-block-size-kb=16");
+        SettingsVariant variant = SettingsVariant.parse("--state-variant", "partitioned-16k:state.rocksdb-partitioned-index-filters=true, state.rocksdb-block-size-kb=16");
         assertThat(variant.name()).isEqualTo("partitioned-16k");
         JobConfig config = variant.applyTo(benchConfig());
         assertThat(config.state.rocksdbPartitionedIndexFilters).isTrue();
         assertThat(config.state.rocksdbBlockSizeKb).isEqualTo(16);
         assertThat(config.state.rocksdbBloomFilter).isEqualTo(new JobConfig().state.rocksdbBloomFilter);
 
-        JobConfig unchanged = StateVariant.parse("default").applyTo(benchConfig());
+        JobConfig unchanged = SettingsVariant.parse("--state-variant", "default").applyTo(benchConfig());
         assertThat(unchanged.state.rocksdbBlockSizeKb).isEqualTo(new JobConfig().state.rocksdbBlockSizeKb);
     }
 
     @Test
     void badVariantsFailBeforeAnythingRunsWithTheReason() {
-        assertThatThrownBy(() -> StateVariant.parse("x:state.rocksdb-blocksize-kb=16"))
+        assertThatThrownBy(() -> SettingsVariant.parse("--state-variant", "x:state.rocksdb-blocksize-kb=16"))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("did you mean state.rocksdb-block-size-kb?");
-        assertThatThrownBy(() -> StateVariant.parse("x:state.rocksdb-write-buffer-ratio=1.5"))
+        assertThatThrownBy(() -> SettingsVariant.parse("--state-variant", "x:state.rocksdb-write-buffer-ratio=1.5"))
                 .hasMessageContaining("state.rocksdb-write-buffer-ratio is 1.5");
-        assertThatThrownBy(() -> StateVariant.parse("bad name:state.rocksdb-block-size-kb=16"))
+        assertThatThrownBy(() -> SettingsVariant.parse("--state-variant", "bad name:state.rocksdb-block-size-kb=16"))
                 .hasMessageContaining("the name before ':'");
-        assertThatThrownBy(() -> StateVariant.parseAll(List.of("a", "a:state.rocksdb-block-size-kb=16")))
+        assertThatThrownBy(() -> SettingsVariant.parseAll("--state-variant", List.of("a", "a:state.rocksdb-block-size-kb=16")))
                 .hasMessageContaining("'a' is given twice");
     }
 
     @Test
     void theBenchSettingsNameABadVariantAmongTheirProblems() {
         assertThatThrownBy(() -> new BenchSettings(java.nio.file.Path.of("v"), "cpu", 1, 64, 5, 1, 1000, true, 1000, 50, 5, 1, 20,
-                new double[] {0.5}, new double[0], new long[] {1000}, 100, 42, List.of("x:state.nope=1"), -1).validated())
-                .hasMessageContaining("state.nope").hasMessageContaining("--state-managed-memory-mb");
+                new double[] {0.5}, new double[0], new long[] {1000}, 100, 42, List.of("x:state.nope=1"), -1, List.of("model.top-kk=5"),
+                List.of(java.nio.file.Path.of("v")), List.of("exact:model.search=exact"), List.of(java.nio.file.Path.of("a"),
+                java.nio.file.Path.of("b")), 0).validated())
+                .hasMessageContaining("state.nope").hasMessageContaining("--state-managed-memory-mb")
+                .hasMessageContaining("did you mean model.top-k?")
+                .hasMessageContaining("--scaling-clicks: one log per --scaling-versions entry (1), got 2")
+                .hasMessageContaining("--scaling-user-share must be in (0, 1]");
     }
 
     private static JobConfig benchConfig() {
