@@ -43,12 +43,20 @@ class BenchSuiteITCase {
     @Test
     void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
         Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
-        // Two state settings side by side; scaling compares the exact graph batched and per event, which
-        // must serve the very same lists (recall 1).
+        // Two state settings side by side; scaling compares the exact graph with approximate search
+        // through an index of the same version, which on a catalogue this small finds the exact lists.
+        Path indexed = io.nextitem.testing.VersionFixtures.publish(version, Files.createDirectories(out.resolve("scaling")),
+                "sasrec-indexed", "2026-01-01T00:00:00Z", staged -> {
+                    try {
+                        io.nextitem.ann.VersionIndexer.index(staged, new io.nextitem.ann.HnswParameters(16, 100, false), line -> { });
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, true, 20, 5, 1, 1, 2,
                 new double[] {0.5}, new double[0], new long[] {300}, 200, 7,
                 java.util.List.of("default", "partitioned:state.rocksdb-partitioned-index-filters=true"), 64,
-                java.util.List.of(), java.util.List.of(version), java.util.List.of("exact", "per-event:model.batch-max-size=1"), java.util.List.of(), 1.0)
+                java.util.List.of(), java.util.List.of(indexed), BenchSettings.DEFAULT_SEARCH_VARIANTS, java.util.List.of(), 1.0)
                 .validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
@@ -94,10 +102,13 @@ class BenchSuiteITCase {
                     .as("Flink's state latency tracking reported the user-sequence reads").isPositive();
         }
 
-        // Scaling: one catalogue, two variants; the second's lists are the reference's.
+        // Scaling: one catalogue, exact and approximate; the index finds the exact lists here.
         JsonNode catalogue = file.get("scaling").get("catalogues").get(0);
         assertThat(catalogue.get("num_items").asInt()).isPositive();
+        assertThat(catalogue.get("index").get("build_seconds").isNumber()).as("the index's own record").isTrue();
+        assertThat(catalogue.get("index_bytes_per_item").asDouble()).isPositive();
         JsonNode perEvent = catalogue.get("variants").get(1);
+        assertThat(perEvent.get("variant").asText()).isEqualTo("approximate");
         assertThat(perEvent.get("recall_at_10").asDouble()).isEqualTo(1.0);
         int rounds = io.nextitem.model.ModelVersion.load(version).manifest().maxSeqLen() + 5; // fill + measured
         assertThat(perEvent.get("recall_lists_compared").asInt()).as("every click of 20 users").isEqualTo(20 * rounds);
