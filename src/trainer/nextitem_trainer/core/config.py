@@ -92,6 +92,9 @@ class TrainConfig:
     lr_decay_factor: float = 0.1
     # Wall-clock budget for the whole run (across resumes); 0 = none.
     max_minutes: float = 0.0
+    # The budget also ends an epoch part-way (the rest of its batches unused, then validation):
+    # for a catalogue whose one epoch outlasts the budget. False: an epoch always finishes.
+    budget_within_epoch: bool = False
     # CPU threads of torch and of OpenBLAS (cpu_threads.py: its spinning pool ignores torch); 0 = defaults.
     threads: int = 2
 
