@@ -6,12 +6,11 @@ from nextitem_trainer.tools import epoch_time, scaling_catalogues
 from nextitem_trainer.tools.scaling_catalogues import Budget, build_catalogue, record
 
 
-def test_epoch_time_records_every_loss_with_positions_and_memory(tmp_path, monkeypatch):
-    monkeypatch.setattr(scaling_catalogues, "SCALING_RUNS", tmp_path / "scaling")
+def test_epoch_time_records_every_loss_with_positions_and_memory(tmp_path):
     out = epoch_time.run_epoch_time([300], steps=1, result_file=tmp_path / "epoch_time.json")
     result = json.loads(out.read_text())
     catalogue = result["catalogues"][0]
-    assert catalogue["items"] <= 300 and catalogue["events"] >= 6000 and catalogue["epoch_positions"] > 0
+    assert catalogue["items"] == 300 and catalogue["events"] >= 6000 and catalogue["epoch_positions"] > 0
     assert [(f["loss"], f["negatives"]) for f in catalogue["losses"]] == list(epoch_time.LOSSES)
     for figures in catalogue["losses"]:
         assert figures["timed_positions"] > 0 and figures["peak_rss_mb"] >= figures["rss_before_mb"] * 0.5
