@@ -49,7 +49,7 @@ class Budget:
 
 # Sized for the shared 2-core machine (a step of 128 users takes about a second there): the 10^6
 # run, load, evaluation and export included, inside ~45 minutes, so it trains on part of one epoch.
-BUDGETS = {10_000: Budget(20, 6.0), 100_000: Budget(6, 12.0), 1_000_000: Budget(1, 22.0, valid_users=1000)}
+BUDGETS = {10_000: Budget(20, 6.0), 100_000: Budget(6, 24.0), 1_000_000: Budget(1, 22.0, valid_users=1000)}
 
 
 def run_config(items: int, sampler: str, data: Path, budget: Budget) -> dict:
