@@ -15,7 +15,8 @@ from nextitem_trainer.core.data import train_popularity
 from nextitem_trainer.core.evaluation import evaluate
 from nextitem_trainer.core.models import build_model
 from nextitem_trainer.core.models.mostpop import MostPop
-from nextitem_trainer.core.models.sampled_losses import (PopularitySampler, UniformSampler, gbce_beta, gbce_loss,
+from nextitem_trainer.core.models.sampled_losses import (PopularitySampler, TargetFrequency, UniformSampler,
+                                                         gbce_beta, gbce_loss, in_batch_softmax_loss,
                                                          sampled_softmax_loss)
 from nextitem_trainer.core.train import train
 from nextitem_trainer.core.training import OptimizerSpec, SplitOptimizer
@@ -73,6 +74,49 @@ def test_an_accidental_hit_is_masked():
     hits = torch.tensor([[True, False]])
     assert torch.allclose(gbce_loss(torch.tensor([2.0]), torch.tensor([[2.0, 0.5]]), hits, 1.0),
                           -(F.logsigmoid(torch.tensor(2.0)) + F.logsigmoid(torch.tensor(-0.5))) / 3)
+
+
+def test_in_batch_softmax_matches_a_hand_computation_with_the_own_target_masked():
+    """Positions 0 and 2 share their target: for each, the other's copy is masked along with its
+    own column; the positive is uncorrected, negatives carry -log(M q)."""
+    hidden, table, _ = _case(m=4, seed=2)
+    targets = torch.tensor([3, 1, 3, 5])
+    log_q = torch.log(torch.tensor([0.0, 0.3, 0.1, 0.2, 0.1, 0.1, 0.1, 0.1]))  # (N+1,)
+    loss = in_batch_softmax_loss(hidden, table[targets], targets, log_q[targets])
+    by_hand = []
+    for i, (h, t) in enumerate(zip(hidden, targets)):
+        pos = h @ table[t]
+        negs = [h @ table[j] - log_q[j] - math.log(4) for j in targets if j != t]
+        by_hand.append(torch.logsumexp(torch.stack([pos, *negs]), 0) - pos)
+    assert torch.allclose(loss, torch.stack(by_hand).mean(), atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_in_batch_correction_makes_the_gradient_the_full_softmaxs(seed):
+    """Targets drawn from a skewed q serve as each other's negatives: with log Q = log q the
+    gradient on the hidden state is within a few per cent of the full softmax's over the same
+    targets; without the correction (a flat Q) it is off by tens of per cent, towards pushing the
+    popular items down."""
+    g = torch.Generator().manual_seed(seed)
+    m, d = 1500, 4
+    q = torch.tensor([0.0, 0.45, 0.25, 0.15, 0.1, 0.05])  # (N+1,), item 0 padding
+    table = torch.randn(6, d, generator=g)
+    table[5] = 1.0  # the rarest item scores high for many hidden states
+    h = torch.randn(d, generator=g)
+    targets = torch.multinomial(q, m, replacement=True, generator=g)  # (M,)
+
+    def gradient(loss_of_hidden):
+        leaf = h.clone().requires_grad_(True)
+        loss_of_hidden(leaf.expand(m, d)).backward()
+        return leaf.grad
+
+    full = gradient(lambda x: F.cross_entropy(x @ table[1:].t(), targets - 1))
+    log_q = TargetFrequency(np.concatenate([[0], q[1:].numpy() * 1000])).log_q(targets)  # counts -> log q
+    corrected = gradient(lambda x: in_batch_softmax_loss(x, table[targets], targets, log_q))
+    flat = gradient(lambda x: in_batch_softmax_loss(x, table[targets], targets, torch.full((m,), -math.log(5))))
+    error = lambda g_: float((g_ - full).norm() / full.norm())  # noqa: E731
+    assert error(corrected) < 0.1
+    assert error(flat) > 0.5
 
 
 def test_gbce_matches_a_hand_computation_and_is_bce_at_t_0():
@@ -166,8 +210,9 @@ def test_sparse_table_refuses_what_sparse_adam_cannot_do():
         OptimizerSpec("adagrad").build(model)
 
 
-def test_popularity_sampler_needs_the_training_counts():
-    model, _ = _model("sampled_softmax", "popularity")
+@pytest.mark.parametrize("sampler", ["popularity", "in_batch"])
+def test_popularity_and_in_batch_need_the_training_counts(sampler):
+    model, _ = _model("sampled_softmax", sampler)
     batch = {"item_seq": torch.tensor([[1, 2]]), "target_seq": torch.tensor([[2, 3]])}
     with pytest.raises(ValueError, match="set_train_popularity"):
         model.calculate_loss(batch)
@@ -180,6 +225,7 @@ def test_popularity_sampler_needs_the_training_counts():
     ({"loss": "sampled_softmax", "negative_sampler": "zipf"}, {}, "model.negative_sampler: expected one of uniform"),
     ({"loss": "gbce", "gbce_t": 1.5}, {}, "model.gbce_t: expected a number in [0, 1]"),
     ({"loss": "gbce", "negative_sampler": "popularity"}, {}, "gbce's calibration assumes uniform negatives"),
+    ({"loss": "gbce", "negative_sampler": "in_batch"}, {}, "gbce's calibration assumes uniform negatives"),
     ({"loss": "sampled_softmax", "sampler_exponent": -1.0}, {}, "model.sampler_exponent: expected a number >= 0"),
     ({"loss": "sampled_softmax"}, {"weight_decay": 0.01}, "set train.weight_decay: 0"),
     ({"loss": "gbce"}, {"optimizer": "adagrad"}, "beside adam or adamw"),
@@ -201,7 +247,7 @@ def test_models_without_dot_product_scores_refuse_the_option():
 
 
 @pytest.mark.parametrize("loss,sampler", [("sampled_softmax", "uniform"), ("sampled_softmax", "popularity"),
-                                          ("gbce", "uniform")])
+                                          ("sampled_softmax", "in_batch"), ("gbce", "uniform")])
 def test_a_tiny_run_with_each_sampled_loss_learns(tmp_path, tiny_clicks, tiny_log, loss, sampler):
     model = dict(TINY_CONFIG["model"], loss=loss, negative_sampler=sampler, num_negatives=32, gbce_t=0.75)
     epochs = 8 if loss == "sampled_softmax" else 20

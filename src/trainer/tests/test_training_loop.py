@@ -1,5 +1,7 @@
 """The one training loop's options: the optimiser each caller asks for, what a caller may refuse,
 and a loop without validation (finetune's) that trains its epochs and keeps no checkpoint."""
+import time
+
 import numpy as np
 import pytest
 import torch
@@ -57,3 +59,22 @@ def test_a_validated_loop_needs_somewhere_to_keep_its_best_weights(tmp_path):
     assert reason == "early stop: no NDCG@10 gain in 2 evaluations" and loop.state["epoch"] == 3
     best = torch.load(loop.finish(reason))
     assert best["epoch"] == 1 and best["valid_P1"] == {"NDCG@10": 0.5} and (tmp_path / "last.pt").is_file()
+
+
+@pytest.mark.parametrize("within_epoch", [True, False])
+def test_a_budget_within_the_epoch_ends_it_part_way(within_epoch):
+    """A budget of 0.6 ms, spent in the first step: with budget_within_epoch the epoch stops after
+    that step (at least one step always runs); without, the epoch finishes and then the run stops."""
+    model = Line()
+    steps = []
+
+    def slow_batches():
+        for i in range(5):
+            steps.append(i)
+            yield {"x": torch.tensor([1.0])}
+            time.sleep(0.01)  # each batch outlasts the budget
+
+    policy = StopPolicy(epochs=3, max_minutes=1e-5, budget_within_epoch=within_epoch)
+    loop = TrainingLoop(model, OptimizerSpec("adam", 0.1).build(model), policy, progress=False)
+    assert loop.run(slow_batches) == "time budget of 1e-05 minutes reached"
+    assert loop.state["epoch"] == 1 and len(steps) == (2 if within_epoch else 5)

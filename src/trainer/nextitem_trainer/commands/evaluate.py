@@ -23,6 +23,10 @@ def add_parser(sub) -> None:
                                      "result and its file name <model>-<variant>_<key>_<protocol>.json")
     p.add_argument("--user-range", help="evaluate only the users whose numeric id is in FIRST-LAST (e.g. 1-2999: "
                                         "the ML-1M users whose tie order is real in the rebuild); recorded in the result")
+    p.add_argument("--sample-users", type=int, default=0,
+                   help="evaluate a seeded sample of this many users (0 = all): full ranking of a 10^6-item catalogue "
+                        "for every user is slow; recorded in the result")
+    p.add_argument("--sample-seed", type=int, default=0, help="seed of --sample-users")
     p.add_argument("--no-write", action="store_true", help="print only")
 
 
@@ -48,5 +52,6 @@ def run(args) -> int:
                  data=str(paths.input_file(args.data)) if args.data else None, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
                  out_dir=args.out or paths.RESULTS_DIR,
                  p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
-                 note=args.note, variant=args.variant, user_range=user_range(args.user_range))
+                 note=args.note, variant=args.variant, user_range=user_range(args.user_range),
+                 sample=(args.sample_users, args.sample_seed) if args.sample_users else None)
     return 0

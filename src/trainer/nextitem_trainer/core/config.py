@@ -78,6 +78,9 @@ class TrainConfig:
     eval_every: int = 2
     patience: int = 5
     early_stop_metric: str = "NDCG@10"
+    # Validate on a sample of this many users (seeded with train.seed), 0 = all: full ranking of a
+    # 10^6-item catalogue for every user would cost more than the epoch.
+    valid_users: int = 0
     # Models trained on whole sequences (SASRec, ConvRec): also train on the older max_len-target
     # stretches of long histories, not only the newest (data.TrainSequences).
     older_windows: bool = False
@@ -89,10 +92,15 @@ class TrainConfig:
     lr_decay_factor: float = 0.1
     # Wall-clock budget for the whole run (across resumes); 0 = none.
     max_minutes: float = 0.0
+    # The budget also ends an epoch part-way (the rest of its batches unused, then validation):
+    # for a catalogue whose one epoch outlasts the budget. False: an epoch always finishes.
+    budget_within_epoch: bool = False
     # CPU threads of torch and of OpenBLAS (cpu_threads.py: its spinning pool ignores torch); 0 = defaults.
     threads: int = 2
 
     def check(self) -> None:
+        if self.valid_users < 0:
+            raise ConfigError(f"train.valid_users: expected 0 (all users) or a sample size, got {self.valid_users}")
         positive = {"epochs": self.epochs, "batch_size": self.batch_size, "eval_every": self.eval_every,
                     "patience": self.patience}
         for key, value in positive.items():

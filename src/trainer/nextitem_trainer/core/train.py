@@ -17,7 +17,8 @@ import yaml
 from .cpu_threads import set_cpu_threads
 from . import checkpoint
 from .config import ConfigError, RunConfig
-from .data import InteractionLog, TrainSequences, check_data_has_inputs, item_categories, load_log, train_popularity
+from .data import (InteractionLog, TrainSequences, check_data_has_inputs, item_categories, load_log, sample_users,
+                   train_popularity)
 from .evaluation import evaluate
 from .models import build_model
 from .paths import RUNS_DIR, from_config
@@ -76,8 +77,9 @@ def _train(config: RunConfig, run_dir: Path, resume: bool, interaction_log: Inte
               "data": data.describe(),
               "time_range_ms": data.time_range_ms(), "popularity": train_popularity(data).tolist(),
               "machine": machine()}
+    valid_users = sample_users(data, tc.valid_users, tc.seed) if tc.valid_users else None
     loop = TrainingLoop(model, optimizer, StopPolicy.from_config(tc), rng=rng, progress=progress,
-                        validate=lambda m: evaluate(m, data, "valid", ("P1",))["P1"],
+                        validate=lambda m: evaluate(m, data, "valid", ("P1",), users=valid_users)["P1"],
                         checkpoints=Checkpoints(run_dir, common, valid_key="valid_P1"))
     if resume and last_path.exists():
         ckpt = checkpoint.load(last_path)

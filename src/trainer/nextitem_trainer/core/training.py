@@ -151,12 +151,13 @@ class StopPolicy:
     lr: float = 0.0
     lr_decays: int = 0
     lr_decay_factor: float = 0.1
+    budget_within_epoch: bool = False  # the budget also ends an epoch part-way (an epoch of 10^6 users outlasts it)
 
     @classmethod
     def from_config(cls, tc, plateau_decay: bool = True) -> "StopPolicy":
         return cls(epochs=tc.epochs, eval_every=tc.eval_every, patience=tc.patience, metric=tc.early_stop_metric,
                    max_minutes=tc.max_minutes, plateau_decay=plateau_decay, lr=tc.lr, lr_decays=tc.lr_decays,
-                   lr_decay_factor=tc.lr_decay_factor)
+                   lr_decay_factor=tc.lr_decay_factor, budget_within_epoch=tc.budget_within_epoch)
 
     @property
     def budget_seconds(self) -> float:
@@ -256,7 +257,14 @@ class TrainingLoop:
         total, count = 0.0, 0
         bar = tqdm(batches, total=total_batches, desc=f"{self.desc} {epoch}", leave=False, disable=not self.progress,
                    mininterval=2.0, file=sys.stderr)
+        # With budget_within_epoch the epoch ends part-way once the budget is spent: the seconds
+        # left when it started (the caller adds this epoch's time to train_seconds afterwards).
+        left = self.policy.budget_seconds - self.state["train_seconds"] if self.policy.budget_within_epoch else None
+        started = time.time()
         for batch in bar:
+            if left is not None and count and time.time() - started >= left:
+                self.log.info("time budget spent after %d steps of epoch %d", count, epoch)
+                break
             optimizer.zero_grad(set_to_none=True)
             loss = model.calculate_loss(batch)
             loss.backward()

@@ -12,7 +12,7 @@ import torch
 from ..core.cpu_threads import set_cpu_threads
 from ..core import checkpoint
 from ..core.config import RunConfig
-from ..core.data import InteractionLog, eval_users, load_log, train_popularity
+from ..core.data import InteractionLog, eval_users, load_log, sample_users, train_popularity
 from ..core.evaluation import P2_NEGATIVES, P2_SEED, evaluate
 from ..core.models import Recommender, build_model
 from ..core.models.mostpop import MostPop
@@ -43,12 +43,17 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
                  config: RunConfig | None = None, data: str | None = None, fmt: str | None = None,
                  dataset_name: str | None = None, key: str | None = None, out_dir: Path = RESULTS_DIR,
                  p2_seed: int = P2_SEED, write: bool = True, note: str | None = None,
-                 variant: str | None = None, user_range: tuple[int, int] | None = None) -> dict[str, dict]:
+                 variant: str | None = None, user_range: tuple[int, int] | None = None,
+                 sample: tuple[int, int] | None = None) -> dict[str, dict]:
     """Evaluates each checkpoint (or the baseline) on the test split; with several checkpoints
     (seeds) the metrics are their mean with metrics_std beside it. Returns the result objects.
     ``variant`` names a setting of the same model (e.g. "plus" for SASRec+): it goes into the
     result and its file name, <model>-<variant>_<key>_<protocol>.json, so both settings keep a file.
-    ``user_range`` (first, last) keeps only the users whose numeric id lies in it."""
+    ``user_range`` (first, last) keeps only the users whose numeric id lies in it; ``sample``
+    (count, seed) a seeded sample of the evaluable users (the same for every checkpoint and the
+    baseline), recorded in the result."""
+    if user_range and sample:
+        raise ValueError("--user-range and --sample-users: give one or the other")
     if "P4" in protocols:  # its own data (rating windows) and result fields: protocols/p4.py
         if len(protocols) > 1 or baseline:
             raise ValueError("P4 runs alone and on trained checkpoints (MostPop is reported beside them)")
@@ -87,6 +92,9 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             model = _baseline(baseline, cfg, interactions.num_items, train_popularity(interactions))
         started = time.time()
         users = users_in_range(interactions, user_range) if user_range else None
+        if sample:
+            users = sample_users(interactions, *sample)
+            evaluable = len(eval_users(interactions))
         figures = evaluate(model, interactions, "test", protocols, users=users, p2_seed=p2_seed)
         log.info("%s %s: %s (%.1f s)", model_name, path or "", figures, time.time() - started)
         for p in protocols:
@@ -125,6 +133,9 @@ def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: s
             result["variant"] = variant
         if user_range:
             result["user_range"] = list(user_range)
+        if sample:
+            result["users_sampled"] = {"count": int(per_seed[p][0]["users"]), "of": evaluable, "seed": sample[1],
+                                       "drawn": "uniform without replacement from the evaluable users"}
         if note:
             result["note"] = note
         if write:

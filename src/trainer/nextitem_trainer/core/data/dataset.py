@@ -81,76 +81,98 @@ def item_categories(log: InteractionLog) -> np.ndarray:
     return out
 
 
-def _group_by_user(raw: RawInteractions) -> dict[str, list[int]]:
-    """Row numbers per user, users in first-appearance order, each user's rows in time order
-    (stable: rows with the same time keep file order)."""
-    rows: dict[str, list[int]] = {}
-    for row, user in enumerate(raw.users):
-        rows.setdefault(user, []).append(row)
+def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each value's code, codes numbered in order of first appearance.  -> ((R,) int64, distinct values)"""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return codes, list(index)
+
+
+def _user_order(user: np.ndarray, raw: RawInteractions) -> np.ndarray:
+    """Row numbers grouped by user (users in first-appearance order, i.e. by code), each user's
+    rows in time order; rows with the same time keep file order (both sorts are stable)."""
+    order = np.arange(len(user))
     if raw.times_ms is not None:
-        times = raw.times_ms
-        for user, user_rows in rows.items():
-            user_rows.sort(key=times.__getitem__)  # list.sort is stable
-    return rows
+        order = np.argsort(np.asarray(raw.times_ms, dtype=np.int64), kind="stable")
+    return order[np.argsort(user[order], kind="stable")]
 
 
-def _k_core(rows: dict[str, list[int]], items: list[str], k: int) -> dict[str, list[int]]:
-    """Drops users and items with fewer than k interactions, repeatedly until nothing changes."""
+def _k_core(user: np.ndarray, item: np.ndarray, k: int) -> np.ndarray:
+    """Which rows survive dropping the users and items with fewer than k interactions,
+    repeatedly until nothing changes.  user, item (R,) codes  -> (R,) bool"""
+    keep = np.ones(len(user), dtype=bool)
     while True:
-        counts: dict[str, int] = {}
-        for user_rows in rows.values():
-            for r in user_rows:
-                counts[items[r]] = counts.get(items[r], 0) + 1
-        kept = {u: [r for r in user_rows if counts[items[r]] >= k] for u, user_rows in rows.items()}
-        kept = {u: user_rows for u, user_rows in kept.items() if len(user_rows) >= k}
-        if sum(map(len, kept.values())) == sum(map(len, rows.values())):
-            return kept
-        rows = kept
+        before = int(keep.sum())
+        keep &= np.bincount(item[keep], minlength=int(item.max(initial=-1)) + 1)[item] >= k
+        keep &= np.bincount(user[keep], minlength=int(user.max(initial=-1)) + 1)[user] >= k
+        if int(keep.sum()) == before:
+            return keep
+
+
+def _first_appearance_index(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices 1.. in order of first appearance along ``codes``.  -> (index per row (R,) int64,
+    the code of each index 1.. in order)"""
+    distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    by_appearance = np.argsort(first, kind="stable")
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[by_appearance] = np.arange(1, len(distinct) + 1)
+    return rank[inverse.reshape(-1)], distinct[by_appearance]
 
 
 def build_log(raw: RawInteractions, name: str, min_interactions: int = 5,
               vocabulary: list[str] | None = None) -> InteractionLog:
-    """Groups rows into sequences.
+    """Groups rows into sequences, with array operations over all rows (10^7 rows in seconds).
 
     With ``vocabulary`` (a trained model's item ids) items keep their indices and unknown items
     are dropped instead of k-core filtering: this is how a model is evaluated on other users.
     """
-    rows = _group_by_user(raw)
     total = len(raw.users)
     notes: dict = {"rows_read": total}
+    user_code, user_names = _codes(raw.users)
+    item_code, item_names = _codes(raw.items)
+    order = _user_order(user_code, raw)  # (R,) row numbers in traversal order
+    user, item = user_code[order], item_code[order]
     if vocabulary is not None:
-        index = {item: i + 1 for i, item in enumerate(vocabulary)}
-        rows = {u: [r for r in user_rows if raw.items[r] in index] for u, user_rows in rows.items()}
-        rows = {u: user_rows for u, user_rows in rows.items() if user_rows}
+        index = {v: i + 1 for i, v in enumerate(vocabulary)}
+        known = np.fromiter((index.get(v, 0) for v in item_names), dtype=np.int64, count=len(item_names))
+        item_index = known[item]  # (R,), 0 = unknown
+        keep = item_index > 0
         item_ids = list(vocabulary)
-        notes["rows_with_unknown_items_dropped"] = total - sum(map(len, rows.values()))
+        notes["rows_with_unknown_items_dropped"] = total - int(keep.sum())
+        order, user, item_index = order[keep], user[keep], item_index[keep]
     else:
         if min_interactions > 1:
-            rows = _k_core(rows, raw.items, min_interactions)
+            keep = _k_core(user, item, min_interactions)
             notes["k_core"] = min_interactions
-            notes["rows_dropped_by_k_core"] = total - sum(map(len, rows.values()))
-        index = {}
-        for user_rows in rows.values():
-            for r in user_rows:
-                index.setdefault(raw.items[r], len(index) + 1)
-        item_ids = list(index)
+            notes["rows_dropped_by_k_core"] = total - int(keep.sum())
+            order, user, item = order[keep], user[keep], item[keep]
+        item_index, item_codes = _first_appearance_index(item)
+        item_ids = [item_names[c] for c in item_codes]
 
-    category_index: dict[str, int] = {}
-    user_ids, sequences, times, categories = [], [], [], []
-    for user, user_rows in rows.items():
-        user_ids.append(user)
-        sequences.append(np.fromiter((index[raw.items[r]] for r in user_rows), dtype=np.int64, count=len(user_rows)))
-        if raw.times_ms is not None:
-            times.append(np.fromiter((raw.times_ms[r] // 1000 for r in user_rows), dtype=np.int64, count=len(user_rows)))
-        if raw.categories is not None:
-            categories.append(np.fromiter(
-                (category_index.setdefault(raw.categories[r], len(category_index) + 1) if raw.categories[r] else 0
-                 for r in user_rows), dtype=np.int64, count=len(user_rows)))
+    starts = np.flatnonzero(np.concatenate([[True], user[1:] != user[:-1]])) if len(user) else np.zeros(0, np.int64)
+    user_ids = [user_names[c] for c in user[starts]]
+    cuts = starts[1:]
+    sequences = np.split(item_index.astype(np.int64), cuts)
+    times = None
+    if raw.times_ms is not None:
+        times = np.split(np.asarray(raw.times_ms, dtype=np.int64)[order] // 1000, cuts)
+    categories = None
+    category_ids: list[str] = []
+    if raw.categories is not None:
+        category_code, category_names = _codes(raw.categories)
+        rows = category_code[order]  # (R,) codes along the kept rows
+        named = np.array([bool(c) for c in category_names], dtype=bool)[rows] if len(rows) else np.zeros(0, bool)
+        category_index = np.zeros(len(rows), dtype=np.int64)  # 0 = no category
+        if named.any():
+            index, codes = _first_appearance_index(rows[named])
+            category_index[named] = index
+            category_ids = [category_names[c] for c in codes]
+        categories = np.split(category_index, cuts)
+    if not len(user):  # no rows kept: no users, as the row-by-row build gave
+        sequences, times, categories = [], [] if times is not None else None, [] if categories is not None else None
     return InteractionLog(name=name, source_file=Path(raw.source).name, sha256=raw.sha256,
                           item_ids=item_ids, user_ids=user_ids, sequences=sequences,
-                          times_s=times if raw.times_ms is not None else None,
-                          categories=categories if raw.categories is not None else None,
-                          category_ids=list(category_index), notes=notes)
+                          times_s=times, categories=categories, category_ids=category_ids, notes=notes)
 
 
 def load_log(path: str | Path, fmt: str, name: str, min_interactions: int = 5,

@@ -28,8 +28,8 @@ from torch import nn
 from ..errors import ConfigError
 from .layer_norm import LayerNorm
 from .retrieval import REWRITES, QueryGraph, RetrievalForm, RetrievalUnsupported
-from .sampled_losses import (NEGATIVE_SAMPLERS, PopularitySampler, UniformSampler, gbce_beta, gbce_loss,
-                             sampled_softmax_loss)
+from .sampled_losses import (NEGATIVE_SAMPLERS, PopularitySampler, TargetFrequency, UniformSampler, gbce_beta,
+                             gbce_loss, in_batch_softmax_loss, sampled_softmax_loss)
 from .training_ops import Dropout, softmax_cross_entropy_sum
 
 CONTRACT_INPUTS = ("item_seq", "time_seq", "query_time", "cat_seq", "user_idx")
@@ -188,7 +188,9 @@ class SequenceEncoderModel(Recommender):
         # sparsely with SparseAdam.
         loss: str = "ce"
         num_negatives: int = 256  # K, for sampled_softmax and gbce
-        negative_sampler: str = "uniform"  # uniform | popularity (Q ~ training count^sampler_exponent)
+        # uniform | popularity (Q ~ training count^sampler_exponent) | in_batch (sampled_softmax only:
+        # the batch's own targets are the negatives, num_negatives unused)
+        negative_sampler: str = "uniform"
         sampler_exponent: float = 0.75
         gbce_t: float = 0.75  # gSASRec's calibration t: 0 = plain BCE, 1 = beta = sampling rate
         # 0: Xavier-normal matrices (the SASRec reference code); > 0: every Linear, Conv1d and
@@ -294,10 +296,12 @@ class SequenceEncoderModel(Recommender):
                 + F.binary_cross_entropy_with_logits(neg, torch.zeros_like(neg)))
 
     def negative_sampler(self):
-        if self.config.negative_sampler == "popularity":
+        if self.config.negative_sampler in ("popularity", "in_batch"):
             if self._popularity is None:
-                raise ValueError("model.negative_sampler: popularity needs the training counts; the caller "
-                                 "must hand them over with set_train_popularity before training")
+                raise ValueError(f"model.negative_sampler: {self.config.negative_sampler} needs the training counts; "
+                                 "the caller must hand them over with set_train_popularity before training")
+            if self.config.negative_sampler == "in_batch":
+                return TargetFrequency(self._popularity)
             return PopularitySampler(self._popularity, self.config.sampler_exponent)
         return UniformSampler(self.num_items)
 
@@ -309,6 +313,8 @@ class SequenceEncoderModel(Recommender):
             self._sampler = self.negative_sampler()
         sampler, k = self._sampler, self.config.num_negatives
         target_rows = self.item_emb(targets)  # (M, d)
+        if self.config.negative_sampler == "in_batch":  # the batch's targets are the negatives
+            return in_batch_softmax_loss(hidden, target_rows, targets, sampler.log_q(targets))
         if self.config.loss == "sampled_softmax":
             negatives = sampler.draw(k)  # (K,)
             return sampled_softmax_loss(hidden, target_rows, self.item_emb(negatives), targets, negatives,

@@ -16,6 +16,20 @@ gradient, and nothing costs O(N) per step.
   bias-corrected neural modeling"; the target's too, as TensorFlow's ``sampled_softmax_loss``
   does). With Q uniform and every item drawn once this is exactly the full softmax. A negative
   equal to the row's target (an accidental hit) is masked to -inf.
+- ``in_batch_softmax_loss``: the batch's own M targets are the negatives (nothing is drawn; Yi et
+  al.'s in-batch softmax). The positions' targets are M draws from the training frequency q
+  (an item's count / all counts of the training part), so item j appears in a batch M q_j times
+  in expectation. The estimator: the row's target logit s+ uncorrected; every other position's
+  target j a negative with logit s_j - log(M q_j); the copies of the row's own target (its own
+  position and the same item at other positions) masked. The sum of exp(s_j) / (M q_j) over
+  the unmasked columns is then an unbiased estimate of the sum of exp(s_j) over every item but
+  the target, the full softmax's denominator less the target's term, so the loss's gradient
+  approaches the full softmax's as M grows (tests/test_sampled_losses.py checks it on a small
+  case). Yi et al. subtract log q_j from every column, the diagonal included, and mask nothing;
+  with the own target's copies masked (as TensorFlow Recommenders' remove_accidental_hits) the
+  positive has to stay uncorrected and the negatives carry the log M, or a popular target would
+  count once against its negatives instead of M q_t times. Without any correction popular items,
+  the most frequent negatives, are pushed down in proportion to their frequency.
 - ``gbce_loss``: gSASRec's generalised BCE (Petrov & Macdonald, RecSys'23): log sigmoid(s+)^beta
   for the positive and log(1 - sigmoid(s-)) for each negative, beta from the sampling rate
   alpha = K / (N - 1) and the calibration t (``gbce_beta``); t = 0 gives beta = 1, plain BCE.
@@ -34,7 +48,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-NEGATIVE_SAMPLERS = ("uniform", "popularity")
+NEGATIVE_SAMPLERS = ("uniform", "popularity", "in_batch")
 
 
 class UniformSampler:
@@ -79,6 +93,35 @@ def sampled_softmax_loss(hidden: torch.Tensor, target_rows: torch.Tensor, negati
     negative = hidden @ negative_rows.t() - log_q_negatives  # (M, K)
     negative = negative.masked_fill(negatives[None, :] == targets[:, None], float("-inf"))  # accidental hits
     logits = torch.cat([positive[:, None], negative], dim=1)  # (M, 1+K)
+    return (torch.logsumexp(logits, dim=1) - positive).mean()
+
+
+class TargetFrequency:
+    """log q for in-batch negatives: q = an item's training count / the sum of all training
+    counts, the probability that a training position's target is that item."""
+
+    def __init__(self, popularity: np.ndarray):
+        """popularity (N+1,): training counts per item index, index 0 (padding) ignored."""
+        counts = np.maximum(np.asarray(popularity, dtype=np.float64), 1.0)  # floored: never log 0 for a target
+        counts[0] = 0.0
+        with np.errstate(divide="ignore"):
+            self._log_q = torch.from_numpy(np.log(counts / counts.sum())).float()  # (N+1,), -inf at padding
+
+    def log_q(self, items: torch.Tensor) -> torch.Tensor:
+        return self._log_q[items]
+
+
+def in_batch_softmax_loss(hidden: torch.Tensor, target_rows: torch.Tensor, targets: torch.Tensor,
+                          log_q_targets: torch.Tensor) -> torch.Tensor:
+    """Mean over positions of -log softmax([s+, s_j - log(M q_j) for the other positions' targets
+    j other than the row's own])[0], the estimator of the module docstring.
+    hidden (M, d), target_rows (M, d), targets (M,), log_q_targets (M,)  -> scalar"""
+    m = targets.shape[0]
+    scores = hidden @ target_rows.t()  # (M, M): row i's hidden against position j's target
+    positive = scores.diagonal()  # (M,)
+    negative = scores - (log_q_targets + math.log(m))[None, :]  # (M, M), s_j - log(M q_j)
+    negative = negative.masked_fill(targets[None, :] == targets[:, None], float("-inf"))  # own target and its copies
+    logits = torch.cat([positive[:, None], negative], dim=1)  # (M, 1+M)
     return (torch.logsumexp(logits, dim=1) - positive).mean()
 
 
