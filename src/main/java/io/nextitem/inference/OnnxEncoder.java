@@ -54,11 +54,7 @@ public final class OnnxEncoder implements AutoCloseable {
 
     private void checkSignature(ModelVersion version) {
         try {
-            Set<String> graphInputs = session.getInputNames();
-            if (!graphInputs.equals(Set.copyOf(version.manifest().inputs()))) {
-                throw new ModelLoadException(label + ": model.onnx reads inputs " + graphInputs
-                        + " but the manifest declares " + version.manifest().inputs());
-            }
+            Set<String> graphInputs = ManifestInputs.require(session, version, label, "model.onnx");
             if (!KNOWN_INPUTS.containsAll(graphInputs) || !graphInputs.contains(ITEM_SEQ)) {
                 throw new ModelLoadException(label + ": inputs " + graphInputs + " must include item_seq and only use "
                         + KNOWN_INPUTS);

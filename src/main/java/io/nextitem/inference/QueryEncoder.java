@@ -54,11 +54,7 @@ public final class QueryEncoder implements AutoCloseable {
 
     private void checkSignature(ModelVersion version) {
         try {
-            Set<String> graphInputs = session.getInputNames();
-            if (!graphInputs.equals(Set.copyOf(version.manifest().inputs()))) {
-                throw new ModelLoadException(label + ": query.onnx reads inputs " + graphInputs
-                        + " but the manifest declares " + version.manifest().inputs());
-            }
+            Set<String> graphInputs = ManifestInputs.require(session, version, label, "query.onnx");
             Map<String, NodeInfo> outputs = session.getOutputInfo();
             NodeInfo info = outputs.get(QUERY);
             if (info == null || !(info.getInfo() instanceof TensorInfo tensor)
