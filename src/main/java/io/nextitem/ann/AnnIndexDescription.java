@@ -29,7 +29,8 @@ public record AnnIndexDescription(
     /** The folder of the Lucene index inside ann/. */
     public static final String LUCENE_FOLDER = "lucene";
     public static final String FORMAT = "lucene-hnsw";
-    public static final String SIMILARITY = "maximum_inner_product";
+    /** What the index command builds: {@link LuceneItemIndex.Space#UNIT_SPHERE}. */
+    public static final String SIMILARITY = LuceneItemIndex.Space.UNIT_SPHERE.description;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -31,22 +31,50 @@ import org.apache.lucene.store.IndexInput;
  * An HNSW graph over a version's item vectors, as a Lucene index of one segment (Lucene's own
  * file format, checksums and off-heap reading). Document {@code d} is item index {@code d + 1}:
  * the items are added in order into one segment that is never merged, and {@link #open} checks
- * that it is so. Similarity is Lucene's maximum inner product, the retrieval form's score.
- * Searching is thread-safe.
+ * that it is so. The graph links the items on the unit sphere ({@link UnitSphereReduction}, one
+ * dimension more than the vectors, Lucene's dot product), where its order is the retrieval form's
+ * inner product. {@link Space#RAW_INNER_PRODUCT} (Lucene's own maximum inner product over the raw
+ * vectors) is kept for {@code ann-compare}, to show why. Searching is thread-safe.
  */
 public final class LuceneItemIndex implements AutoCloseable {
     public static final String FIELD = "item";
     /** The Lucene release the files are written with, for index.json. */
     public static final String LIBRARY = "lucene-core " + org.apache.lucene.util.Version.LATEST;
 
+    /** How the item vectors are laid out for the graph. */
+    public enum Space {
+        /** {@link UnitSphereReduction}: dim + 1, dot product. What the {@code index} command builds. */
+        UNIT_SPHERE(1, VectorSimilarityFunction.DOT_PRODUCT, "inner_product_on_unit_sphere"),
+        /** The raw vectors under Lucene's maximum inner product (compared, never built for the job). */
+        RAW_INNER_PRODUCT(0, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, "maximum_inner_product");
+
+        final int extraDims;
+        final VectorSimilarityFunction similarity;
+        /** The name index.json records as {@code similarity}. */
+        public final String description;
+
+        Space(int extraDims, VectorSimilarityFunction similarity, String description) {
+            this.extraDims = extraDims;
+            this.similarity = similarity;
+            this.description = description;
+        }
+    }
+
     private final Directory directory;
     private final DirectoryReader reader;
     private final LeafReader leaf;
+    private Space space;
 
     private LuceneItemIndex(Directory directory, DirectoryReader reader) {
         this.directory = directory;
         this.reader = reader;
         this.leaf = reader.leaves().get(0).reader();
+    }
+
+    /** Builds on the unit sphere, as the job searches. */
+    public static void build(NpyFloatMatrix vectors, HnswParameters parameters, Path folder, IntConsumer progress)
+            throws IOException {
+        build(vectors, parameters, Space.UNIT_SPHERE, folder, progress);
     }
 
     /**
@@ -56,8 +84,9 @@ public final class LuceneItemIndex implements AutoCloseable {
      *
      * @param progress called with the number of items added so far, every 10,000 items
      */
-    public static void build(NpyFloatMatrix vectors, HnswParameters parameters, Path folder, IntConsumer progress)
-            throws IOException {
+    public static void build(NpyFloatMatrix vectors, HnswParameters parameters, Space space, Path folder,
+                             IntConsumer progress) throws IOException {
+        float maxNorm = space == Space.UNIT_SPHERE ? UnitSphereReduction.maxNorm(vectors) : 0f;
         KnnVectorsFormat format = parameters.int8()
                 ? new Lucene99HnswScalarQuantizedVectorsFormat(parameters.maxConn(), parameters.beamWidth())
                 : new Lucene99HnswVectorsFormat(parameters.maxConn(), parameters.beamWidth());
@@ -80,7 +109,9 @@ public final class LuceneItemIndex implements AutoCloseable {
         try (Directory dir = FSDirectory.open(folder); IndexWriter writer = new IndexWriter(dir, config)) {
             for (int row = 0; row < vectors.rows(); row++) {
                 Document doc = new Document();
-                doc.add(new KnnFloatVectorField(FIELD, vectors.row(row), VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+                float[] vector = space == Space.UNIT_SPHERE
+                        ? UnitSphereReduction.item(vectors.row(row), maxNorm) : vectors.row(row);
+                doc.add(new KnnFloatVectorField(FIELD, vector, space.similarity));
                 writer.addDocument(doc);
                 if ((row + 1) % 10_000 == 0) {
                     progress.accept(row + 1);
@@ -94,7 +125,7 @@ public final class LuceneItemIndex implements AutoCloseable {
 
     /**
      * Opens a built index and checks it is one segment of {@code expectedItems} live documents
-     * of {@code expectedDim} dimensions. With {@code verifyChecksums} every file's Lucene
+     * over item vectors of {@code expectedDim} dimensions, in either {@link Space}. With {@code verifyChecksums} every file's Lucene
      * checksum footer is verified over the whole file first (reads it all once).
      */
     public static LuceneItemIndex open(Path folder, int expectedItems, int expectedDim, boolean verifyChecksums) {
@@ -118,11 +149,12 @@ public final class LuceneItemIndex implements AutoCloseable {
                 problem = "has " + reader.leaves().size() + " segments, the job reads one";
             } else if (reader.maxDoc() != expectedItems || reader.numDocs() != expectedItems) {
                 problem = "holds " + reader.numDocs() + " items, the version has " + expectedItems;
-            } else if (index.leaf.getFieldInfos().fieldInfo(FIELD) == null
-                    || index.leaf.getFieldInfos().fieldInfo(FIELD).getVectorDimension() != expectedDim
-                    || index.leaf.getFieldInfos().fieldInfo(FIELD).getVectorSimilarityFunction()
-                            != VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT) {
-                problem = "has no " + expectedDim + "-dimensional maximum-inner-product field '" + FIELD + "'";
+            } else {
+                index.space = spaceOf(index.leaf.getFieldInfos().fieldInfo(FIELD), expectedDim);
+                if (index.space == null) {
+                    problem = "has no field '" + FIELD + "' of " + (expectedDim + 1) + " dimensions on the unit sphere "
+                            + "(or " + expectedDim + " under maximum inner product)";
+                }
             }
             if (problem != null) {
                 index.close();
@@ -152,8 +184,9 @@ public final class LuceneItemIndex implements AutoCloseable {
      */
     public int[] search(float[] query, int k, int ef) {
         TopKnnCollector collector = new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE);
+        float[] searched = space == Space.UNIT_SPHERE ? UnitSphereReduction.query(query) : query;
         try {
-            leaf.searchNearestVectors(FIELD, query, collector, null);
+            leaf.searchNearestVectors(FIELD, searched, collector, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -164,6 +197,22 @@ public final class LuceneItemIndex implements AutoCloseable {
             out[i] = docs[i].doc;
         }
         return out;
+    }
+
+    private static Space spaceOf(org.apache.lucene.index.FieldInfo field, int itemDim) {
+        if (field == null) {
+            return null;
+        }
+        for (Space space : Space.values()) {
+            if (field.getVectorDimension() == itemDim + space.extraDims && field.getVectorSimilarityFunction() == space.similarity) {
+                return space;
+            }
+        }
+        return null;
+    }
+
+    public Space space() {
+        return space;
     }
 
     public int size() {

@@ -69,6 +69,7 @@ class RetrievalServingTest {
     void approximateSearchServesTheExactListsOnASmallCatalogue() throws Exception {
         Path version = indexedCopy("sasrec-v1");
         ModelSettings approximate = settings(ModelSettings.SEARCH_APPROXIMATE);
+        approximate.searchEf = 400; // deep enough for the whole exact top 10 of 480 items
         try (SequenceRecommender exact = SequenceRecommender.open(version, settings(ModelSettings.SEARCH_EXACT));
              SequenceRecommender approx = SequenceRecommender.open(version, approximate)) {
             assertThat(exact.searchesApproximately()).isFalse();
@@ -115,7 +116,7 @@ class RetrievalServingTest {
     private Path indexedCopy(String name) {
         return VersionFixtures.publish(SASREC, registry, name, "2026-02-01T00:00:00Z", staged -> {
             try {
-                VersionIndexer.index(staged, new HnswParameters(16, 100, false), line -> { });
+                VersionIndexer.index(staged, HnswParameters.DEFAULT, line -> { });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

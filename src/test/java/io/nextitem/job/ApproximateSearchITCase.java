@@ -58,13 +58,15 @@ class ApproximateSearchITCase extends BrokerAndFlinkITCase {
         Path registry = Files.createDirectories(tmp.resolve("serving-registry"));
         Path version = VersionFixtures.publish(SASREC, registry, "sasrec-ann", "2026-01-01T00:00:00Z", staged -> {
             try {
-                VersionIndexer.index(staged, new HnswParameters(16, 100, false), line -> { });
+                VersionIndexer.index(staged, HnswParameters.DEFAULT, line -> { });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
         JobConfig config = JobUnderTest.configFor(broker, registry, Files.createDirectories(tmp.resolve("checkpoints-serving")));
         config.model.search = ModelSettings.SEARCH_APPROXIMATE;
+        // deep enough that the 500-item test catalogue's graph gives back the whole exact top 10
+        config.model.searchEf = 400;
         JobClient job = JobUnderTest.start(broker, config);
 
         List<String> items = TestModels.idsIn(version, "items.tsv");
@@ -159,7 +161,7 @@ class ApproximateSearchITCase extends BrokerAndFlinkITCase {
     private static void publishIndexed(Path registry, String name, String createdAt, boolean corrupt) {
         VersionFixtures.publish(SASREC, registry, name, createdAt, staged -> {
             try {
-                VersionIndexer.index(staged, new HnswParameters(16, 100, false), line -> { });
+                VersionIndexer.index(staged, HnswParameters.DEFAULT, line -> { });
                 if (corrupt) {
                     try (Stream<Path> files = Files.list(staged.resolve("ann/lucene"))) {
                         Path graph = files.filter(f -> f.toString().endsWith(".vex")).findFirst().orElseThrow();

@@ -3,6 +3,7 @@ package io.nextitem.tools.ann;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.LuceneItemIndex;
 import io.nextitem.ann.NpyFloatMatrix;
 import io.nextitem.tools.bench.MachineFacts;
 import java.io.IOException;
@@ -23,19 +24,42 @@ import java.util.stream.Stream;
  * measured against. Queries run one at a time on one thread, as the job's scoring thread runs them.
  */
 public final class AnnComparison {
+    private static final LuceneItemIndex.Space UNIT_SPHERE = LuceneItemIndex.Space.UNIT_SPHERE;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public record Config(int items, int dim, int clusters, int queries, int k, int[] efs, int maxConn,
-                         int beamWidth, long seed, List<String> libraries) {}
+                         int beamWidth, long seed, List<String> libraries, Path itemVectors, Path queryVectors) {
+        /** Seeded vectors, no files. */
+        public Config(int items, int dim, int clusters, int queries, int k, int[] efs, int maxConn, int beamWidth,
+                      long seed, List<String> libraries) {
+            this(items, dim, clusters, queries, k, efs, maxConn, beamWidth, seed, libraries, null, null);
+        }
+    }
 
     private AnnComparison() {}
 
     public static Map<String, Object> run(Config config, Path workDir, Path out, String note) throws IOException {
         String commit = MachineFacts.commit(); // at the start: the checkout may change while the comparison runs
-        log("generating " + config.items() + " items of " + config.dim() + " dimensions in " + config.clusters()
-                + " clusters (seed " + config.seed() + ")");
-        float[][] items = ClusteredItemVectors.items(config.items(), config.dim(), config.clusters(), config.seed());
-        float[][] queries = ClusteredItemVectors.queries(config.queries(), config.dim(), config.clusters(), config.seed());
+        float[][] items;
+        if (config.itemVectors() != null) {
+            log("reading the item vectors of " + config.itemVectors().getFileName());
+            items = rows(NpyFloatMatrix.open(config.itemVectors()), Integer.MAX_VALUE);
+        } else {
+            log("generating " + config.items() + " items of " + config.dim() + " dimensions in " + config.clusters()
+                    + " clusters (seed " + config.seed() + ")");
+            items = ClusteredItemVectors.items(config.items(), config.dim(), config.clusters(), config.seed());
+        }
+        float[][] queries;
+        if (config.queryVectors() != null) {
+            NpyFloatMatrix file = NpyFloatMatrix.open(config.queryVectors());
+            if (file.dim() != items[0].length) {
+                throw new IllegalArgumentException("the query vectors have " + file.dim() + " dimensions, the items "
+                        + items[0].length);
+            }
+            queries = rows(file, config.queries());
+        } else {
+            queries = ClusteredItemVectors.queries(config.queries(), items[0].length, config.clusters(), config.seed());
+        }
         Path vectorsFile = workDir.resolve("item_vectors.npy");
         NpyFloatMatrix.write(vectorsFile, items);
 
@@ -69,7 +93,10 @@ public final class AnnComparison {
         configOut.put("max_conn", config.maxConn());
         configOut.put("beam_width", config.beamWidth());
         configOut.put("seed", config.seed());
-        configOut.put("vectors", "Gaussian mixture, item norms log-normal (sigma 0.35); queries near the same centres");
+        configOut.put("vectors", config.itemVectors() == null
+                ? "Gaussian mixture, item norms log-normal (sigma 0.35); queries near the same centres"
+                : "item vectors " + config.itemVectors().getFileName() + ", queries "
+                        + (config.queryVectors() == null ? "seeded near mixture centres" : config.queryVectors().getFileName()));
         report.put("config", configOut);
         report.put("exact", Map.of("mean_query_micros", round(exactMicros),
                 "note", "brute-force inner product over all items, one thread"));
@@ -84,12 +111,14 @@ public final class AnnComparison {
 
     private static AnnCandidate candidate(String library, Config config) {
         return switch (library) {
-            case "lucene-float32" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false));
-            case "lucene-int8" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), true));
+            case "lucene-float32" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false), UNIT_SPHERE);
+            case "lucene-float32-raw-mip" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false),
+                    LuceneItemIndex.Space.RAW_INNER_PRODUCT);
+            case "lucene-int8" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), true), UNIT_SPHERE);
             // JVector's degree bound counts all neighbours; Lucene's M is doubled on its base layer
             case "jvector" -> new JVectorCandidate(2 * config.maxConn(), config.beamWidth());
             default -> throw new IllegalArgumentException("unknown library " + library
-                    + " (lucene-float32, lucene-int8, jvector)");
+                    + " (lucene-float32, lucene-float32-raw-mip, lucene-int8, jvector)");
         };
     }
 
@@ -136,6 +165,15 @@ public final class AnnComparison {
         result.put("searched_file_bytes_per_item", round((double) candidate.searchedFileBytes() / items.length));
         result.put("sweep", sweep);
         return result;
+    }
+
+    /** The first {@code limit} rows of a file, as arrays. */
+    private static float[][] rows(NpyFloatMatrix file, int limit) {
+        float[][] out = new float[Math.min(limit, file.rows())][];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = file.row(r);
+        }
+        return out;
     }
 
     /** The exact top k by inner product, kept by insertion into a sorted array of k (k is small). */

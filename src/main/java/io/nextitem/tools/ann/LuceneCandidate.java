@@ -9,29 +9,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Lucene's HNSW (float32 or int8-quantised), built and searched as the job does it (re-scored exactly). */
+/**
+ * Lucene's HNSW (float32 or int8-quantised), built and searched as the job does it (re-scored
+ * exactly), on the unit sphere as the index command builds it or over the raw vectors.
+ */
 final class LuceneCandidate implements AnnCandidate {
     private static final long[] NO_SEEN = new long[0];
 
     private final HnswParameters parameters;
+    private final LuceneItemIndex.Space space;
     private LuceneItemIndex index;
     private NpyFloatMatrix vectors;
     private Path folder;
 
-    LuceneCandidate(HnswParameters parameters) {
+    LuceneCandidate(HnswParameters parameters, LuceneItemIndex.Space space) {
         this.parameters = parameters;
+        this.space = space;
     }
 
     @Override
     public String name() {
-        return "lucene-hnsw-" + (parameters.int8() ? "int8" : "float32");
+        return "lucene-hnsw-" + (parameters.int8() ? "int8" : "float32")
+                + (space == LuceneItemIndex.Space.RAW_INNER_PRODUCT ? "-raw-mip" : "");
     }
 
     @Override
     public void build(Path vectorsFile, float[][] items, Path folder) throws IOException {
         this.folder = folder;
         vectors = NpyFloatMatrix.open(vectorsFile);
-        LuceneItemIndex.build(vectors, parameters, folder, n -> { });
+        LuceneItemIndex.build(vectors, parameters, space, folder, n -> { });
         index = LuceneItemIndex.open(folder, vectors.rows(), vectors.dim(), true);
     }
 

@@ -39,8 +39,18 @@ final class AnnCompareCommand implements Callable<Integer> {
     int beamWidth;
 
     @Option(names = "--libraries", split = ",", defaultValue = "lucene-float32,lucene-int8,jvector",
-            description = "Default: ${DEFAULT-VALUE}.")
+            description = "Of lucene-float32 and lucene-int8 (on the unit sphere, as the index command builds), "
+                    + "lucene-float32-raw-mip (Lucene's maximum inner product over the raw vectors) and jvector "
+                    + "(dot product, raw vectors). Default: ${DEFAULT-VALUE}.")
     List<String> libraries;
+
+    @Option(names = "--item-vectors", description = "A version's item_vectors.npy to index instead of seeded vectors "
+            + "(e.g. a trained catalogue's); --items, --dim and --clusters are then read from it or ignored.")
+    Path itemVectors;
+
+    @Option(names = "--query-vectors", description = "Query vectors (.npy, float32, (Q, D)) to search with, e.g. "
+            + "query.onnx's outputs on real sequences; needs --item-vectors. Default: seeded queries.")
+    Path queryVectors;
 
     @Option(names = "--seed", defaultValue = "20261206", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -60,6 +70,14 @@ final class AnnCompareCommand implements Callable<Integer> {
             System.out.print(io.nextitem.tools.ann.AnnComparisonTable.markdown(table));
             return 0;
         }
+        if (queryVectors != null && itemVectors == null) {
+            throw new IllegalArgumentException("--query-vectors needs --item-vectors (the same model's items)");
+        }
+        if (itemVectors != null) {
+            io.nextitem.ann.NpyFloatMatrix file = io.nextitem.ann.NpyFloatMatrix.open(itemVectors);
+            items = file.rows();
+            dim = file.dim();
+        }
         if (items < 2 || dim < 1 || queries < 1 || k < 1 || k > items || efs.length == 0) {
             throw new IllegalArgumentException("--items must be at least 2, --dim, --queries and --k at least 1, "
                     + "--k at most --items, and --ef must list at least one beam");
@@ -67,7 +85,7 @@ final class AnnCompareCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("ann-compare");
         try {
             AnnComparison.Config config = new AnnComparison.Config(items, dim, clusters > 0 ? clusters : Math.max(1, items / 100),
-                    queries, k, efs, maxConn, beamWidth, seed, libraries);
+                    queries, k, efs, maxConn, beamWidth, seed, libraries, itemVectors, queryVectors);
             AnnComparison.run(config, work, out, note);
             System.out.println(out == null ? "done" : "wrote " + out);
         } finally {

@@ -18,10 +18,10 @@ final class IndexCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "VERSION_DIR", description = "Model version folder with a retrieval form.")
     Path versionDir;
 
-    @Option(names = "--max-conn", defaultValue = "16", description = "HNSW neighbours per node (M). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-conn", defaultValue = "" + HnswParameters.DEFAULT_MAX_CONN, description = "HNSW neighbours per node (M). Default: ${DEFAULT-VALUE}.")
     int maxConn;
 
-    @Option(names = "--beam-width", defaultValue = "100", description = "HNSW construction beam (efConstruction). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--beam-width", defaultValue = "" + HnswParameters.DEFAULT_BEAM_WIDTH, description = "HNSW construction beam (efConstruction). Default: ${DEFAULT-VALUE}.")
     int beamWidth;
 
     @Option(names = "--int8", description = "Search int8-quantised vectors (smaller in memory; candidates are re-scored exactly).")
