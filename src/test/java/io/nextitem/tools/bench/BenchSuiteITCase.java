@@ -44,11 +44,12 @@ class BenchSuiteITCase {
     void everyStageRunsAndTheSummaryHoldsEveryHeadlineFigure() throws Exception {
         Path version = TestModels.versionIn(TestModels.ROOT.resolve("sasrec"));
         // Two state settings side by side; scaling compares the exact graph with approximate search
-        // through an index of the same version, which on a catalogue this small finds the exact lists.
+        // through an index of the same version, searched deep enough (ef 400 of 480 items) to find
+        // the exact lists.
         Path indexed = io.nextitem.testing.VersionFixtures.publish(version, Files.createDirectories(out.resolve("scaling")),
                 "sasrec-indexed", "2026-01-01T00:00:00Z", staged -> {
                     try {
-                        io.nextitem.ann.VersionIndexer.index(staged, new io.nextitem.ann.HnswParameters(16, 100, false), line -> { });
+                        io.nextitem.ann.VersionIndexer.index(staged, io.nextitem.ann.HnswParameters.DEFAULT, line -> { });
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -56,7 +57,9 @@ class BenchSuiteITCase {
         BenchSettings settings = new BenchSettings(version, "cpu", 1, 16, 5, 1, 500, true, 20, 5, 1, 1, 2,
                 new double[] {0.5}, new double[0], new long[] {300}, 200, 7,
                 java.util.List.of("default", "partitioned:state.rocksdb-partitioned-index-filters=true"), 64,
-                java.util.List.of(), java.util.List.of(indexed), BenchSettings.DEFAULT_SEARCH_VARIANTS, java.util.List.of(), 1.0)
+                java.util.List.of(), java.util.List.of(indexed),
+                java.util.List.of("exact:model.search=exact", "approximate:model.search=approximate,model.search-ef=400"),
+                java.util.List.of(), 1.0)
                 .validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));
