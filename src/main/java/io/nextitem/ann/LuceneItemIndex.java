@@ -63,12 +63,14 @@ public final class LuceneItemIndex implements AutoCloseable {
     private final Directory directory;
     private final DirectoryReader reader;
     private final LeafReader leaf;
-    private Space space;
+    /** Null when the field is missing or fits neither space (open refuses such an index). */
+    private final Space space;
 
-    private LuceneItemIndex(Directory directory, DirectoryReader reader) {
+    private LuceneItemIndex(Directory directory, DirectoryReader reader, int itemDim) {
         this.directory = directory;
         this.reader = reader;
         this.leaf = reader.leaves().get(0).reader();
+        this.space = spaceOf(leaf.getFieldInfos().fieldInfo(FIELD), itemDim);
     }
 
     /** Builds on the unit sphere, as the job searches. */
@@ -143,18 +145,15 @@ public final class LuceneItemIndex implements AutoCloseable {
                 }
             }
             DirectoryReader reader = DirectoryReader.open(directory);
-            LuceneItemIndex index = new LuceneItemIndex(directory, reader);
+            LuceneItemIndex index = new LuceneItemIndex(directory, reader, expectedDim);
             String problem = null;
             if (reader.leaves().size() != 1) {
                 problem = "has " + reader.leaves().size() + " segments, the job reads one";
             } else if (reader.maxDoc() != expectedItems || reader.numDocs() != expectedItems) {
                 problem = "holds " + reader.numDocs() + " items, the version has " + expectedItems;
-            } else {
-                index.space = spaceOf(index.leaf.getFieldInfos().fieldInfo(FIELD), expectedDim);
-                if (index.space == null) {
-                    problem = "has no field '" + FIELD + "' of " + (expectedDim + 1) + " dimensions on the unit sphere "
-                            + "(or " + expectedDim + " under maximum inner product)";
-                }
+            } else if (index.space == null) {
+                problem = "has no field '" + FIELD + "' of " + (expectedDim + 1) + " dimensions on the unit sphere "
+                        + "(or " + expectedDim + " under maximum inner product)";
             }
             if (problem != null) {
                 index.close();
