@@ -8,11 +8,11 @@ package io.nextitem.ann;
  * the unit sphere. A query q becomes [q / |q|, 0]. Then the dot product of the two is
  * q.x / (|q| M): the same order as q.x, for every query, so the top k is unchanged.
  *
- * <p>Why: trained item vectors have skewed norms (popular items grow long; on a trained 10^5
- * catalogue the longest is 10x the median), and inner product is no metric, so a graph linked by
- * raw inner product leaves the long vectors as hubs and the search for the rest stops early. On
- * that catalogue Lucene's own maximum-inner-product graph levelled off at recall@10 0.86 however
- * deep it searched; on the sphere recall rises with the search depth (docs/ann-search.md).
+ * <p>Why: trained item vectors have skewed norms (popular items grow long), and inner product is
+ * no metric, so a graph linked by raw inner product leaves the long vectors as hubs and the
+ * search for the rest stops early. On a trained 10^5 catalogue Lucene's own maximum-inner-product
+ * graph levelled off below recall@10 0.95 however deep it searched; on the sphere recall rises
+ * with the search depth (docs/ann-search.md has the figures, from their result file).
  */
 public final class UnitSphereReduction {
     private UnitSphereReduction() {}
