@@ -4,8 +4,11 @@ import java.util.Arrays;
 
 /**
  * Top-k items by inner product through the HNSW index, with items the user has seen removed and
- * a guarantee that they do not shorten the list: the index is asked for {@code topK + seen}
- * candidates (at least {@code ef}), so even if every seen item is among them {@code topK} remain;
+ * a guarantee that they do not shorten the list: the index is asked for {@code 2 topK + seen}
+ * candidates (searching {@code ef} deep in each norm band), so even if every seen item is among
+ * them {@code topK} remain, and topK more are re-scored exactly (with int8 the graph's order near
+ * the cut is approximate); asking for no more than that lets the index skip the norm bands that
+ * cannot reach them;
  * should the graph still return fewer unseen items than that (it can miss nodes), the search runs
  * again twice as deep, up to {@code maxCandidates}. Candidates are re-scored with the exact float
  * vectors, so scores are the retrieval form's inner products whatever the index stores (int8 or
@@ -44,7 +47,7 @@ public final class ApproximateItemSearch {
     /** @param seenIndices 1-based item indices the user has seen, sorted ascending (as RequestInputs gives them) */
     public Found search(float[] query, int topK, long[] seenIndices) {
         int deepest = Math.min(maxCandidates, vectors.rows());
-        int fetch = Math.min(deepest, Math.max(ef, topK + seenIndices.length));
+        int fetch = Math.min(deepest, 2 * topK + seenIndices.length);
         int refetches = 0;
         while (true) {
             int[] docs = index.search(query, fetch, Math.max(ef, fetch));

@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.CodecUtil;
@@ -31,13 +35,19 @@ import org.apache.lucene.store.IndexInput;
  * An HNSW graph over a version's item vectors, as a Lucene index of one segment (Lucene's own
  * file format, checksums and off-heap reading). Document {@code d} is item index {@code d + 1}:
  * the items are added in order into one segment that is never merged, and {@link #open} checks
- * that it is so. The graph links the items on the unit sphere ({@link UnitSphereReduction}, one
- * dimension more than the vectors, Lucene's dot product), where its order is the retrieval form's
- * inner product. {@link Space#RAW_INNER_PRODUCT} (Lucene's own maximum inner product over the raw
- * vectors) is kept for {@code ann-compare}, to show why. Searching is thread-safe.
+ * that it is so. The items are split into norm bands ({@link NormBands}), one vector field and
+ * graph each; each band is linked on the unit sphere with its own longest norm
+ * ({@link UnitSphereReduction}, one dimension more than the vectors, Lucene's dot product), where
+ * its order is the retrieval form's inner product. A search walks the bands longest first, merges
+ * them by inner product and skips the bands that cannot reach the k found so far. The bands'
+ * longest norms travel in the index's commit data (checksummed by Lucene with the rest).
+ * {@link Space#RAW_INNER_PRODUCT} (Lucene's own maximum inner product over the raw vectors, one
+ * graph) is kept for {@code ann-compare}, to show why. Searching is thread-safe.
  */
 public final class LuceneItemIndex implements AutoCloseable {
     public static final String FIELD = "item";
+    /** Commit data key: each band's longest norm, comma-separated, band 0 first (0 for an empty band). */
+    static final String BAND_NORMS = "nextitem.norm_band_longest";
     /** The Lucene release the files are written with, for index.json. */
     public static final String LIBRARY = "lucene-core " + org.apache.lucene.util.Version.LATEST;
 
@@ -63,14 +73,71 @@ public final class LuceneItemIndex implements AutoCloseable {
     private final Directory directory;
     private final DirectoryReader reader;
     private final LeafReader leaf;
-    /** Null when the field is missing or fits neither space (open refuses such an index). */
+    /** Null when a band's field fits neither space, or the bands disagree (open refuses such an index). */
     private final Space space;
+    /** The non-empty bands' fields, longest band first, and each one's longest norm. */
+    private final String[] bandFields;
+    private final float[] bandLongest;
+    /** Why the bands cannot be searched, or null. */
+    private final String bandProblem;
 
-    private LuceneItemIndex(Directory directory, DirectoryReader reader, int itemDim) {
+    private LuceneItemIndex(Directory directory, DirectoryReader reader, int itemDim) throws IOException {
         this.directory = directory;
         this.reader = reader;
         this.leaf = reader.leaves().get(0).reader();
-        this.space = spaceOf(leaf.getFieldInfos().fieldInfo(FIELD), itemDim);
+        List<String> fields = new ArrayList<>();
+        List<Integer> bands = new ArrayList<>();
+        for (int b = 0; b < HnswParameters.MAX_NORM_BANDS; b++) {
+            if (leaf.getFieldInfos().fieldInfo(NormBands.field(b)) != null) {
+                fields.add(NormBands.field(b));
+                bands.add(b);
+            }
+        }
+        this.bandFields = fields.toArray(String[]::new);
+        Space found = fields.isEmpty() ? null : spaceOf(leaf.getFieldInfos().fieldInfo(fields.get(0)), itemDim);
+        for (String field : fields) {
+            if (spaceOf(leaf.getFieldInfos().fieldInfo(field), itemDim) != found) {
+                found = null;
+            }
+        }
+        this.space = found;
+        this.bandLongest = new float[fields.size()];
+        String problem = null;
+        String stored = reader.getIndexCommit().getUserData().get(BAND_NORMS);
+        if (stored == null) {
+            // one graph, written before bands existed or over the raw vectors: nothing to merge
+            Arrays.fill(bandLongest, 1f);
+            if (fields.size() > 1) {
+                problem = "has " + fields.size() + " norm bands but no '" + BAND_NORMS + "' in its commit data";
+            }
+        } else {
+            String[] parts = stored.split(",");
+            for (int i = 0; i < bandLongest.length && problem == null; i++) {
+                int band = bands.get(i);
+                bandLongest[i] = band < parts.length ? parseNorm(parts[band]) : Float.NaN;
+                if (!(bandLongest[i] > 0f)) {
+                    problem = "has no longest norm for its band " + band + " in '" + stored + "'";
+                }
+            }
+        }
+        if (problem == null && found != null) {
+            long vectorsInBands = 0;
+            for (String field : fields) {
+                vectorsInBands += leaf.getFloatVectorValues(field).size();
+            }
+            if (vectorsInBands != leaf.maxDoc()) {
+                problem = "holds " + vectorsInBands + " vectors in its bands for " + leaf.maxDoc() + " items";
+            }
+        }
+        this.bandProblem = problem;
+    }
+
+    private static float parseNorm(String text) {
+        try {
+            return Float.parseFloat(text.trim());
+        } catch (NumberFormatException e) {
+            return Float.NaN;
+        }
     }
 
     /** Builds on the unit sphere, as the job searches. */
@@ -88,7 +155,11 @@ public final class LuceneItemIndex implements AutoCloseable {
      */
     public static void build(NpyFloatMatrix vectors, HnswParameters parameters, Space space, Path folder,
                              IntConsumer progress) throws IOException {
-        float maxNorm = space == Space.UNIT_SPHERE ? UnitSphereReduction.maxNorm(vectors) : 0f;
+        boolean sphere = space == Space.UNIT_SPHERE;
+        int bands = sphere ? parameters.normBands() : 1;
+        float[] norms = sphere ? NormBands.norms(vectors) : new float[vectors.rows()];
+        int[] band = sphere ? NormBands.assign(norms, bands) : new int[vectors.rows()];
+        float[] longest = NormBands.longestPerBand(norms, band, bands);
         KnnVectorsFormat format = parameters.int8()
                 ? new Lucene99HnswScalarQuantizedVectorsFormat(parameters.maxConn(), parameters.beamWidth())
                 : new Lucene99HnswVectorsFormat(parameters.maxConn(), parameters.beamWidth());
@@ -111,13 +182,19 @@ public final class LuceneItemIndex implements AutoCloseable {
         try (Directory dir = FSDirectory.open(folder); IndexWriter writer = new IndexWriter(dir, config)) {
             for (int row = 0; row < vectors.rows(); row++) {
                 Document doc = new Document();
-                float[] vector = space == Space.UNIT_SPHERE
-                        ? UnitSphereReduction.item(vectors.row(row), maxNorm) : vectors.row(row);
-                doc.add(new KnnFloatVectorField(FIELD, vector, space.similarity));
+                float[] vector = sphere ? UnitSphereReduction.item(vectors.row(row), longest[band[row]]) : vectors.row(row);
+                doc.add(new KnnFloatVectorField(NormBands.field(band[row]), vector, space.similarity));
                 writer.addDocument(doc);
                 if ((row + 1) % 10_000 == 0) {
                     progress.accept(row + 1);
                 }
+            }
+            if (sphere) {
+                StringBuilder stored = new StringBuilder();
+                for (int b = 0; b < bands; b++) {
+                    stored.append(b == 0 ? "" : ",").append(longest[b]);
+                }
+                writer.setLiveCommitData(Map.of(BAND_NORMS, stored.toString()).entrySet());
             }
             writer.commit();
         }
@@ -153,7 +230,11 @@ public final class LuceneItemIndex implements AutoCloseable {
                 problem = "holds " + reader.numDocs() + " items, the version has " + expectedItems;
             } else if (index.space == null) {
                 problem = "has no field '" + FIELD + "' of " + (expectedDim + 1) + " dimensions on the unit sphere "
-                        + "(or " + expectedDim + " under maximum inner product)";
+                        + "(or " + expectedDim + " under maximum inner product) in every norm band";
+            } else if (index.space == Space.RAW_INNER_PRODUCT && index.bandFields.length > 1) {
+                problem = "splits raw inner-product vectors into norm bands, which only the unit sphere has";
+            } else if (index.bandProblem != null) {
+                problem = index.bandProblem;
             }
             if (problem != null) {
                 index.close();
@@ -178,24 +259,50 @@ public final class LuceneItemIndex implements AutoCloseable {
 
     /**
      * The {@code k} best documents for {@code query} that HNSW finds keeping {@code ef} candidates
-     * (ef >= k; a larger ef finds more of the exact top k), best first by Lucene's score. Item
-     * index = document + 1.
+     * in each band it searches (ef >= k; a larger ef finds more of the exact top k), best first by
+     * inner product. Item index = document + 1.
      */
     public int[] search(float[] query, int k, int ef) {
-        TopKnnCollector collector = new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE);
+        if (k <= 0) {
+            return new int[0];
+        }
         float[] searched = space == Space.UNIT_SPHERE ? UnitSphereReduction.query(query) : query;
-        try {
-            leaf.searchNearestVectors(FIELD, searched, collector, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // the k best so far, best first, by q.x / |q| (the band's dot on the sphere times its longest norm)
+        int[] docs = new int[k];
+        float[] keys = new float[k];
+        int found = 0;
+        for (int i = 0; i < bandFields.length; i++) {
+            if (found == k && keys[k - 1] >= bandLongest[i]) {
+                break; // no item of this band or a shorter one can reach the k-th: q.x / |q| <= |x| <= its longest
+            }
+            TopKnnCollector collector = new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE);
+            try {
+                leaf.searchNearestVectors(bandFields[i], searched, collector, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (ScoreDoc hit : collector.topDocs().scoreDocs) {
+                // Lucene's dot-product score is (1 + dot) / 2; raw inner product keeps Lucene's own (monotone) score
+                float key = space == Space.UNIT_SPHERE ? (2f * hit.score - 1f) * bandLongest[i] : hit.score;
+                if (found == k && key <= keys[k - 1]) {
+                    continue;
+                }
+                int at = found == k ? k - 1 : found++;
+                while (at > 0 && keys[at - 1] < key) {
+                    keys[at] = keys[at - 1];
+                    docs[at] = docs[at - 1];
+                    at--;
+                }
+                keys[at] = key;
+                docs[at] = hit.doc;
+            }
         }
-        ScoreDoc[] docs = collector.topDocs().scoreDocs;
-        int n = Math.min(k, docs.length);
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = docs[i].doc;
-        }
-        return out;
+        return found == k ? docs : Arrays.copyOf(docs, found);
+    }
+
+    /** Non-empty norm bands (1 for an index of one graph). */
+    public int bands() {
+        return bandFields.length;
     }
 
     private static Space spaceOf(org.apache.lucene.index.FieldInfo field, int itemDim) {

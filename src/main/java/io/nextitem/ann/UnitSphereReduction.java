@@ -6,7 +6,8 @@ package io.nextitem.ann;
  * using a Euclidean transformation for inner-product spaces"). An item vector x of a catalogue
  * whose longest vector has norm M becomes [x / M, sqrt(1 - |x|^2 / M^2)]: every item lands on
  * the unit sphere. A query q becomes [q / |q|, 0]. Then the dot product of the two is
- * q.x / (|q| M): the same order as q.x, for every query, so the top k is unchanged.
+ * q.x / (|q| M): the same order as q.x, for every query, so the top k is unchanged. The index
+ * applies it per norm band, M being the band's longest ({@link NormBands}).
  *
  * <p>Why: trained item vectors have skewed norms (popular items grow long), and inner product is
  * no metric, so a graph linked by raw inner product leaves the long vectors as hubs and the
@@ -16,15 +17,6 @@ package io.nextitem.ann;
  */
 public final class UnitSphereReduction {
     private UnitSphereReduction() {}
-
-    /** The longest row's norm: M above. */
-    public static float maxNorm(NpyFloatMatrix vectors) {
-        double longest = 0;
-        for (int row = 0; row < vectors.rows(); row++) {
-            longest = Math.max(longest, vectors.innerProduct(vectors.row(row), row));
-        }
-        return (float) Math.sqrt(longest);
-    }
 
     /** Item row {@code x} on the sphere: dim + 1 values, norm 1 (up to rounding). */
     public static float[] item(float[] x, float maxNorm) {

@@ -67,7 +67,8 @@ public final class VersionIndexer {
                 added -> progress.accept("added " + added + " / " + vectors.rows() + " items"));
         double buildSeconds = (System.nanoTime() - start) / 1e9;
         try (LuceneItemIndex check = LuceneItemIndex.open(luceneFolder, vectors.rows(), vectors.dim(), true)) {
-            progress.accept("built in " + Math.round(buildSeconds * 10) / 10.0 + " s; " + check.size() + " items, checksums verified");
+            progress.accept("built in " + Math.round(buildSeconds * 10) / 10.0 + " s; " + check.size() + " items in "
+                    + check.bands() + " norm band(s), checksums verified");
         }
         AnnIndexDescription description = new AnnIndexDescription(LuceneItemIndex.LIBRARY, AnnIndexDescription.FORMAT,
                 AnnIndexDescription.SIMILARITY, parameters, vectorsEntry.sha256().toLowerCase(), vectors.rows(),

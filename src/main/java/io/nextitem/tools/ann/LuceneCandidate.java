@@ -30,7 +30,8 @@ final class LuceneCandidate implements AnnCandidate {
     @Override
     public String name() {
         return "lucene-hnsw-" + (parameters.int8() ? "int8" : "float32")
-                + (space == LuceneItemIndex.Space.RAW_INNER_PRODUCT ? "-raw-mip" : "");
+                + (space == LuceneItemIndex.Space.RAW_INNER_PRODUCT ? "-raw-mip"
+                        : parameters.normBands() == 1 ? "-one-band" : "");
     }
 
     @Override

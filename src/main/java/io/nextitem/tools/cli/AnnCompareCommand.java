@@ -39,7 +39,8 @@ final class AnnCompareCommand implements Callable<Integer> {
     int beamWidth;
 
     @Option(names = "--libraries", split = ",", defaultValue = "lucene-float32,lucene-int8,jvector",
-            description = "Of lucene-float32 and lucene-int8 (on the unit sphere, as the index command builds), "
+            description = "Of lucene-float32 and lucene-int8 (norm bands on the unit sphere, as the index command builds), "
+                    + "lucene-float32-one-band (one graph on the sphere), "
                     + "lucene-float32-raw-mip (Lucene's maximum inner product over the raw vectors) and jvector "
                     + "(dot product, raw vectors). Default: ${DEFAULT-VALUE}.")
     List<String> libraries;

@@ -27,9 +27,13 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--int8", description = "Search int8-quantised vectors (smaller in memory; candidates are re-scored exactly).")
     boolean int8;
 
+    @Option(names = "--norm-bands", defaultValue = "" + HnswParameters.DEFAULT_NORM_BANDS, description = "Norm bands, one graph each, "
+            + "each band's items at least half as long as its longest (the last holds the rest); 1 for one graph. Default: ${DEFAULT-VALUE}.")
+    int normBands;
+
     @Override
     public Integer call() throws Exception {
-        AnnIndexDescription description = VersionIndexer.index(versionDir, new HnswParameters(maxConn, beamWidth, int8),
+        AnnIndexDescription description = VersionIndexer.index(versionDir, new HnswParameters(maxConn, beamWidth, int8, normBands),
                 line -> System.err.println("[index] " + line));
         System.out.println(description.numItems() + " items indexed in " + description.buildSeconds() + " s, "
                 + description.bytes() + " bytes");
