@@ -31,14 +31,15 @@ import java.util.Map;
  *                          reference the others' recall is taken against (exact search)
  * @param scalingClicks     click logs the scaling stage replays, one per version (a sample of their users), or
  *                          none for random sequences of each catalogue's items
- * @param scalingUserShare  share of a log's users replayed (chosen by a seeded hash of the user id)
+ * @param scalingUserShares share of each log's users replayed (chosen by a seeded hash of the user id): one
+ *                          value for every log, or one per log (a large catalogue's log holds more users)
  */
 public record BenchSettings(Path version, String provider, int intraOpThreads, int batchMaxSize, long batchMaxDelayMs,
                      int parallelism, long checkpointIntervalMs, boolean changelog, int users, int measuredRounds, int repetitions, int warmupRuns,
                      double latencySeconds, double[] loadFractions, double[] latencyRates, long[] stateUsers, int stateClicks, long seed,
                      List<String> stateVariants, long managedMemoryMb, List<String> jobSettings,
                      List<Path> scalingVersions, List<String> searchVariants, List<Path> scalingClicks,
-                     double scalingUserShare) {
+                     double[] scalingUserShares) {
 
     /** The state stage's one variant: the job's settings as they are. */
     public static final List<String> DEFAULT_STATE_VARIANTS = List.of("default");
@@ -50,7 +51,8 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
                          long[] stateUsers, int stateClicks, long seed) {
         this(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism, checkpointIntervalMs, changelog,
                 users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates, stateUsers,
-                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0, List.of(), List.of(), DEFAULT_SEARCH_VARIANTS, List.of(), 1.0);
+                stateClicks, seed, DEFAULT_STATE_VARIANTS, 0, List.of(), List.of(), DEFAULT_SEARCH_VARIANTS, List.of(),
+                new double[] {1.0});
     }
 
     /** The scaling stage's default comparison: the exact graph against approximate search. */
@@ -62,7 +64,12 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         return new BenchSettings(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism,
                 checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
                 latencyRates, stateUsers, stateClicks, seed, stateVariants, managedMemoryMb, List.copyOf(assignments),
-                scalingVersions, searchVariants, scalingClicks, scalingUserShare);
+                scalingVersions, searchVariants, scalingClicks, scalingUserShares);
+    }
+
+    /** The share of users replayed from the {@code v}-th scaling log. */
+    double scalingUserShare(int v) {
+        return scalingUserShares.length == 1 ? scalingUserShares[0] : scalingUserShares[v];
     }
 
     /** @throws IllegalArgumentException naming every option out of range */
@@ -95,8 +102,14 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
             errors.add("--scaling-clicks: one log per --scaling-versions entry (" + scalingVersions.size() + "), got "
                     + scalingClicks.size());
         }
-        if (!(scalingUserShare > 0 && scalingUserShare <= 1)) {
-            errors.add("--scaling-user-share must be in (0, 1], got " + scalingUserShare);
+        for (double share : scalingUserShares) {
+            if (!(share > 0 && share <= 1)) {
+                errors.add("--scaling-user-share must be in (0, 1], got " + share);
+            }
+        }
+        if (scalingUserShares.length != 1 && scalingUserShares.length != scalingClicks.size()) {
+            errors.add("--scaling-user-share: one share, or one per --scaling-clicks log (" + scalingClicks.size()
+                    + "), got " + scalingUserShares.length);
         }
         problemsOf(errors, () -> SettingsVariant.parse("--set", "set:" + String.join(",", jobSettings)));
         for (double rate : latencyRates) {
@@ -157,7 +170,7 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
         out.put("search_variants", searchVariants);
         out.put("scaling_clicks", scalingClicks.isEmpty() ? "random sequences of each catalogue's items"
                 : scalingClicks.stream().map(p -> p.getFileName().toString()).toList());
-        out.put("scaling_user_share", scalingUserShare);
+        out.put("scaling_user_share", scalingUserShares.length == 1 ? scalingUserShares[0] : scalingUserShares);
         out.put("seed", seed);
         return out;
     }

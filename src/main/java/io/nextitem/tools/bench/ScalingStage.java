@@ -46,7 +46,7 @@ final class ScalingStage {
                         settings.seed(), "s-", System.currentTimeMillis() - 86_400_000L);
                 warmClicks = settings.users() * fillRounds; // every sequence full before the measured rounds
             } else {
-                clicks = LogRequests.sample(settings.scalingClicks().get(v), settings.scalingUserShare(), settings.seed());
+                clicks = LogRequests.sample(settings.scalingClicks().get(v), settings.scalingUserShare(v), settings.seed());
                 warmClicks = clicks.size() / 10; // a log has no fill rounds: the rate leaves out its first tenth
             }
             String clicksTopic = "bench-scaling-" + version.version();

@@ -110,9 +110,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "sequences of each catalogue's items.")
     List<Path> scalingClicks = new ArrayList<>();
 
-    @Option(names = "--scaling-user-share", defaultValue = "1.0",
-            description = "Share of each log's users replayed, chosen by a seeded hash of the user id. Default: ${DEFAULT-VALUE}.")
-    double scalingUserShare;
+    @Option(names = "--scaling-user-share", split = ",", defaultValue = "1.0",
+            description = "Share of each log's users replayed, chosen by a seeded hash of the user id: one share for "
+                    + "every log, or one per --scaling-clicks log. Default: ${DEFAULT-VALUE}.")
+    double[] scalingUserShares;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A job setting (docs/configuration.md) for every job the bench starts; repeat it.")
@@ -130,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(version, provider, threads, batchMaxSize, batchMaxDelayMs,
                 parallelism, checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions, latencyRates,
                 stateUsers, stateClicks, seed, stateVariants, stateManagedMemoryMb, jobSettings, scalingVersions,
-                searchVariants, scalingClicks, scalingUserShare).validated();
+                searchVariants, scalingClicks, scalingUserShares).validated();
         BenchSuite.run(settings, chosen, outDir, System.out);
         return 0;
     }

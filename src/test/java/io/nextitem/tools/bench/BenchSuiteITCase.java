@@ -59,7 +59,7 @@ class BenchSuiteITCase {
                 java.util.List.of("default", "partitioned:state.rocksdb-partitioned-index-filters=true"), 64,
                 java.util.List.of(), java.util.List.of(indexed),
                 java.util.List.of("exact:model.search=exact", "approximate:model.search=approximate,model.search-ef=400"),
-                java.util.List.of(), 1.0)
+                java.util.List.of(), new double[] {1.0})
                 .validated();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, Object> result = BenchSuite.run(settings, BenchSuite.STAGES, out, new PrintStream(log, true));

@@ -40,11 +40,12 @@ class SettingsVariantTest {
         assertThatThrownBy(() -> new BenchSettings(java.nio.file.Path.of("v"), "cpu", 1, 64, 5, 1, 1000, true, 1000, 50, 5, 1, 20,
                 new double[] {0.5}, new double[0], new long[] {1000}, 100, 42, List.of("x:state.nope=1"), -1, List.of("model.top-kk=5"),
                 List.of(java.nio.file.Path.of("v")), List.of("exact:model.search=exact"), List.of(java.nio.file.Path.of("a"),
-                java.nio.file.Path.of("b")), 0).validated())
+                java.nio.file.Path.of("b")), new double[] {0, 0.5, 1}).validated())
                 .hasMessageContaining("state.nope").hasMessageContaining("--state-managed-memory-mb")
                 .hasMessageContaining("did you mean model.top-k?")
                 .hasMessageContaining("--scaling-clicks: one log per --scaling-versions entry (1), got 2")
-                .hasMessageContaining("--scaling-user-share must be in (0, 1]");
+                .hasMessageContaining("--scaling-user-share must be in (0, 1], got 0.0")
+                .hasMessageContaining("--scaling-user-share: one share, or one per --scaling-clicks log (2), got 3");
     }
 
     private static JobConfig benchConfig() {
