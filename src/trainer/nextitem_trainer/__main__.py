@@ -12,14 +12,14 @@ import sys
 
 from .commands import (bench_model, bench_plots, dashboard_plots, demo_assets, evaluate, export, fault_model,
                        epoch_time, finetune, query_vectors, results_table, scaling_catalogues, stream_report, stream_split, synthetic, test_models,
-                       tie_order, train)
+                       tie_order, train, top_k_graph)
 from .core.config import ConfigError
 from .core.data import DataFormatError
 
 # One module per command (commands/), in the order --help lists them.
 COMMANDS = (train, evaluate, export, bench_model, bench_plots, synthetic, demo_assets, test_models, fault_model,
             dashboard_plots, finetune, stream_split, stream_report, tie_order, results_table, epoch_time, scaling_catalogues,
-            query_vectors)
+            query_vectors, top_k_graph)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,14 +1,13 @@
 package io.nextitem.ann;
 
 import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Top-k items by inner product through the HNSW index, with items the user has seen removed and
- * a guarantee that they do not shorten the list: the index is asked for {@code 2 topK + seen}
- * candidates (searching {@code ef} deep in each norm band), so even if every seen item is among
- * them {@code topK} remain, and topK more are re-scored exactly (with int8 the graph's order near
- * the cut is approximate); asking for no more than that lets the index skip the norm bands that
- * cannot reach them;
+ * a guarantee that they do not shorten the list: the index is asked for {@code topK + seen}
+ * candidates (searching {@code ef} deep), so even if every seen item is among them {@code topK}
+ * remain; asking for no more than that lets the index skip the norm bands that cannot reach them;
  * should the graph still return fewer unseen items than that (it can miss nodes), the search runs
  * again twice as deep, up to {@code maxCandidates}. Candidates are re-scored with the exact float
  * vectors, so scores are the retrieval form's inner products whatever the index stores (int8 or
@@ -19,19 +18,44 @@ public final class ApproximateItemSearch {
     private final NpyFloatMatrix vectors;
     private final int ef;
     private final int maxCandidates;
+    private final LuceneItemIndex.BandDepth depth;
+    /** The longest bands, scored exactly by {@link #scanner} instead of their graphs; null for none. */
+    private final NormHead head;
+    private final HeadScanner scanner;
 
     /**
      * @param ef            candidates HNSW keeps while searching (model.search-ef)
      * @param maxCandidates the deepest a re-fetch goes; what is still missing then is filled from popularity
      */
     public ApproximateItemSearch(LuceneItemIndex index, NpyFloatMatrix vectors, int ef, int maxCandidates) {
+        this(index, vectors, ef, maxCandidates, LuceneItemIndex.BandDepth.BY_SLACK);
+    }
+
+    /** @param depth how deep the norm bands after the longest are searched (ann-compare measures both) */
+    public ApproximateItemSearch(LuceneItemIndex index, NpyFloatMatrix vectors, int ef, int maxCandidates,
+                                 LuceneItemIndex.BandDepth depth) {
+        this(index, vectors, ef, maxCandidates, depth, null, null);
+    }
+
+    /**
+     * @param head    the longest bands, scored exactly by {@code scanner}; the graphs are searched from the band after
+     *                them (both null: every band through its graph)
+     */
+    public ApproximateItemSearch(LuceneItemIndex index, NpyFloatMatrix vectors, int ef, int maxCandidates,
+                                 LuceneItemIndex.BandDepth depth, NormHead head, HeadScanner scanner) {
         if (index.size() != vectors.rows()) {
             throw new IllegalArgumentException("index holds " + index.size() + " items, vectors " + vectors.rows());
+        }
+        if ((head == null) != (scanner == null)) {
+            throw new IllegalArgumentException("a head needs its scanner, and a scanner its head");
         }
         this.index = index;
         this.vectors = vectors;
         this.ef = ef;
         this.maxCandidates = maxCandidates;
+        this.depth = depth;
+        this.head = head;
+        this.scanner = scanner;
     }
 
     /**
@@ -46,11 +70,38 @@ public final class ApproximateItemSearch {
 
     /** @param seenIndices 1-based item indices the user has seen, sorted ascending (as RequestInputs gives them) */
     public Found search(float[] query, int topK, long[] seenIndices) {
+        return search(query, topK, seenIndices, null);
+    }
+
+    /**
+     * One search per query, the head of every query scanned in one batch first (one matrix
+     * multiply for the batch instead of one per query).
+     *
+     * @param seenIndices per query, as in {@link #search(float[], int, long[])}
+     */
+    public Found[] search(float[][] queries, int topK, long[][] seenIndices) {
+        HeadScanner.Hits[] scanned = null;
+        if (head != null && queries.length > 0) {
+            int deepest = 0;
+            for (long[] seen : seenIndices) {
+                deepest = Math.max(deepest, firstFetch(topK, seen));
+            }
+            scanned = scanner.scan(queries, Math.min(head.size(), deepest));
+        }
+        Found[] found = new Found[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            found[q] = search(queries[q], topK, seenIndices[q], scanned == null ? null : scanned[q]);
+        }
+        return found;
+    }
+
+    private Found search(float[] query, int topK, long[] seenIndices, HeadScanner.Hits scanned) {
         int deepest = Math.min(maxCandidates, vectors.rows());
-        int fetch = Math.min(deepest, 2 * topK + seenIndices.length);
+        int fetch = firstFetch(topK, seenIndices);
         int refetches = 0;
         while (true) {
-            int[] docs = index.search(query, fetch, Math.max(ef, fetch));
+            int[] docs = head == null ? index.search(query, fetch, Math.max(ef, fetch), depth, 0, new int[0], new float[0],
+                    exactKey(query)) : searchAfterHead(query, fetch, scanned);
             Found found = rescoreUnseen(query, docs, topK, seenIndices, refetches);
             if (!found.shortOfTopK() || fetch >= deepest) {
                 return found;
@@ -58,6 +109,39 @@ public final class ApproximateItemSearch {
             fetch = Math.min(deepest, 2 * fetch);
             refetches++;
         }
+    }
+
+    private int firstFetch(int topK, long[] seenIndices) {
+        return Math.min(Math.min(maxCandidates, vectors.rows()), topK + seenIndices.length);
+    }
+
+    /** The head's best {@code fetch} (scanned before, or now when that was not deep enough), then the graphs after it. */
+    private int[] searchAfterHead(float[] query, int fetch, HeadScanner.Hits scanned) {
+        int fromHead = Math.min(fetch, head.size());
+        HeadScanner.Hits hits = scanned != null && scanned.rows().length >= fromHead ? scanned
+                : scanner.scan(new float[][] {query}, fromHead)[0];
+        double norm = norm(query);
+        int[] seedDocs = new int[fromHead];
+        float[] seedKeys = new float[fromHead];
+        for (int i = 0; i < fromHead; i++) {
+            seedDocs[i] = head.doc(hits.rows()[i]);
+            seedKeys[i] = norm == 0 ? 0f : (float) (hits.scores()[i] / norm); // the graphs' key: q.x / |q|
+        }
+        return index.search(query, fetch, Math.max(ef, fetch), depth, head.bands(), seedDocs, seedKeys, exactKey(query));
+    }
+
+    /** The bands are merged by q.x / |q| from the float vectors, whatever the graph's (int8 or float32) score. */
+    private IntToDoubleFunction exactKey(float[] query) {
+        double norm = norm(query);
+        return doc -> norm == 0 ? 0.0 : vectors.innerProduct(query, doc) / norm;
+    }
+
+    private static double norm(float[] query) {
+        double squared = 0;
+        for (float v : query) {
+            squared += (double) v * v;
+        }
+        return Math.sqrt(squared);
     }
 
     private Found rescoreUnseen(float[] query, int[] docs, int topK, long[] seenIndices, int refetches) {

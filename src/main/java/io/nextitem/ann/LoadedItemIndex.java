@@ -20,6 +20,9 @@ public final class LoadedItemIndex implements AutoCloseable {
     private final NpyFloatMatrix vectors;
     private final AnnIndexDescription description;
     private final long bytes;
+    /** Heads by their item cap (model.search-exact-items), made on first use. */
+    private final java.util.Map<Integer, java.util.Optional<NormHead>> heads = new java.util.HashMap<>();
+    private java.util.function.LongConsumer bytesAdded = bytes -> { };
 
     private LoadedItemIndex(LuceneItemIndex index, NpyFloatMatrix vectors, AnnIndexDescription description, long bytes) {
         this.index = index;
@@ -65,6 +68,31 @@ public final class LoadedItemIndex implements AutoCloseable {
         return new ApproximateItemSearch(index, vectors, ef, maxCandidates);
     }
 
+    /** As {@link #search(int, int)} with the longest bands in {@code head} scored exactly by {@code scanner}. */
+    public ApproximateItemSearch search(int ef, int maxCandidates, NormHead head, HeadScanner scanner) {
+        return new ApproximateItemSearch(index, vectors, ef, maxCandidates, LuceneItemIndex.BandDepth.BY_SLACK, head,
+                scanner);
+    }
+
+    /**
+     * The longest bands of at most {@code maxItems} items, copied once per process and shared by
+     * every subtask searching this version (null when not even the longest band fits).
+     */
+    public synchronized NormHead head(int maxItems) {
+        java.util.Optional<NormHead> head = heads.get(maxItems);
+        if (head == null) {
+            head = java.util.Optional.ofNullable(NormHead.of(index, vectors, maxItems));
+            heads.put(maxItems, head);
+            head.ifPresent(h -> bytesAdded.accept(h.bytes()));
+        }
+        return head.orElse(null);
+    }
+
+    /** Told the bytes of each head made from now on (the process's count of index memory). */
+    synchronized void onBytesAdded(java.util.function.LongConsumer listener) {
+        this.bytesAdded = listener;
+    }
+
     public NpyFloatMatrix vectors() {
         return vectors;
     }
@@ -73,9 +101,13 @@ public final class LoadedItemIndex implements AutoCloseable {
         return description;
     }
 
-    /** Index files plus the mapped item vectors: what search keeps in memory (page cache) when hot. */
-    public long bytes() {
-        return bytes;
+    /** Index files plus the mapped item vectors (page cache when hot), and the heads copied out of them. */
+    public synchronized long bytes() {
+        long headBytes = 0;
+        for (java.util.Optional<NormHead> head : heads.values()) {
+            headBytes += head.map(NormHead::bytes).orElse(0L);
+        }
+        return bytes + headBytes;
     }
 
     private static long folderBytes(Path folder) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.IntToDoubleFunction;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -19,11 +20,13 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.store.Directory;
@@ -257,12 +260,45 @@ public final class LuceneItemIndex implements AutoCloseable {
         }
     }
 
+    /** How deep each band after the first is searched. */
+    public enum BandDepth {
+        /** ef in every band searched. */
+        FULL,
+        /**
+         * ef times the band's slack, 1 - t / M_b, t the k-th best found so far (at least k): an
+         * item of norm at most M_b reaches t only at a cosine with the query of at least t / M_b,
+         * so when t is close to M_b only the band's nearest few by angle can, and a shallow search
+         * finds those first. What the job searches with.
+         */
+        BY_SLACK
+    }
+
+    /** {@link #search(float[], int, int, BandDepth)} with {@link BandDepth#BY_SLACK}. */
+    public int[] search(float[] query, int k, int ef) {
+        return search(query, k, ef, BandDepth.BY_SLACK);
+    }
+
     /**
      * The {@code k} best documents for {@code query} that HNSW finds keeping {@code ef} candidates
-     * in each band it searches (ef >= k; a larger ef finds more of the exact top k), best first by
-     * inner product. Item index = document + 1.
+     * in the longest band (ef >= k; a larger ef finds more of the exact top k) and as many as
+     * {@code depth} says in the others it searches, best first by inner product. Item index =
+     * document + 1.
      */
-    public int[] search(float[] query, int k, int ef) {
+    public int[] search(float[] query, int k, int ef, BandDepth depth) {
+        return search(query, k, ef, depth, 0, new int[0], new float[0], null);
+    }
+
+    /**
+     * As {@link #search(float[], int, int, BandDepth)} from band {@code fromBand} on, the bands
+     * before it already scored exactly: {@code seedDocs} with their keys q.x / |q|, best first.
+     * They bound which later bands can still give one of the k best, and are merged with them.
+     *
+     * @param exactKey q.x / |q| of a document from the float vectors, or null to take it from
+     *                 Lucene's score (exact up to rounding on float32 graphs; an int8 graph's score
+     *                 is the quantised one, so bands merged by it would be misordered)
+     */
+    public int[] search(float[] query, int k, int ef, BandDepth depth, int fromBand, int[] seedDocs, float[] seedKeys,
+                        IntToDoubleFunction exactKey) {
         if (k <= 0) {
             return new int[0];
         }
@@ -270,12 +306,19 @@ public final class LuceneItemIndex implements AutoCloseable {
         // the k best so far, best first, by q.x / |q| (the band's dot on the sphere times its longest norm)
         int[] docs = new int[k];
         float[] keys = new float[k];
-        int found = 0;
-        for (int i = 0; i < bandFields.length; i++) {
+        int found = Math.min(k, seedDocs.length);
+        System.arraycopy(seedDocs, 0, docs, 0, found);
+        System.arraycopy(seedKeys, 0, keys, 0, found);
+        for (int i = fromBand; i < bandFields.length; i++) {
             if (found == k && keys[k - 1] >= bandLongest[i]) {
                 break; // no item of this band or a shorter one can reach the k-th: q.x / |q| <= |x| <= its longest
             }
-            TopKnnCollector collector = new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE);
+            int deep = Math.max(k, ef);
+            if (depth == BandDepth.BY_SLACK && found == k && i > 0) {
+                double slack = 1.0 - Math.max(0f, keys[k - 1]) / bandLongest[i];
+                deep = Math.max(k, (int) Math.ceil(deep * slack));
+            }
+            TopKnnCollector collector = new TopKnnCollector(deep, Integer.MAX_VALUE);
             try {
                 leaf.searchNearestVectors(bandFields[i], searched, collector, null);
             } catch (IOException e) {
@@ -283,7 +326,8 @@ public final class LuceneItemIndex implements AutoCloseable {
             }
             for (ScoreDoc hit : collector.topDocs().scoreDocs) {
                 // Lucene's dot-product score is (1 + dot) / 2; raw inner product keeps Lucene's own (monotone) score
-                float key = space == Space.UNIT_SPHERE ? (2f * hit.score - 1f) * bandLongest[i] : hit.score;
+                float key = exactKey != null ? (float) exactKey.applyAsDouble(hit.doc)
+                        : space == Space.UNIT_SPHERE ? (2f * hit.score - 1f) * bandLongest[i] : hit.score;
                 if (found == k && key <= keys[k - 1]) {
                     continue;
                 }
@@ -303,6 +347,26 @@ public final class LuceneItemIndex implements AutoCloseable {
     /** Non-empty norm bands (1 for an index of one graph). */
     public int bands() {
         return bandFields.length;
+    }
+
+    /** The longest norm in non-empty band {@code i} (0 the longest band; 1 for an index of one graph without norms). */
+    public float bandLongest(int i) {
+        return bandLongest[i];
+    }
+
+    /** The documents (item index - 1) of non-empty band {@code i}, ascending. */
+    public int[] bandDocs(int i) {
+        try {
+            FloatVectorValues values = leaf.getFloatVectorValues(bandFields[i]);
+            int[] docs = new int[values.size()];
+            int n = 0;
+            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                docs[n++] = doc;
+            }
+            return n == docs.length ? docs : Arrays.copyOf(docs, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Space spaceOf(org.apache.lucene.index.FieldInfo field, int itemDim) {

@@ -86,6 +86,7 @@ public final class SharedItemIndexes {
             h = new Held(loader.apply(version));
             held.put(key, h);
             bytesHeld.addAndGet(h.index.bytes());
+            h.index.onBytesAdded(bytesHeld::addAndGet); // its exact-scan heads, made later, count too
         }
         h.references++;
         return new Lease(key, h.index);

@@ -112,9 +112,20 @@ public class ModelSettings implements Serializable {
                     + "from popularity (counted in approximateShortLists).")
             .checkedBy(ConfigChecks.between(1, 100_000))
             .field(m -> m.searchMaxCandidates, (m, v) -> m.searchMaxCandidates = v);
+    static final Setting<ModelSettings, Integer> SEARCH_EXACT_ITEMS = SECTION.key("search-exact-items").intType()
+            .defaultValue(100_000)
+            .withDescription("In approximate search, the longest norm bands of the index, as many whole bands as "
+                    + "hold at most this many items, are scored exactly (one batched matrix multiply in ONNX Runtime) "
+                    + "instead of through their graphs; the shorter bands are searched in their graphs only when "
+                    + "their longest norm can still reach the K-th item found. Trained catalogues keep most of "
+                    + "every list among their longest items (docs/ann-search.md). 0 searches every band in its "
+                    + "graph.")
+            .checkedBy(ConfigChecks.between(0, 10_000_000))
+            .field(m -> m.searchExactItems, (m, v) -> m.searchExactItems = v);
     static final List<Setting<ModelSettings, ?>> SETTINGS = List.of(REGISTRY, VERSION, TOP_K, EXECUTION_PROVIDER,
             CUDA_DEVICE_ID, INTRA_OP_THREADS, WATCH_INTERVAL_MS, BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS,
-            LATENCY_BUDGET_MS, UPDATES_TOPIC, SEARCH, SEARCH_AUTO_MIN_ITEMS, SEARCH_EF, SEARCH_MAX_CANDIDATES);
+            LATENCY_BUDGET_MS, UPDATES_TOPIC, SEARCH, SEARCH_AUTO_MIN_ITEMS, SEARCH_EF, SEARCH_MAX_CANDIDATES,
+            SEARCH_EXACT_ITEMS);
 
     public String registry = REGISTRY.defaultValue();
     public String version = VERSION.defaultValue();
@@ -131,6 +142,7 @@ public class ModelSettings implements Serializable {
     public int searchAutoMinItems = SEARCH_AUTO_MIN_ITEMS.defaultValue();
     public int searchEf = SEARCH_EF.defaultValue();
     public int searchMaxCandidates = SEARCH_MAX_CANDIDATES.defaultValue();
+    public int searchExactItems = SEARCH_EXACT_ITEMS.defaultValue();
 
     // Not settings of their own: handed over by JobConfig#validated() from the keys they mirror.
     /** The job's Kafka cluster and client properties (kafka.*), where model.updates-topic lives. */

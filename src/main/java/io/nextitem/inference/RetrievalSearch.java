@@ -2,6 +2,7 @@ package io.nextitem.inference;
 
 import ai.onnxruntime.OrtException;
 import io.nextitem.ann.ApproximateItemSearch;
+import io.nextitem.ann.NormHead;
 import io.nextitem.ann.SharedItemIndexes;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.model.ModelManifest;
@@ -16,11 +17,15 @@ final class RetrievalSearch implements AutoCloseable {
     private final QueryEncoder encoder;
     private final SharedItemIndexes.Lease lease;
     private final ApproximateItemSearch search;
+    /** The exact scan of the longest bands (model.search-exact-items), or null. */
+    private final ExactHeadScan headScan;
 
-    private RetrievalSearch(QueryEncoder encoder, SharedItemIndexes.Lease lease, ApproximateItemSearch search) {
+    private RetrievalSearch(QueryEncoder encoder, SharedItemIndexes.Lease lease, ApproximateItemSearch search,
+                            ExactHeadScan headScan) {
         this.encoder = encoder;
         this.lease = lease;
         this.search = search;
+        this.headScan = headScan;
     }
 
     /**
@@ -39,12 +44,22 @@ final class RetrievalSearch implements AutoCloseable {
     /** Opens the query graph and leases the index; throws ModelLoadException with the reason when either is unfit. */
     static RetrievalSearch open(ModelVersion version, ModelSettings settings) {
         SharedItemIndexes.Lease lease = SharedItemIndexes.process().acquire(version);
+        QueryEncoder encoder = null;
         try {
-            QueryEncoder encoder = new QueryEncoder(version, settings.executionProvider, settings.cudaDeviceId,
+            encoder = new QueryEncoder(version, settings.executionProvider, settings.cudaDeviceId,
                     settings.intraOpThreads);
+            NormHead head = settings.searchExactItems > 0 ? lease.index().head(settings.searchExactItems) : null;
+            if (head == null) {
+                return new RetrievalSearch(encoder, lease,
+                        lease.index().search(settings.searchEf, settings.searchMaxCandidates), null);
+            }
+            ExactHeadScan scan = new ExactHeadScan(head, settings.intraOpThreads, version.name() + " " + version.version());
             return new RetrievalSearch(encoder, lease,
-                    lease.index().search(settings.searchEf, settings.searchMaxCandidates));
+                    lease.index().search(settings.searchEf, settings.searchMaxCandidates, head, scan), scan);
         } catch (RuntimeException e) {
+            if (encoder != null) {
+                encoder.close();
+            }
             lease.close();
             throw e;
         }
@@ -54,8 +69,9 @@ final class RetrievalSearch implements AutoCloseable {
         return encoder.encode(inputs);
     }
 
-    ApproximateItemSearch.Found search(float[] query, int topK, long[] seenIndices) {
-        return search.search(query, topK, seenIndices);
+    /** One search per query of the batch (the longest bands scanned for the whole batch at once). */
+    ApproximateItemSearch.Found[] search(float[][] queries, int topK, long[][] seenIndices) {
+        return search.search(queries, topK, seenIndices);
     }
 
     QueryEncoder encoder() {
@@ -69,6 +85,9 @@ final class RetrievalSearch implements AutoCloseable {
     @Override
     public void close() {
         encoder.close();
+        if (headScan != null) {
+            headScan.close();
+        }
         lease.close();
     }
 }

@@ -187,7 +187,15 @@ public final class SequenceRecommender implements AutoCloseable {
      * their inner products, and rank() builds the list from them as from model.onnx's.
      */
     private List<Answered> answerApproximately(Prepared[] current, List<EncoderInputs> scored) throws OrtException {
-        float[][] queries = scored.isEmpty() ? null : retrieval.queries(EncoderInputs.stack(scored));
+        float[][] queries = scored.isEmpty() ? new float[0][] : retrieval.queries(EncoderInputs.stack(scored));
+        long[][] seen = new long[queries.length][];
+        int asked = 0;
+        for (Prepared p : current) {
+            if (p.inputs().inputs() != null) {
+                seen[asked++] = p.inputs().seenIndices();
+            }
+        }
+        ApproximateItemSearch.Found[] found = retrieval.search(queries, topK, seen);
         List<Answered> out = new java.util.ArrayList<>(current.length);
         int row = 0;
         for (Prepared p : current) {
@@ -195,8 +203,8 @@ public final class SequenceRecommender implements AutoCloseable {
                 out.add(new Answered(this, p, null, null, null));
                 continue;
             }
-            ApproximateItemSearch.Found found = retrieval.search(queries[row++], topK, p.inputs().seenIndices());
-            out.add(new Answered(this, p, found.itemIndices(), found.scores(), found));
+            ApproximateItemSearch.Found f = found[row++];
+            out.add(new Answered(this, p, f.itemIndices(), f.scores(), f));
         }
         return out;
     }

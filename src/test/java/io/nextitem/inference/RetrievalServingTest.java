@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.NormBands;
 import io.nextitem.ann.NpyFloatMatrix;
 import io.nextitem.ann.VersionIndexer;
 import io.nextitem.avro.RankedItem;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,11 +68,21 @@ class RetrievalServingTest {
         }
     }
 
-    @Test
-    void approximateSearchServesTheExactListsOnASmallCatalogue() throws Exception {
+    /**
+     * @param exactItems model.search-exact-items: 0 every band through its graph, -1 the longest band
+     *                   scanned exactly and the rest through their graphs, 100,000 every band scanned
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 100_000})
+    void approximateSearchServesTheExactListsOnASmallCatalogue(int exactItems) throws Exception {
         Path version = indexedCopy("sasrec-v1");
         ModelSettings approximate = settings(ModelSettings.SEARCH_APPROXIMATE);
         approximate.searchEf = 400; // deep enough for the whole exact top 10 of 480 items
+        NpyFloatMatrix vectors = NpyFloatMatrix.open(version.resolve("item_vectors.npy"));
+        int[] bandSizes = NormBands.counts(NormBands.assign(NormBands.norms(vectors), HnswParameters.DEFAULT_NORM_BANDS),
+                HnswParameters.DEFAULT_NORM_BANDS);
+        assertThat(bandSizes[0]).as("the fixture's longest band leaves items to the graphs").isLessThan(vectors.rows());
+        approximate.searchExactItems = exactItems == -1 ? bandSizes[0] : exactItems;
         try (SequenceRecommender exact = SequenceRecommender.open(version, settings(ModelSettings.SEARCH_EXACT));
              SequenceRecommender approx = SequenceRecommender.open(version, approximate)) {
             assertThat(exact.searchesApproximately()).isFalse();

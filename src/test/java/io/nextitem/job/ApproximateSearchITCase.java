@@ -3,6 +3,8 @@ package io.nextitem.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.NormBands;
+import io.nextitem.ann.NpyFloatMatrix;
 import io.nextitem.ann.SharedItemIndexes;
 import io.nextitem.ann.VersionIndexer;
 import io.nextitem.config.JobConfig;
@@ -67,6 +69,11 @@ class ApproximateSearchITCase extends BrokerAndFlinkITCase {
         config.model.search = ModelSettings.SEARCH_APPROXIMATE;
         // deep enough that the 500-item test catalogue's graph gives back the whole exact top 10
         config.model.searchEf = 400;
+        // the longest norm band scanned exactly, the others searched through their graphs: both paths serve
+        NpyFloatMatrix vectors = NpyFloatMatrix.open(version.resolve("item_vectors.npy"));
+        config.model.searchExactItems = NormBands.counts(NormBands.assign(NormBands.norms(vectors),
+                HnswParameters.DEFAULT_NORM_BANDS), HnswParameters.DEFAULT_NORM_BANDS)[0];
+        assertThat(config.model.searchExactItems).isPositive().isLessThan(vectors.rows());
         JobClient job = JobUnderTest.start(broker, config);
 
         List<String> items = TestModels.idsIn(version, "items.tsv");

@@ -114,13 +114,16 @@ public final class AnnComparison {
             case "lucene-float32" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false), UNIT_SPHERE);
             case "lucene-float32-one-band" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false, 1),
                     UNIT_SPHERE);
+            case "lucene-float32-full-depth" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false),
+                    UNIT_SPHERE, LuceneItemIndex.BandDepth.FULL);
             case "lucene-float32-raw-mip" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), false),
                     LuceneItemIndex.Space.RAW_INNER_PRODUCT);
             case "lucene-int8" -> new LuceneCandidate(new HnswParameters(config.maxConn(), config.beamWidth(), true), UNIT_SPHERE);
             // JVector's degree bound counts all neighbours; Lucene's M is doubled on its base layer
             case "jvector" -> new JVectorCandidate(2 * config.maxConn(), config.beamWidth());
             default -> throw new IllegalArgumentException("unknown library " + library
-                    + " (lucene-float32, lucene-float32-one-band, lucene-float32-raw-mip, lucene-int8, jvector)");
+                    + " (lucene-float32, lucene-float32-one-band, lucene-float32-full-depth, lucene-float32-raw-mip, "
+                    + "lucene-int8, jvector)");
         };
     }
 

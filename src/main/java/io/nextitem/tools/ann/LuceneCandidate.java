@@ -18,20 +18,27 @@ final class LuceneCandidate implements AnnCandidate {
 
     private final HnswParameters parameters;
     private final LuceneItemIndex.Space space;
+    private final LuceneItemIndex.BandDepth depth;
     private LuceneItemIndex index;
     private NpyFloatMatrix vectors;
     private Path folder;
 
     LuceneCandidate(HnswParameters parameters, LuceneItemIndex.Space space) {
+        this(parameters, space, LuceneItemIndex.BandDepth.BY_SLACK);
+    }
+
+    LuceneCandidate(HnswParameters parameters, LuceneItemIndex.Space space, LuceneItemIndex.BandDepth depth) {
         this.parameters = parameters;
         this.space = space;
+        this.depth = depth;
     }
 
     @Override
     public String name() {
         return "lucene-hnsw-" + (parameters.int8() ? "int8" : "float32")
                 + (space == LuceneItemIndex.Space.RAW_INNER_PRODUCT ? "-raw-mip"
-                        : parameters.normBands() == 1 ? "-one-band" : "");
+                        : parameters.normBands() == 1 ? "-one-band"
+                        : depth == LuceneItemIndex.BandDepth.FULL ? "-full-depth" : "");
     }
 
     @Override
@@ -45,7 +52,7 @@ final class LuceneCandidate implements AnnCandidate {
     @Override
     public int[] search(float[] query, int k, int ef) {
         // as the job searches: ef candidates, re-scored with the exact vectors, the best k kept
-        long[] items = new ApproximateItemSearch(index, vectors, ef, ef).search(query, k, NO_SEEN).itemIndices();
+        long[] items = new ApproximateItemSearch(index, vectors, ef, ef, depth).search(query, k, NO_SEEN).itemIndices();
         int[] rows = new int[items.length];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = (int) items[i] - 1;

@@ -40,7 +40,8 @@ final class AnnCompareCommand implements Callable<Integer> {
 
     @Option(names = "--libraries", split = ",", defaultValue = "lucene-float32,lucene-int8,jvector",
             description = "Of lucene-float32 and lucene-int8 (norm bands on the unit sphere, as the index command builds), "
-                    + "lucene-float32-one-band (one graph on the sphere), "
+                    + "lucene-float32-one-band (one graph on the sphere), lucene-float32-full-depth (every band searched "
+                    + "ef deep), "
                     + "lucene-float32-raw-mip (Lucene's maximum inner product over the raw vectors) and jvector "
                     + "(dot product, raw vectors). Default: ${DEFAULT-VALUE}.")
     List<String> libraries;

@@ -18,7 +18,7 @@ import java.time.Duration;
 public record ReliabilityScale(String name, int events, int users, int taskFailures, double retryFraction,
                                int malformed, Duration brokerDowntime, Duration networkCut, Duration timeout) {
     public static ReliabilityScale ci() {
-        return new ReliabilityScale("ci", 6_000, 300, 2, 0.02, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(15),
+        return new ReliabilityScale("ci", 6_000, 300, 2, 0.02, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(180));
     }
 

@@ -45,7 +45,7 @@ class ReliabilitySuiteITCase {
                 .isBetween(0L, 1L);
         assertThat(rows).allSatisfy(r -> assertThat((Long) r.get("fenced_producer_log_lines")).isNotNull().isNotNegative());
         assertThat((Double) rows.get(6).get("read_committed_output_stall_seconds")).as("the cut shows as a stall")
-                .isGreaterThanOrEqualTo(15.0);
+                .isGreaterThanOrEqualTo((double) ReliabilityScale.ci().networkCut().toSeconds());
     }
 
     @SuppressWarnings("unchecked")
