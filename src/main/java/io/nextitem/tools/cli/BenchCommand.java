@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 + "exactly-once) micro-batched and per event, and latency at fractions of its maximum rate in both "
                 + "delivery modes; writes bench_<version>.json and, when every stage ran, summary.json.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--version", required = true, description = "Model version folder to serve (e.g. from trainer bench-model).")
+    @Option(names = "--version", description = "Model version folder to serve (e.g. from trainer bench-model); required but with --scaling-table.")
     Path version;
 
     @Option(names = "--stages", split = ",", defaultValue = "ceiling,job,per-event,latency,state",
@@ -122,8 +122,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
+    @Option(names = "--scaling-table", paramLabel = "SUMMARY_JSON",
+            description = "Print the Markdown table of a summary.json's catalogue_scaling rows (as docs/scaling.md shows it) and exit.")
+    Path scalingTable;
+
     @Override
     public Integer call() throws Exception {
+        if (scalingTable != null) {
+            System.out.print(io.nextitem.tools.bench.CatalogueScalingTable.markdown(scalingTable));
+            return 0;
+        }
+        if (version == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing required option: '--version'");
+        }
         Set<String> chosen = new LinkedHashSet<>(Arrays.asList(stages));
         if (!BenchSuite.STAGES.containsAll(chosen)) {
             throw new IllegalArgumentException("--stages: expected any of " + BenchSuite.STAGES + ", got " + chosen);
