@@ -98,10 +98,12 @@ public class ModelSettings implements Serializable {
             .checkedBy(ConfigChecks.between(1, Integer.MAX_VALUE))
             .field(m -> m.searchAutoMinItems, (m, v) -> m.searchAutoMinItems = v);
     static final Setting<ModelSettings, Integer> SEARCH_EF = SECTION.key("search-ef").intType()
-            .defaultValue(200)
-            .withDescription("Candidates the HNSW search keeps (ef) in approximate search: more finds more of the exact "
-                    + "top-K and costs more. The default reached recall@10 >= 0.95 on a trained 10^5-item "
-                    + "catalogue's own queries (docs/ann-search.md); larger catalogues may need more, measure with "
+            .defaultValue(50)
+            .withDescription("Candidates the HNSW search keeps (ef) in approximate search, in the longest norm band it "
+                    + "walks (shorter bands are walked less deep, as far as they can still reach the list): more finds "
+                    + "more of the exact top-K and costs more. With the default model.search-exact-items the default "
+                    + "kept recall@10 above 0.95 on a trained 10^6-item catalogue (docs/scaling.md); with "
+                    + "model.search-exact-items 0 every band is walked and a deeper search is needed, measure with "
                     + "the bench's scaling stage. At least model.top-k plus the user's seen items are fetched anyway.")
             .checkedBy(ConfigChecks.between(1, 10_000))
             .field(m -> m.searchEf, (m, v) -> m.searchEf = v);
