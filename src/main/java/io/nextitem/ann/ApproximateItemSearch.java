@@ -19,9 +19,11 @@ public final class ApproximateItemSearch {
     private final int ef;
     private final int maxCandidates;
     private final LuceneItemIndex.BandDepth depth;
-    /** The longest bands, scored exactly by {@link #scanner} instead of their graphs; null for none. */
+    /** The longest items, scored exactly by {@link #scanner} instead of through their graphs; null for none. */
     private final NormHead head;
     private final HeadScanner scanner;
+    /** Whether the graphs of the items outside the head are walked (false: the head's scan alone answers). */
+    private final boolean walkGraphs;
 
     /**
      * @param ef            candidates HNSW keeps while searching (model.search-ef)
@@ -34,15 +36,16 @@ public final class ApproximateItemSearch {
     /** @param depth how deep the norm bands after the longest are searched (ann-compare measures both) */
     public ApproximateItemSearch(LuceneItemIndex index, NpyFloatMatrix vectors, int ef, int maxCandidates,
                                  LuceneItemIndex.BandDepth depth) {
-        this(index, vectors, ef, maxCandidates, depth, null, null);
+        this(index, vectors, ef, maxCandidates, depth, null, null, true);
     }
 
     /**
-     * @param head    the longest bands, scored exactly by {@code scanner}; the graphs are searched from the band after
-     *                them (both null: every band through its graph)
+     * @param head       the longest items, scored exactly by {@code scanner}; the graphs are searched for the rest
+     *                   (both null: every band through its graph)
+     * @param walkGraphs false: the head's scan alone answers (faster; what it misses outside the head is lost)
      */
     public ApproximateItemSearch(LuceneItemIndex index, NpyFloatMatrix vectors, int ef, int maxCandidates,
-                                 LuceneItemIndex.BandDepth depth, NormHead head, HeadScanner scanner) {
+                                 LuceneItemIndex.BandDepth depth, NormHead head, HeadScanner scanner, boolean walkGraphs) {
         if (index.size() != vectors.rows()) {
             throw new IllegalArgumentException("index holds " + index.size() + " items, vectors " + vectors.rows());
         }
@@ -56,6 +59,7 @@ public final class ApproximateItemSearch {
         this.depth = depth;
         this.head = head;
         this.scanner = scanner;
+        this.walkGraphs = walkGraphs;
     }
 
     /**
@@ -101,7 +105,7 @@ public final class ApproximateItemSearch {
         int refetches = 0;
         while (true) {
             int[] docs = head == null ? index.search(query, fetch, Math.max(ef, fetch), depth, 0, new int[0], new float[0],
-                    exactKey(query)) : searchAfterHead(query, fetch, scanned);
+                    exactKey(query), Float.POSITIVE_INFINITY) : searchAfterHead(query, fetch, scanned);
             Found found = rescoreUnseen(query, docs, topK, seenIndices, refetches);
             if (!found.shortOfTopK() || fetch >= deepest) {
                 return found;
@@ -127,7 +131,11 @@ public final class ApproximateItemSearch {
             seedDocs[i] = head.doc(hits.rows()[i]);
             seedKeys[i] = norm == 0 ? 0f : (float) (hits.scores()[i] / norm); // the graphs' key: q.x / |q|
         }
-        return index.search(query, fetch, Math.max(ef, fetch), depth, head.bands(), seedDocs, seedKeys, exactKey(query));
+        if (!walkGraphs) {
+            return seedDocs;
+        }
+        return index.search(query, fetch, Math.max(ef, fetch), depth, head.firstTailBand(), seedDocs, seedKeys,
+                exactKey(query), head.tailBound());
     }
 
     /** The bands are merged by q.x / |q| from the float vectors, whatever the graph's (int8 or float32) score. */

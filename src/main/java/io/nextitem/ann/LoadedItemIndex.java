@@ -68,20 +68,20 @@ public final class LoadedItemIndex implements AutoCloseable {
         return new ApproximateItemSearch(index, vectors, ef, maxCandidates);
     }
 
-    /** As {@link #search(int, int)} with the longest bands in {@code head} scored exactly by {@code scanner}. */
-    public ApproximateItemSearch search(int ef, int maxCandidates, NormHead head, HeadScanner scanner) {
+    /**
+     * As {@link #search(int, int)} with the longest items in {@code head} scored exactly by
+     * {@code scanner}, and the graphs of the rest walked or not ({@code walkGraphs}).
+     */
+    public ApproximateItemSearch search(int ef, int maxCandidates, NormHead head, HeadScanner scanner, boolean walkGraphs) {
         return new ApproximateItemSearch(index, vectors, ef, maxCandidates, LuceneItemIndex.BandDepth.BY_SLACK, head,
-                scanner);
+                scanner, walkGraphs);
     }
 
-    /**
-     * The longest bands of at most {@code maxItems} items, copied once per process and shared by
-     * every subtask searching this version (null when not even the longest band fits).
-     */
+    /** The {@code maxItems} longest items, copied once per process and shared by every subtask searching this version. */
     public synchronized NormHead head(int maxItems) {
         java.util.Optional<NormHead> head = heads.get(maxItems);
         if (head == null) {
-            head = java.util.Optional.ofNullable(NormHead.of(index, vectors, maxItems));
+            head = java.util.Optional.of(NormHead.of(index, vectors, maxItems));
             heads.put(maxItems, head);
             head.ifPresent(h -> bytesAdded.accept(h.bytes()));
         }

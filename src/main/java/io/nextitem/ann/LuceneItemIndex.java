@@ -285,7 +285,7 @@ public final class LuceneItemIndex implements AutoCloseable {
      * document + 1.
      */
     public int[] search(float[] query, int k, int ef, BandDepth depth) {
-        return search(query, k, ef, depth, 0, new int[0], new float[0], null);
+        return search(query, k, ef, depth, 0, new int[0], new float[0], null, Float.POSITIVE_INFINITY);
     }
 
     /**
@@ -296,9 +296,11 @@ public final class LuceneItemIndex implements AutoCloseable {
      * @param exactKey q.x / |q| of a document from the float vectors, or null to take it from
      *                 Lucene's score (exact up to rounding on float32 graphs; an int8 graph's score
      *                 is the quantised one, so bands merged by it would be misordered)
+     * @param fromBandBound the longest norm among band {@code fromBand}'s items not in the seeds (the
+     *                 seeds may hold its longest items, which are not taken twice)
      */
     public int[] search(float[] query, int k, int ef, BandDepth depth, int fromBand, int[] seedDocs, float[] seedKeys,
-                        IntToDoubleFunction exactKey) {
+                        IntToDoubleFunction exactKey, float fromBandBound) {
         if (k <= 0) {
             return new int[0];
         }
@@ -310,12 +312,13 @@ public final class LuceneItemIndex implements AutoCloseable {
         System.arraycopy(seedDocs, 0, docs, 0, found);
         System.arraycopy(seedKeys, 0, keys, 0, found);
         for (int i = fromBand; i < bandFields.length; i++) {
-            if (found == k && keys[k - 1] >= bandLongest[i]) {
+            float bound = i == fromBand ? Math.min(bandLongest[i], fromBandBound) : bandLongest[i];
+            if (found == k && keys[k - 1] >= bound) {
                 break; // no item of this band or a shorter one can reach the k-th: q.x / |q| <= |x| <= its longest
             }
             int deep = Math.max(k, ef);
             if (depth == BandDepth.BY_SLACK && found == k && i > 0) {
-                double slack = 1.0 - Math.max(0f, keys[k - 1]) / bandLongest[i];
+                double slack = 1.0 - Math.max(0f, keys[k - 1]) / bound;
                 deep = Math.max(k, (int) Math.ceil(deep * slack));
             }
             TopKnnCollector collector = new TopKnnCollector(deep, Integer.MAX_VALUE);
@@ -328,8 +331,8 @@ public final class LuceneItemIndex implements AutoCloseable {
                 // Lucene's dot-product score is (1 + dot) / 2; raw inner product keeps Lucene's own (monotone) score
                 float key = exactKey != null ? (float) exactKey.applyAsDouble(hit.doc)
                         : space == Space.UNIT_SPHERE ? (2f * hit.score - 1f) * bandLongest[i] : hit.score;
-                if (found == k && key <= keys[k - 1]) {
-                    continue;
+                if ((found == k && key <= keys[k - 1]) || (i == fromBand && seedDocs.length > 0 && among(docs, found, hit.doc))) {
+                    continue; // below the k-th, or a seed already merged
                 }
                 int at = found == k ? k - 1 : found++;
                 while (at > 0 && keys[at - 1] < key) {
@@ -342,6 +345,15 @@ public final class LuceneItemIndex implements AutoCloseable {
             }
         }
         return found == k ? docs : Arrays.copyOf(docs, found);
+    }
+
+    private static boolean among(int[] docs, int found, int doc) {
+        for (int i = 0; i < found; i++) {
+            if (docs[i] == doc) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Non-empty norm bands (1 for an index of one graph). */

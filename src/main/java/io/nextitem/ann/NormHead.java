@@ -3,61 +3,70 @@ package io.nextitem.ann;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
 
 /**
- * The longest norm bands of an index, their rows of item_vectors.npy copied into one direct
- * buffer for an exact scan ({@link HeadScanner}): as many whole bands, longest first, as hold at
- * most {@code maxItems} items. Why: a trained catalogue keeps most of every list among its
- * longest items, and scoring a few ten thousand rows in one batched matrix multiply costs less
- * than walking their graph deep enough to find them; the first band left out bounds what the
- * rest can give, so its graph is only walked when that bound can still reach the list.
+ * The {@code maxItems} longest item vectors of a version, their rows of item_vectors.npy copied
+ * into one direct buffer for an exact scan ({@link HeadScanner}). Why: a trained catalogue keeps
+ * most of every list among its longest items, and scoring a few ten thousand rows in one batched
+ * matrix multiply costs less than walking a graph deep enough to find them. The rest of the
+ * catalogue is the norm bands' graphs from {@link #firstTailBand()} on, no item of which is
+ * longer than {@link #tailBound()}: what bounds whether they can still reach a list.
  */
 public final class NormHead {
-    private final int bands;
     private final int[] docs;
     private final FloatBuffer rows;
     private final int dim;
+    private final int firstTailBand;
+    private final float tailBound;
 
-    private NormHead(int bands, int[] docs, FloatBuffer rows, int dim) {
-        this.bands = bands;
+    private NormHead(int[] docs, FloatBuffer rows, int dim, int firstTailBand, float tailBound) {
         this.docs = docs;
         this.rows = rows;
         this.dim = dim;
+        this.firstTailBand = firstTailBand;
+        this.tailBound = tailBound;
     }
 
-    /** The head of at most {@code maxItems} items, or null when not even the longest band fits. */
+    /** The head of the {@code maxItems} (at least 1) longest items, or the whole catalogue if it has no more. */
     public static NormHead of(LuceneItemIndex index, NpyFloatMatrix vectors, int maxItems) {
-        int bands = 0;
-        long items = 0;
-        int[][] bandDocs = new int[index.bands()][];
-        while (bands < index.bands()) {
-            int[] docs = index.bandDocs(bands);
-            if (items + docs.length > maxItems) {
-                break;
+        if (maxItems < 1) {
+            throw new IllegalArgumentException("a head holds at least one item, asked for " + maxItems);
+        }
+        float[] norms = NormBands.norms(vectors);
+        int[] bandOf = new int[norms.length];
+        for (int b = 0; b < index.bands(); b++) {
+            for (int doc : index.bandDocs(b)) {
+                bandOf[doc] = b;
             }
-            bandDocs[bands++] = docs;
-            items += docs.length;
         }
-        if (bands == 0) {
-            return null;
-        }
-        int[] docs = new int[(int) items];
-        FloatBuffer rows = ByteBuffer.allocateDirect(Math.multiplyExact((int) items, vectors.dim() * Float.BYTES))
+        // longest first; ties by document, so the head is the same on every TaskManager
+        int[] byNorm = IntStream.range(0, norms.length).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(doc -> -norms[doc]).thenComparingInt(doc -> doc))
+                .mapToInt(Integer::intValue).toArray();
+        int size = Math.min(maxItems, norms.length);
+        int[] docs = Arrays.copyOf(byNorm, size);
+        FloatBuffer rows = ByteBuffer.allocateDirect(Math.multiplyExact(size, vectors.dim() * Float.BYTES))
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        int at = 0;
-        for (int b = 0; b < bands; b++) {
-            for (int doc : bandDocs[b]) {
-                docs[at++] = doc;
-                rows.put(vectors.row(doc));
-            }
+        for (int doc : docs) {
+            rows.put(vectors.row(doc));
         }
         rows.flip();
-        return new NormHead(bands, docs, rows, vectors.dim());
+        int firstTail = size == norms.length ? index.bands() : bandOf[byNorm[size]];
+        float bound = size == norms.length ? 0f : norms[byNorm[size]];
+        return new NormHead(docs, rows, vectors.dim(), firstTail, bound);
     }
 
-    /** How many of the index's bands, longest first, the head holds: the graph search starts after them. */
-    public int bands() {
-        return bands;
+    /** The first norm band with items outside the head (the index's band count when there is none). */
+    public int firstTailBand() {
+        return firstTailBand;
+    }
+
+    /** The longest norm outside the head: no item left to the graphs scores more than this times |q|. */
+    public float tailBound() {
+        return tailBound;
     }
 
     public int size() {

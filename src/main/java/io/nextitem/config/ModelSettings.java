@@ -116,18 +116,24 @@ public class ModelSettings implements Serializable {
             .field(m -> m.searchMaxCandidates, (m, v) -> m.searchMaxCandidates = v);
     static final Setting<ModelSettings, Integer> SEARCH_EXACT_ITEMS = SECTION.key("search-exact-items").intType()
             .defaultValue(100_000)
-            .withDescription("In approximate search, the longest norm bands of the index, as many whole bands as "
-                    + "hold at most this many items, are scored exactly (one batched matrix multiply in ONNX Runtime) "
-                    + "instead of through their graphs; the shorter bands are searched in their graphs only when "
-                    + "their longest norm can still reach the K-th item found. Trained catalogues keep most of "
-                    + "every list among their longest items (docs/ann-search.md). 0 searches every band in its "
-                    + "graph.")
+            .withDescription("In approximate search, this many of the longest item vectors are scored exactly (one "
+                    + "batched matrix multiply in ONNX Runtime) instead of through their graphs; the graphs of the "
+                    + "rest are walked only as far as their longest norm can still reach the K-th item found. "
+                    + "Trained catalogues keep most of every list among their longest items (docs/ann-search.md). "
+                    + "0 searches every band in its graph.")
             .checkedBy(ConfigChecks.between(0, 10_000_000))
             .field(m -> m.searchExactItems, (m, v) -> m.searchExactItems = v);
+    static final Setting<ModelSettings, Boolean> SEARCH_GRAPHS = SECTION.key("search-graphs").booleanType()
+            .defaultValue(true)
+            .withDescription("With model.search-exact-items above 0: whether the graphs of the items outside the "
+                    + "exact scan are walked. false answers from the exact scan alone: faster, and exact for the "
+                    + "longest items, but an item outside them never reaches a list, so recall is what the "
+                    + "catalogue keeps among its longest items; measure it with the bench's scaling stage first.")
+            .field(m -> m.searchGraphs, (m, v) -> m.searchGraphs = v);
     static final List<Setting<ModelSettings, ?>> SETTINGS = List.of(REGISTRY, VERSION, TOP_K, EXECUTION_PROVIDER,
             CUDA_DEVICE_ID, INTRA_OP_THREADS, WATCH_INTERVAL_MS, BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS,
             LATENCY_BUDGET_MS, UPDATES_TOPIC, SEARCH, SEARCH_AUTO_MIN_ITEMS, SEARCH_EF, SEARCH_MAX_CANDIDATES,
-            SEARCH_EXACT_ITEMS);
+            SEARCH_EXACT_ITEMS, SEARCH_GRAPHS);
 
     public String registry = REGISTRY.defaultValue();
     public String version = VERSION.defaultValue();
@@ -145,6 +151,7 @@ public class ModelSettings implements Serializable {
     public int searchEf = SEARCH_EF.defaultValue();
     public int searchMaxCandidates = SEARCH_MAX_CANDIDATES.defaultValue();
     public int searchExactItems = SEARCH_EXACT_ITEMS.defaultValue();
+    public boolean searchGraphs = SEARCH_GRAPHS.defaultValue();
 
     // Not settings of their own: handed over by JobConfig#validated() from the keys they mirror.
     /** The job's Kafka cluster and client properties (kafka.*), where model.updates-topic lives. */

@@ -55,7 +55,8 @@ final class RetrievalSearch implements AutoCloseable {
             }
             ExactHeadScan scan = new ExactHeadScan(head, settings.intraOpThreads, version.name() + " " + version.version());
             return new RetrievalSearch(encoder, lease,
-                    lease.index().search(settings.searchEf, settings.searchMaxCandidates, head, scan), scan);
+                    lease.index().search(settings.searchEf, settings.searchMaxCandidates, head, scan, settings.searchGraphs),
+                    scan);
         } catch (RuntimeException e) {
             if (encoder != null) {
                 encoder.close();

@@ -13,12 +13,15 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The longest bands scanned exactly in ONNX Runtime: the scan is the brute-force top k of the
- * head's rows, and a search that starts from it and walks the shorter bands' graphs finds the
- * exact top k, with seen items removed, for a batch as for one query.
+ * The longest items scanned exactly in ONNX Runtime: the scan is the brute-force top k of the
+ * head's rows, a search that starts from it and walks the graphs of the rest finds the exact top
+ * k, with seen items removed, for a batch as for one query, and without the graphs it is the
+ * head's own top k.
  */
 class ExactHeadScanTest {
     private static final int ITEMS = 1_500;
@@ -30,8 +33,15 @@ class ExactHeadScanTest {
     @Test
     void theScanIsTheBruteForceTopKOfTheHeadsRows() throws Exception {
         try (Fixture f = new Fixture(tmp, 400)) {
-            assertThat(f.head.bands()).isGreaterThan(0).isLessThan(f.index.bands());
-            assertThat(f.head.size()).isLessThanOrEqualTo(400);
+            assertThat(f.head.size()).isEqualTo(400);
+            assertThat(f.head.firstTailBand()).isLessThan(f.index.bands());
+            float[] norms = io.nextitem.ann.NormBands.norms(f.vectors);
+            float shortestInHead = Float.MAX_VALUE;
+            for (int row = 0; row < f.head.size(); row++) {
+                shortestInHead = Math.min(shortestInHead, norms[f.head.doc(row)]);
+            }
+            assertThat(f.head.tailBound()).as("the head holds the longest items").isLessThanOrEqualTo(shortestInHead);
+            assertThat(IntStream.range(0, ITEMS).filter(d -> norms[d] > f.head.tailBound()).count()).isLessThanOrEqualTo(400);
             float[][] queries = gaussian(new SplittableRandom(21), 5, 1.0);
             var hits = f.scan.scan(queries, 12);
             for (int q = 0; q < queries.length; q++) {
@@ -47,11 +57,13 @@ class ExactHeadScanTest {
         }
     }
 
-    @Test
-    void headAndGraphsTogetherFindTheExactTopKUnseenInABatch() throws Exception {
-        try (Fixture f = new Fixture(tmp, 400)) {
+    /** @param headItems a cut inside a band (its longest items in the head, the rest walked), and one at every item */
+    @ParameterizedTest
+    @ValueSource(ints = {400, ITEMS})
+    void headAndGraphsTogetherFindTheExactTopKUnseenInABatch(int headItems) throws Exception {
+        try (Fixture f = new Fixture(tmp, headItems)) {
             ApproximateItemSearch search = new ApproximateItemSearch(f.index, f.vectors, ITEMS, ITEMS,
-                    LuceneItemIndex.BandDepth.BY_SLACK, f.head, f.scan);
+                    LuceneItemIndex.BandDepth.BY_SLACK, f.head, f.scan, true);
             float[][] queries = gaussian(new SplittableRandom(22), 20, 1.0);
             long[][] seen = new long[queries.length][];
             int[] all = IntStream.range(0, ITEMS).toArray();
@@ -68,6 +80,19 @@ class ExactHeadScanTest {
                 long[] expected = Arrays.stream(top(f.items, queries[q], 10, unseen)).mapToLong(d -> d + 1L).toArray();
                 assertThat(found[q].itemIndices()).as("query " + q).containsExactly(expected);
                 assertThat(search.search(queries[q], 10, seen[q]).itemIndices()).containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
+    void withoutTheGraphsTheListIsTheExactTopKOfTheHeadAlone() throws Exception {
+        try (Fixture f = new Fixture(tmp, 400)) {
+            ApproximateItemSearch headOnly = new ApproximateItemSearch(f.index, f.vectors, 50, ITEMS,
+                    LuceneItemIndex.BandDepth.BY_SLACK, f.head, f.scan, false);
+            int[] headDocs = IntStream.range(0, f.head.size()).map(f.head::doc).toArray();
+            for (float[] query : gaussian(new SplittableRandom(23), 10, 1.0)) {
+                long[] expected = Arrays.stream(top(f.items, query, 10, headDocs)).mapToLong(d -> d + 1L).toArray();
+                assertThat(headOnly.search(query, 10, new long[0]).itemIndices()).containsExactly(expected);
             }
         }
     }
