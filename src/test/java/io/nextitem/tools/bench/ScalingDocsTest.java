@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** docs/scaling.md shows each scaling run's table as its summary.json prints it (bench --scaling-table), never typed. */
 class ScalingDocsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"bands-head-1e3-to-1e6"})
+    @ValueSource(strings = {"bands-head-1e3-to-1e6", "head-only-3416-1e6"})
     void theScalingTableIsTheResultFile(String run) throws Exception {
         String docs = Files.readString(Path.of("docs", "scaling.md"));
         String begin = "<!-- " + run + " table: begin -->\n";
