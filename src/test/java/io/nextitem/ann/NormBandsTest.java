@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nextitem.model.ModelLoadException;
+import io.nextitem.testing.RetrievalFormFixture;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -63,7 +64,8 @@ class NormBandsTest {
             for (int q = 0; q < 30; q++) {
                 float[] query = gaussian(random, 1.0);
                 // searching every node of every band it does not skip: the exact top 10 by inner product
-                assertThat(index.search(query, 10, items.length)).containsExactly(exactTop(items, query, 10));
+                assertThat(index.search(query, 10, items.length)).containsExactly(RetrievalFormFixture.bestByInnerProduct(items, query, 10,
+                        IntStream.range(0, items.length).toArray()));
             }
             assertThat(index.search(gaussian(random, 1.0), 0, 50)).isEmpty();
         }
@@ -93,20 +95,6 @@ class NormBandsTest {
         Path folder = tmp.resolve(name);
         LuceneItemIndex.build(vectors, parameters, folder, n -> { });
         return LuceneItemIndex.open(folder, vectors.rows(), vectors.dim(), true);
-    }
-
-    private static int[] exactTop(float[][] items, float[] query, int k) {
-        return IntStream.range(0, items.length).boxed()
-                .sorted((a, b) -> Double.compare(dot(items[b], query), dot(items[a], query)))
-                .limit(k).mapToInt(Integer::intValue).toArray();
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int d = 0; d < a.length; d++) {
-            sum += (double) a[d] * b[d];
-        }
-        return sum;
     }
 
     private static float[] gaussian(SplittableRandom random, double scale) {

@@ -8,6 +8,7 @@ import io.nextitem.ann.HnswParameters;
 import io.nextitem.ann.LuceneItemIndex;
 import io.nextitem.ann.NormHead;
 import io.nextitem.ann.NpyFloatMatrix;
+import io.nextitem.testing.RetrievalFormFixture;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -49,7 +50,7 @@ class ExactHeadScanTest {
                 int[] expected = top(f.items, queries[q], 12, headDocs);
                 assertThat(Arrays.stream(hits[q].rows()).map(f.head::doc).toArray()).containsExactly(expected);
                 for (int i = 0; i < 12; i++) {
-                    assertThat(hits[q].scores()[i]).isCloseTo((float) dot(f.items[expected[i]], queries[q]), within(1e-4f));
+                    assertThat(hits[q].scores()[i]).isCloseTo((float) RetrievalFormFixture.innerProduct(f.items[expected[i]], queries[q]), within(1e-4f));
                 }
             }
             assertThat(f.scan.scan(queries, 10 * ITEMS)[0].rows()).as("k beyond the head keeps the whole head")
@@ -128,17 +129,7 @@ class ExactHeadScanTest {
     }
 
     private static int[] top(float[][] items, float[] query, int k, int[] among) {
-        return Arrays.stream(among).boxed()
-                .sorted((a, b) -> Double.compare(dot(items[b], query), dot(items[a], query)))
-                .limit(k).mapToInt(Integer::intValue).toArray();
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int d = 0; d < a.length; d++) {
-            sum += (double) a[d] * b[d];
-        }
-        return sum;
+        return RetrievalFormFixture.bestByInnerProduct(items, query, k, among);
     }
 
     private static float[][] gaussian(SplittableRandom random, int rows, double scale) {

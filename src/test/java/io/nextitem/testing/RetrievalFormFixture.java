@@ -51,4 +51,20 @@ public final class RetrievalFormFixture {
         }
         return out;
     }
+
+    /** The inner product, in double. */
+    public static double innerProduct(float[] a, float[] b) {
+        double sum = 0;
+        for (int d = 0; d < a.length; d++) {
+            sum += (double) a[d] * b[d];
+        }
+        return sum;
+    }
+
+    /** The {@code k} rows of {@code among} with the largest inner product with {@code query}, best first (brute force). */
+    public static int[] bestByInnerProduct(float[][] items, float[] query, int k, int[] among) {
+        return java.util.Arrays.stream(among).boxed()
+                .sorted((a, b) -> Double.compare(innerProduct(items[b], query), innerProduct(items[a], query)))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+    }
 }

@@ -2,7 +2,7 @@ package io.nextitem.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.nextitem.testing.DocsTables;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,12 +12,7 @@ class ScalingDocsTest {
     @ParameterizedTest
     @ValueSource(strings = {"bands-head-1e3-to-1e6", "head-only-3416-1e6"})
     void theScalingTableIsTheResultFile(String run) throws Exception {
-        String docs = Files.readString(Path.of("docs", "scaling.md"));
-        String begin = "<!-- " + run + " table: begin -->\n";
-        String end = "<!-- " + run + " table: end -->";
-        assertThat(docs).contains(begin, end);
-        String marked = docs.substring(docs.indexOf(begin) + begin.length(), docs.indexOf(end)).strip();
-        assertThat(marked).isEqualTo(CatalogueScalingTable.markdown(
+        assertThat(DocsTables.marked(Path.of("docs", "scaling.md"), run)).isEqualTo(CatalogueScalingTable.markdown(
                 Path.of("src/site/results/scaling", run, "summary.json")).strip());
     }
 }
