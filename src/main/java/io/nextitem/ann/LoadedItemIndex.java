@@ -21,7 +21,7 @@ public final class LoadedItemIndex implements AutoCloseable {
     private final AnnIndexDescription description;
     private final long bytes;
     /** Heads by their item cap (model.search-exact-items), made on first use. */
-    private final java.util.Map<Integer, java.util.Optional<NormHead>> heads = new java.util.HashMap<>();
+    private final java.util.Map<Integer, NormHead> heads = new java.util.HashMap<>();
     private java.util.function.LongConsumer bytesAdded = bytes -> { };
 
     private LoadedItemIndex(LuceneItemIndex index, NpyFloatMatrix vectors, AnnIndexDescription description, long bytes) {
@@ -79,13 +79,13 @@ public final class LoadedItemIndex implements AutoCloseable {
 
     /** The {@code maxItems} longest items, copied once per process and shared by every subtask searching this version. */
     public synchronized NormHead head(int maxItems) {
-        java.util.Optional<NormHead> head = heads.get(maxItems);
+        NormHead head = heads.get(maxItems);
         if (head == null) {
-            head = java.util.Optional.of(NormHead.of(index, vectors, maxItems));
+            head = NormHead.of(index, vectors, maxItems);
             heads.put(maxItems, head);
-            head.ifPresent(h -> bytesAdded.accept(h.bytes()));
+            bytesAdded.accept(head.bytes());
         }
-        return head.orElse(null);
+        return head;
     }
 
     /** Told the bytes of each head made from now on (the process's count of index memory). */
@@ -104,8 +104,8 @@ public final class LoadedItemIndex implements AutoCloseable {
     /** Index files plus the mapped item vectors (page cache when hot), and the heads copied out of them. */
     public synchronized long bytes() {
         long headBytes = 0;
-        for (java.util.Optional<NormHead> head : heads.values()) {
-            headBytes += head.map(NormHead::bytes).orElse(0L);
+        for (NormHead head : heads.values()) {
+            headBytes += head.bytes();
         }
         return bytes + headBytes;
     }
