@@ -105,7 +105,7 @@ public final class ApproximateItemSearch {
         int refetches = 0;
         while (true) {
             int[] docs = head == null ? index.search(query, fetch, Math.max(ef, fetch), depth, 0, new int[0], new float[0],
-                    exactKey(query), Float.POSITIVE_INFINITY) : searchAfterHead(query, fetch, scanned);
+                    exactKey(query, norm(query)), Float.POSITIVE_INFINITY) : searchAfterHead(query, fetch, scanned);
             Found found = rescoreUnseen(query, docs, topK, seenIndices, refetches);
             if (!found.shortOfTopK() || fetch >= deepest) {
                 return found;
@@ -135,12 +135,11 @@ public final class ApproximateItemSearch {
             return seedDocs;
         }
         return index.search(query, fetch, Math.max(ef, fetch), depth, head.firstTailBand(), seedDocs, seedKeys,
-                exactKey(query), head.tailBound());
+                exactKey(query, norm), head.tailBound());
     }
 
     /** The bands are merged by q.x / |q| from the float vectors, whatever the graph's (int8 or float32) score. */
-    private IntToDoubleFunction exactKey(float[] query) {
-        double norm = norm(query);
+    private IntToDoubleFunction exactKey(float[] query, double norm) {
         return doc -> norm == 0 ? 0.0 : vectors.innerProduct(query, doc) / norm;
     }
 
