@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.inference.OnnxEncoder;
+import io.nextitem.tools.WorkFolders;
 import io.nextitem.tools.kafka.KafkaTopics;
 import io.nextitem.tools.kafka.LocalKafkaBroker;
 import io.nextitem.model.ModelVersion;
@@ -171,6 +172,7 @@ public final class BenchSuite {
                 write(summaryFile, Summary.withState(headline, summary));
             }
         }
+        WorkFolders.finish(work, true, log); // a stage that fails throws before this, and keeps it
         return result;
     }
 

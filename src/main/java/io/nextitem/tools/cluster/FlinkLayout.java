@@ -1,12 +1,12 @@
 package io.nextitem.tools.cluster;
 
+import io.nextitem.tools.WorkFolders;
 import io.nextitem.tools.build.BuildOutputs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -68,13 +68,6 @@ public final class FlinkLayout {
     }
 
     static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        WorkFolders.deleteRecursively(dir);
     }
 }

@@ -1,6 +1,6 @@
 package io.nextitem.tools.kafka;
 
-import java.io.File;
+import io.nextitem.tools.WorkFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,11 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -298,8 +296,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        try {
+            WorkFolders.deleteRecursively(dir);
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }

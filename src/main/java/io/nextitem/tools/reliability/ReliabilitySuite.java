@@ -2,6 +2,7 @@ package io.nextitem.tools.reliability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nextitem.tools.WorkFolders;
 import io.nextitem.tools.bench.MachineFacts;
 import io.nextitem.tools.demo.ClasspathFolder;
 import io.nextitem.tools.demo.DemoRunner;
@@ -124,6 +125,7 @@ public final class ReliabilitySuite {
         Files.createDirectories(out.toAbsolutePath().getParent());
         JSON.writeValue(out.toFile(), result);
         log.println("wrote " + out);
+        WorkFolders.finish(work, passed, log);
         return result;
     }
 
@@ -140,6 +142,7 @@ public final class ReliabilitySuite {
                     version.items(), seed, "exactly-once", UPGRADE_FIXTURES, log);
             Path written = UpgradeScenario.writeFixture(context, dir);
             log.println("wrote upgrade fixture " + written);
+            WorkFolders.finish(work, true, log);
             return written;
         }
     }

@@ -2,6 +2,7 @@ package io.nextitem.tools.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nextitem.tools.WorkFolders;
 import io.nextitem.tools.bench.MachineFacts;
 import io.nextitem.tools.build.BuildOutputs;
 import io.nextitem.tools.cluster.StandaloneCluster;
@@ -143,6 +144,7 @@ public final class SoakRun {
         log.printf("%s: lost %s, duplicated %s, dead letters %d of %s malformed; wrote %s and %s%n",
                 passed ? "passed" : "FAILED", result.get("lost"), result.get("duplicated"), deadLetters,
                 result.get("malformed_sent"), out, plot);
+        WorkFolders.finish(work, passed, log);
         return result;
     }
 
