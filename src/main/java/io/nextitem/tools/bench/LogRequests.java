@@ -19,7 +19,7 @@ final class LogRequests {
     private LogRequests() {}
 
     static List<ClickEvent> sample(Path log, double userShare, long seed) throws IOException {
-        ClickFileFormat format = log.getFileName().toString().endsWith(".dat") ? ClickFileFormat.MOVIELENS : ClickFileFormat.CSV;
+        ClickFileFormat format = ClickFileFormat.ofFileName(log.getFileName().toString());
         try (InputStream in = Files.newInputStream(log)) {
             List<ClickEvent> clicks = ClickFileReader.read(in, log.getFileName().toString(), format,
                     user -> chosen(user, userShare, seed));

@@ -105,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> searchVariants = new ArrayList<>(BenchSettings.DEFAULT_SEARCH_VARIANTS);
 
     @Option(names = "--scaling-clicks", split = ",", paramLabel = "FILE",
-            description = "Click logs (csv with user_id,item_id,timestamp_ms, or MovieLens .dat) the scaling stage "
+            description = "Click logs (csv with user_id,item_id,timestamp_ms, MovieLens .dat, or SASRec's 'user item' .txt; .gz too) the scaling stage "
                     + "replays, one per --scaling-versions entry, so recall is taken on real sequences; default: random "
                     + "sequences of each catalogue's items.")
     List<Path> scalingClicks = new ArrayList<>();

@@ -16,7 +16,7 @@ final class ClickFileOptions {
     Path events;
 
     @Option(names = "--format", defaultValue = "csv",
-            description = "movielens (user::item::rating::seconds) or csv (header user_id,item_id,timestamp_ms[,category][,session_id]). Default: ${DEFAULT-VALUE}.")
+            description = "movielens (user::item::rating::seconds), csv (header user_id,item_id,timestamp_ms[,category][,session_id]) or sasrec (user item per line, each user in time order). Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--max-events", description = "Replay only the first N clicks (in event-time order).")
@@ -40,7 +40,7 @@ final class ClickFileOptions {
         try {
             parsedFormat = ClickFileFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IOException("--format " + format + " is not known; use movielens or csv");
+            throw new IOException("--format " + format + " is not known; use movielens, csv or sasrec");
         }
         List<ClickEvent> clicks;
         if (events != null) {

@@ -38,6 +38,8 @@ public final class ClickFileReader {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, charset))) {
             if (format == ClickFileFormat.MOVIELENS) {
                 readMovieLens(reader, sourceName, events, keepUser);
+            } else if (format == ClickFileFormat.SASREC) {
+                readSasRec(reader, sourceName, events, keepUser);
             } else {
                 readCsv(reader, sourceName, events, keepUser);
             }
@@ -63,6 +65,25 @@ public final class ClickFileReader {
                 continue;
             }
             events.add(event("ml-" + lineNo, f[0], f[1], seconds * 1000L, null, null, EventType.RATING));
+        }
+    }
+
+    private static void readSasRec(BufferedReader reader, String source, List<ClickEvent> events,
+                                   Predicate<String> keepUser) throws IOException {
+        int lineNo = 0;
+        for (String line; (line = reader.readLine()) != null; ) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f.length != 2) {
+                throw malformed(source, lineNo, "'user item'", line);
+            }
+            if (!keepUser.test(f[0])) {
+                continue;
+            }
+            events.add(event("sasrec-" + lineNo, f[0], f[1], lineNo, null, null, EventType.CLICK));
         }
     }
 

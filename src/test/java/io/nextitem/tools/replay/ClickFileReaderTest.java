@@ -34,6 +34,22 @@ class ClickFileReaderTest {
     }
 
     @Test
+    void sasRecLinesKeepEachUsersFileOrderAsEventTime() throws IOException {
+        List<ClickEvent> clicks = read("1 30\n1 10\n\n2 10\n1 20\n", ClickFileFormat.SASREC);
+        assertThat(clicks).extracting(ClickEvent::getItemId).containsExactly("30", "10", "10", "20");
+        assertThat(clicks).extracting(ClickEvent::getEventTimeMillis).isSorted().doesNotHaveDuplicates();
+        assertThatThrownBy(() -> read("1 30\n1\t10 extra\n", ClickFileFormat.SASREC))
+                .hasMessageStartingWith("clicks.txt:2: expected 'user item'");
+    }
+
+    @Test
+    void theFormatFollowsTheFileNameWithOrWithoutGzip() {
+        assertThat(ClickFileFormat.ofFileName("ratings.dat")).isEqualTo(ClickFileFormat.MOVIELENS);
+        assertThat(ClickFileFormat.ofFileName("Video.txt.gz")).isEqualTo(ClickFileFormat.SASREC);
+        assertThat(ClickFileFormat.ofFileName("clicks.csv.gz")).isEqualTo(ClickFileFormat.CSV);
+    }
+
+    @Test
     void aMalformedLineNamesTheFileTheLineAndWhatWasExpected() {
         assertThatThrownBy(() -> read("1::10::5::978300760\n1::x\n", ClickFileFormat.MOVIELENS))
                 .hasMessageStartingWith("clicks.txt:2: expected user::item::rating::timestamp, got '1::x'");
