@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 + "exactly-once) micro-batched and per event, and latency at fractions of its maximum rate in both "
                 + "delivery modes; writes bench_<version>.json and, when every stage ran, summary.json.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--version", description = "Model version folder to serve (e.g. from trainer bench-model); required but with --scaling-table.")
+    @Option(names = "--version", description = "Model version folder to serve (e.g. from trainer bench-model); required but with --scaling-table and --state-table.")
     Path version;
 
     @Option(names = "--stages", split = ",", defaultValue = "ceiling,job,per-event,latency,state",
@@ -126,10 +126,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "Print the Markdown table of a summary.json's catalogue_scaling rows (as docs/scaling.md shows it) and exit.")
     Path scalingTable;
 
+    @Option(names = "--state-table", paramLabel = "STATE_JSON",
+            description = "Print the Markdown table of a state_<version>.json's state stage (as docs/scaling.md shows it) and exit.")
+    Path stateTable;
+
     @Override
     public Integer call() throws Exception {
         if (scalingTable != null) {
             System.out.print(io.nextitem.tools.bench.CatalogueScalingTable.markdown(scalingTable));
+            return 0;
+        }
+        if (stateTable != null) {
+            System.out.print(io.nextitem.tools.bench.StateScalingTable.markdown(stateTable));
             return 0;
         }
         if (version == null) {
