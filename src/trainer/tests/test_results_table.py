@@ -1,7 +1,9 @@
 """The README's tables come from the result files: figures, std, seeds and the paper's number."""
 import json
 
-from nextitem_trainer.tools.results_table import load_results, own_protocol_table, p1_table
+from nextitem_trainer.core.paths import REPO_ROOT
+from nextitem_trainer.tools.results_table import (LOSS_TABLE_MARKERS, load_results, own_protocol_table, p1_table,
+                                                  sampled_loss_table)
 
 
 def write(folder, name, result):
@@ -46,3 +48,34 @@ def test_other_suites_files_beside_the_results_are_left_out(tmp_path):
                                               "metrics": {"HR@10": 0.27}})
     write(tmp_path, "reliability.json", {"suite": "nextitem reliability", "scenarios": []})
     assert [r["_file"] for r in load_results(tmp_path)] == ["sasrec_ml-1m_P1.json"]
+
+
+def _p1(model, variant, loss, ndcg, seconds, **model_config):
+    result = {"model": model, "protocol": "P1", "dataset": "ml-1m", "seeds": [42], "commit": "abcdef0123",
+              "metrics": {"HR@10": 2 * ndcg, "NDCG@10": ndcg}, "train_seconds": seconds,
+              "config": {"model": {"loss": loss, **model_config}}}
+    if variant:
+        result["variant"] = variant
+    return result
+
+
+def test_the_sampled_loss_table_sets_each_run_beside_full_cross_entropy(tmp_path):
+    write(tmp_path, "sasrec_ml-1m_P1.json", _p1("sasrec", None, "ce", 0.15, [1400.0, 1600.0]))
+    write(tmp_path, "sasrec-sampled_ml-1m_P1.json", _p1("sasrec", "sampled", "sampled_softmax", 0.12, [600.0],
+                                                         num_negatives=256, negative_sampler="uniform"))
+    write(tmp_path, "convrec_ml-1m_P1.json", _p1("convrec", None, "bce", 0.2, 10.0))
+    lines = sampled_loss_table(load_results(tmp_path)).splitlines()
+    assert len(lines) == 4  # header, rule, the two SASRec runs: other models stay out
+    assert lines[2] == ("| ML-1M | sasrec | full cross-entropy | 42 | 0.3000 | 0.1500 | 1.000 | 1,500 | abcdef0 "
+                        "| `sasrec_ml-1m_P1.json` |")
+    assert lines[3].startswith("| ML-1M | sasrec-sampled | sampled_softmax, 256 uniform negatives | 42 | 0.2400 | 0.1200 "
+                               "| 0.800 | 600 |")
+
+
+def test_the_docs_sampled_loss_table_is_the_one_the_result_files_give():
+    text = (REPO_ROOT / "docs" / "scaling.md").read_text()
+    begin, end = LOSS_TABLE_MARKERS
+    assert begin in text and end in text, "docs/scaling.md lost its sampled-loss table markers"
+    in_docs = text.split(begin, 1)[1].split(end, 1)[0].strip()
+    assert in_docs == sampled_loss_table(load_results()), \
+        "docs/scaling.md's sampled-loss table differs from the result files: print it with trainer results-table"

@@ -26,7 +26,7 @@ PAPER_FIGURES_OTHER_DATA: dict[tuple[str, str], tuple[str, dict[str, float]]] = 
     ("ssrf", "P5"): ("Retailrocket", {"AUC": 0.912}),
 }
 P1_COLUMNS = ("HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR")
-P1_ORDER = ("sasrec", "sasrec-plus", "sasrec-plus-ref", "convrec", "attrec", "casfe", "dmran", "ssrf", "mostpop")
+P1_ORDER = ("sasrec", "sasrec-sampled", "sasrec-plus", "sasrec-plus-ref", "convrec", "attrec", "casfe", "dmran", "ssrf", "mostpop")
 # Datasets with event times and categories (DMRAN, SSRF beside SASRec): their own P1 tables.
 CONTEXT_DATASETS = (("ml-100k", "ML-100K"), ("ml-1m-3k", "ML-1M users 1-2,999 (timestamps)"))
 P4_SHOWN = ("Recall@5", "MRR@5", "Recall@20", "MRR@20")  # of the six P4 metrics, what fits a table cell
@@ -101,6 +101,50 @@ def own_protocol_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# The sampled-loss comparison (docs/scaling.md): the same architecture trained with full
+# cross-entropy (the plain label) and with a sampled loss ("-sampled"), on each dataset that has both.
+LOSS_COMPARISON_LABELS = ("sasrec", "sasrec-sampled")
+LOSS_COMPARISON_DATA = (("ml-1m", "ML-1M"), ("video", "Video Games"))
+LOSS_TABLE_MARKERS = ("<!-- sampled-loss quality table: begin -->", "<!-- sampled-loss quality table: end -->")
+
+
+def _loss(result: dict) -> str:
+    model = result.get("config", {}).get("model", {})
+    loss = model.get("loss", "?")
+    if loss == "ce":
+        return "full cross-entropy"
+    if loss in ("sampled_softmax", "gbce"):
+        return f"{loss}, {model.get('num_negatives')} {model.get('negative_sampler', 'uniform')} negatives"
+    return loss
+
+
+def _mean(values) -> float | None:
+    values = values if isinstance(values, list) else [values]
+    values = [v for v in values if isinstance(v, (int, float))]
+    return sum(values) / len(values) if values else None
+
+
+def sampled_loss_table(results: list[dict]) -> str:
+    """Full cross-entropy beside the sampled loss at the same architecture, P1, per dataset."""
+    lines = ["| data | model | loss | seeds | HR@10 | NDCG@10 | NDCG@10 / full CE | training s per run | commit | result file |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for key, title in LOSS_COMPARISON_DATA:
+        rows = {_label(r): r for r in results if r["protocol"] == "P1" and _data_key(r) == key
+                and _label(r) in LOSS_COMPARISON_LABELS}
+        reference = rows.get(LOSS_COMPARISON_LABELS[0])
+        for label in LOSS_COMPARISON_LABELS:
+            r = rows.get(label)
+            if r is None:
+                continue
+            ratio = (f"{r['metrics']['NDCG@10'] / reference['metrics']['NDCG@10']:.3f}"
+                     if reference and reference["metrics"].get("NDCG@10") else "-")
+            seconds = _mean(r.get("train_seconds"))
+            lines.append(f"| {title} | {label} | {_loss(r)} | {_seeds(r)} | {_figure(r, 'HR@10')} | "
+                         f"{_figure(r, 'NDCG@10')} | {ratio} | {'-' if seconds is None else f'{seconds:,.0f}'} | "
+                         f"{str(r.get('commit', 'unknown'))[:7]} | `{r['_file']}` |")
+    return "\n".join(lines)
+
+
 def print_tables(folder: Path = RESULTS_DIR) -> str:
     results = load_results(folder)
     text = ("P1 on ML-1M (full ranking, leave-one-out; mean ± std where several seeds)\n\n" + p1_table(results)
@@ -108,5 +152,6 @@ def print_tables(folder: Path = RESULTS_DIR) -> str:
     for key, title in CONTEXT_DATASETS:
         if any(r["protocol"] == "P1" and _data_key(r) == key for r in results):
             text += f"\nP1 on {title}\n\n" + p1_table(results, key) + "\n"
+    text += "\nFull cross-entropy beside a sampled loss (docs/scaling.md)\n\n" + sampled_loss_table(results) + "\n"
     print(text)
     return text
