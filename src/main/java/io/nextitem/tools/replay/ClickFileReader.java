@@ -48,43 +48,54 @@ public final class ClickFileReader {
         return events;
     }
 
-    private static void readMovieLens(BufferedReader reader, String source, List<ClickEvent> events,
-                                      Predicate<String> keepUser) throws IOException {
-        int lineNo = 0;
+    /** One line's fields; {@code category} and {@code session} may be null. */
+    private record Fields(String user, String item, long millis, String category, String session) {}
+
+    @FunctionalInterface
+    private interface LineFields {
+        Fields parse(String line, int lineNo) throws IOException;
+    }
+
+    /** Every non-blank line from {@code firstLineNo} on, parsed, the clicks of kept users added. */
+    private static void readLines(BufferedReader reader, int firstLineNo, String idPrefix, EventType type,
+                                  List<ClickEvent> events, Predicate<String> keepUser, LineFields fields) throws IOException {
+        int lineNo = firstLineNo - 1;
         for (String line; (line = reader.readLine()) != null; ) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
             }
+            Fields f = fields.parse(line, lineNo); // a malformed line fails whoever's it is
+            if (keepUser.test(f.user())) {
+                events.add(ClickEvent.newBuilder()
+                        .setEventId(idPrefix + lineNo).setUserId(f.user()).setItemId(f.item()).setEventType(type)
+                        .setEventTimeMillis(f.millis()).setCategory(f.category()).setSessionId(f.session())
+                        .build());
+            }
+        }
+    }
+
+    private static void readMovieLens(BufferedReader reader, String source, List<ClickEvent> events,
+                                      Predicate<String> keepUser) throws IOException {
+        readLines(reader, 1, "ml-", EventType.RATING, events, keepUser, (line, lineNo) -> {
             String[] f = line.split("::", -1);
             if (f.length != 4 || f[0].isEmpty() || f[1].isEmpty()) {
                 throw malformed(source, lineNo, "user::item::rating::timestamp", line);
             }
             long seconds = parseLong(f[3], source, lineNo, "timestamp in seconds", line);
-            if (!keepUser.test(f[0])) {
-                continue;
-            }
-            events.add(event("ml-" + lineNo, f[0], f[1], seconds * 1000L, null, null, EventType.RATING));
-        }
+            return new Fields(f[0], f[1], seconds * 1000L, null, null);
+        });
     }
 
     private static void readSasRec(BufferedReader reader, String source, List<ClickEvent> events,
                                    Predicate<String> keepUser) throws IOException {
-        int lineNo = 0;
-        for (String line; (line = reader.readLine()) != null; ) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
+        readLines(reader, 1, "sasrec-", EventType.CLICK, events, keepUser, (line, lineNo) -> {
             String[] f = line.trim().split("\\s+");
             if (f.length != 2) {
                 throw malformed(source, lineNo, "'user item'", line);
             }
-            if (!keepUser.test(f[0])) {
-                continue;
-            }
-            events.add(event("sasrec-" + lineNo, f[0], f[1], lineNo, null, null, EventType.CLICK));
-        }
+            return new Fields(f[0], f[1], lineNo, null, null);
+        });
     }
 
     private static void readCsv(BufferedReader reader, String source, List<ClickEvent> events,
@@ -102,32 +113,15 @@ public final class ClickFileReader {
         if (user < 0 || item < 0 || time < 0) {
             throw malformed(source, 1, "a header naming user_id, item_id and timestamp_ms", header);
         }
-        int lineNo = 1;
-        for (String line; (line = reader.readLine()) != null; ) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
+        readLines(reader, 2, "csv-", EventType.CLICK, events, keepUser, (line, lineNo) -> {
             String[] f = line.split(",", -1);
             if (f.length != columns.size()) {
                 throw malformed(source, lineNo, columns.size() + " comma-separated fields (" + header + ")", line);
             }
             long millis = parseLong(f[time], source, lineNo, "timestamp_ms", line);
-            if (!keepUser.test(f[user])) {
-                continue;
-            }
-            events.add(event("csv-" + lineNo, f[user], f[item], millis,
-                    category >= 0 && !f[category].isEmpty() ? f[category] : null,
-                    session >= 0 && !f[session].isEmpty() ? f[session] : null, EventType.CLICK));
-        }
-    }
-
-    private static ClickEvent event(String id, String user, String item, long millis, String category,
-                                    String session, EventType type) {
-        return ClickEvent.newBuilder()
-                .setEventId(id).setUserId(user).setItemId(item).setEventType(type)
-                .setEventTimeMillis(millis).setCategory(category).setSessionId(session)
-                .build();
+            return new Fields(f[user], f[item], millis, category >= 0 && !f[category].isEmpty() ? f[category] : null,
+                    session >= 0 && !f[session].isEmpty() ? f[session] : null);
+        });
     }
 
     private static long parseLong(String text, String source, int line, String what, String content) throws IOException {
