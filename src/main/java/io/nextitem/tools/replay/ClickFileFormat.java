@@ -8,8 +8,8 @@ public enum ClickFileFormat {
     CSV,
     /**
      * The SASRec release's text: {@code user item} per line, each user's lines in time order, no
-     * times (as the Amazon and MovieLens files the papers train on). Event time is the line number
-     * in milliseconds, so every user's clicks keep their order.
+     * times (as the Amazon and MovieLens files the papers train on). Line n is taken at n seconds
+     * after 2000-01-01 UTC, so every user's clicks keep their order.
      */
     SASREC;
 

@@ -19,6 +19,11 @@ import java.util.zip.GZIPInputStream;
  * order). A malformed line stops the read with {@code source:line: expected ..., got ...}.
  */
 public final class ClickFileReader {
+    /**
+     * SASRec's files have no times: line n happens n seconds after 2000-01-01 UTC, a fixed time the
+     * job's decoder takes as plausible (before 1990 is dead-lettered), so every replay is the same.
+     */
+    static final long SASREC_FIRST_MILLIS = 946_684_800_000L;
     private ClickFileReader() {}
 
     public static List<ClickEvent> read(InputStream raw, String sourceName, ClickFileFormat format) throws IOException {
@@ -94,7 +99,7 @@ public final class ClickFileReader {
             if (f.length != 2) {
                 throw malformed(source, lineNo, "'user item'", line);
             }
-            return new Fields(f[0], f[1], lineNo, null, null);
+            return new Fields(f[0], f[1], SASREC_FIRST_MILLIS + lineNo * 1000L, null, null);
         });
     }
 

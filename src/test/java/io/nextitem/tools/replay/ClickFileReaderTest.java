@@ -38,6 +38,8 @@ class ClickFileReaderTest {
         List<ClickEvent> clicks = read("1 30\n1 10\n\n2 10\n1 20\n", ClickFileFormat.SASREC);
         assertThat(clicks).extracting(ClickEvent::getItemId).containsExactly("30", "10", "10", "20");
         assertThat(clicks).extracting(ClickEvent::getEventTimeMillis).isSorted().doesNotHaveDuplicates();
+        // the job dead-letters clicks before 1990 (decoder.min-event-time-millis): a replay must not
+        assertThat(clicks.get(0).getEventTimeMillis()).isGreaterThan(631_152_000_000L);
         assertThatThrownBy(() -> read("1 30\n1\t10 extra\n", ClickFileFormat.SASREC))
                 .hasMessageStartingWith("clicks.txt:2: expected 'user item'");
     }
