@@ -60,16 +60,17 @@ def _p1(model, variant, loss, ndcg, seconds, **model_config):
 
 
 def test_the_sampled_loss_table_sets_each_run_beside_full_cross_entropy(tmp_path):
-    write(tmp_path, "sasrec_ml-1m_P1.json", _p1("sasrec", None, "ce", 0.15, [1400.0, 1600.0]))
+    write(tmp_path, "sasrec_ml-1m_P1.json", {**_p1("sasrec", None, "ce", 0.15, [1400.0, 1600.0]),
+                                              "epochs": [{"best": 20, "run": 30}, {"best": 25, "run": 35}]})
     write(tmp_path, "sasrec-sampled_ml-1m_P1.json", _p1("sasrec", "sampled", "sampled_softmax", 0.12, [600.0],
                                                          num_negatives=256, negative_sampler="uniform"))
     write(tmp_path, "convrec_ml-1m_P1.json", _p1("convrec", None, "bce", 0.2, 10.0))
     lines = sampled_loss_table(load_results(tmp_path)).splitlines()
     assert len(lines) == 4  # header, rule, the two SASRec runs: other models stay out
-    assert lines[2] == ("| ML-1M | sasrec | full cross-entropy | 42 | 0.3000 | 0.1500 | 1.000 | 1,500 | abcdef0 "
-                        "| `sasrec_ml-1m_P1.json` |")
+    assert lines[2] == ("| ML-1M | sasrec | full cross-entropy | 42 | 0.3000 | 0.1500 | 1.000 | 1,500 | 20 / 30, 25 / 35 "
+                        "| abcdef0 | `sasrec_ml-1m_P1.json` |")
     assert lines[3].startswith("| ML-1M | sasrec-sampled | sampled_softmax, 256 uniform negatives | 42 | 0.2400 | 0.1200 "
-                               "| 0.800 | 600 |")
+                               "| 0.800 | 600 | - |")
 
 
 def test_the_docs_sampled_loss_table_is_the_one_the_result_files_give():

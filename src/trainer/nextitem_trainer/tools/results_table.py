@@ -124,10 +124,18 @@ def _mean(values) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _epochs(result: dict) -> str:
+    """best / run epochs per seed: a run stopped by its time budget shows best close to run."""
+    epochs = result.get("epochs")
+    epochs = epochs if isinstance(epochs, list) else [epochs] if isinstance(epochs, dict) else []
+    return ", ".join(f"{e.get('best')} / {e.get('run')}" for e in epochs) or "-"
+
+
 def sampled_loss_table(results: list[dict]) -> str:
     """Full cross-entropy beside the sampled loss at the same architecture, P1, per dataset."""
-    lines = ["| data | model | loss | seeds | HR@10 | NDCG@10 | NDCG@10 / full CE | training s per run | commit | result file |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| data | model | loss | seeds | HR@10 | NDCG@10 | NDCG@10 / full CE | training s per run | epochs best / run "
+             "| commit | result file |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for key, title in LOSS_COMPARISON_DATA:
         rows = {_label(r): r for r in results if r["protocol"] == "P1" and _data_key(r) == key
                 and _label(r) in LOSS_COMPARISON_LABELS}
@@ -140,7 +148,7 @@ def sampled_loss_table(results: list[dict]) -> str:
                      if reference and reference["metrics"].get("NDCG@10") else "-")
             seconds = _mean(r.get("train_seconds"))
             lines.append(f"| {title} | {label} | {_loss(r)} | {_seeds(r)} | {_figure(r, 'HR@10')} | "
-                         f"{_figure(r, 'NDCG@10')} | {ratio} | {'-' if seconds is None else f'{seconds:,.0f}'} | "
+                         f"{_figure(r, 'NDCG@10')} | {ratio} | {'-' if seconds is None else f'{seconds:,.0f}'} | {_epochs(r)} | "
                          f"{str(r.get('commit', 'unknown'))[:7]} | `{r['_file']}` |")
     return "\n".join(lines)
 
