@@ -32,10 +32,23 @@ final class LatencyStage {
 
     static Map<String, Object> run(String bootstrap, Path registry, Path work, IdVocabulary items, int fillRounds,
                                    BenchSettings settings, double eventsPerSecond, boolean exactlyOnce, PrintStream log) throws Exception {
+        return run(bootstrap, registry, work, items, fillRounds, settings, eventsPerSecond, exactlyOnce, null, log);
+    }
+
+    /**
+     * @param logClicks the clicks of a real log to pace, in their order (again from the start when
+     *                  the run needs more), with no fill: the queries the rate was measured on. Random
+     *                  item sequences, the other way, make query vectors no trained model meets, far
+     *                  from every item, and an approximate search walks deeper for them than for real
+     *                  users. Null: random users and items after full fill rounds.
+     */
+    static Map<String, Object> run(String bootstrap, Path registry, Path work, IdVocabulary items, int fillRounds,
+                                   BenchSettings settings, double eventsPerSecond, boolean exactlyOnce,
+                                   List<ClickEvent> logClicks, PrintStream log) throws Exception {
         String clicksTopic = "bench-latency-clicks-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaTopics.create(bootstrap, 2, List.of(clicksTopic));
-        List<ClickEvent> fill = BenchClicks.rounds(settings.users(), fillRounds, items, settings.seed(), "fill-",
-                System.currentTimeMillis() - 3_600_000L);
+        List<ClickEvent> fill = logClicks != null ? List.of() : BenchClicks.rounds(settings.users(), fillRounds, items,
+                settings.seed(), "fill-", System.currentTimeMillis() - 3_600_000L);
         int paced = (int) Math.round(eventsPerSecond * settings.latencySeconds());
         // Fill rounds = max_seq_len: the state holds as many clicks as the model reads.
         JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, fillRounds,
@@ -50,7 +63,7 @@ final class LatencyStage {
                     throw new IllegalStateException("latency run: the job did not catch up on " + fill.size() + " fill clicks");
                 }
                 pacedStart = System.currentTimeMillis();
-                producePaced(producer, items, settings, eventsPerSecond, paced);
+                producePaced(producer, items, settings, eventsPerSecond, paced, logClicks);
                 if (!probe.awaitCount(fill.size() + paced, Duration.ofSeconds(120))) {
                     throw new IllegalStateException("latency run at " + eventsPerSecond + " events/s: only "
                             + (probe.count() - fill.size()) + " of " + paced + " paced lists arrived");
@@ -59,6 +72,8 @@ final class LatencyStage {
                 job.cancel().get();
             }
             Map<String, Object> out = summarize(probe.snapshot(), pacedStart + SETTLE_MILLIS, exactlyOnce, eventsPerSecond);
+            out.put("requests", logClicks != null ? "the log's clicks in their order, sent at the wall clock"
+                    : "random users and items after " + fillRounds + " fill rounds");
             log.printf("  %s at %,.0f events/s: inference-path p99 %s ms, visibility p99 %s ms%n",
                     out.get("delivery"), eventsPerSecond, out.get("inference_path_ms_p99"), out.get("visibility_ms_p99"));
             return out;
@@ -66,7 +81,7 @@ final class LatencyStage {
     }
 
     private static void producePaced(ClickReplayer producer, IdVocabulary items, BenchSettings settings,
-                                     double eventsPerSecond, int count) throws Exception {
+                                     double eventsPerSecond, int count, List<ClickEvent> logClicks) throws Exception {
         Random random = new Random(settings.seed() + 1);
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -75,11 +90,20 @@ final class LatencyStage {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            int user = random.nextInt(settings.users());
-            producer.send(BenchClicks.click(PACED_PREFIX + i, BenchClicks.userId(user),
-                    items.idOf(1 + random.nextInt(items.size())), System.currentTimeMillis()));
+            producer.send(pacedClick(i, logClicks, random, settings.users(), items, System.currentTimeMillis()));
         }
         producer.flush();
+    }
+
+    /** The i-th paced click at {@code nowMillis}: the log's i-th (round again past its end), or a random user's random item. */
+    static ClickEvent pacedClick(int i, List<ClickEvent> logClicks, Random random, int users, IdVocabulary items,
+                                 long nowMillis) {
+        if (logClicks != null) {
+            ClickEvent logged = logClicks.get(i % logClicks.size());
+            return BenchClicks.click(PACED_PREFIX + i, logged.getUserId(), logged.getItemId(), nowMillis);
+        }
+        return BenchClicks.click(PACED_PREFIX + i, BenchClicks.userId(random.nextInt(users)),
+                items.idOf(1 + random.nextInt(items.size())), nowMillis);
     }
 
     static Map<String, Object> summarize(List<RecommendationProbe.Seen> seen, long fromEventTimeMillis,

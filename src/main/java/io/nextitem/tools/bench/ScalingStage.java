@@ -75,8 +75,9 @@ final class ScalingStage {
                     row.putAll(Recall.of(reference, measured.lastRunLists(), RECALL_AT).describe(variants.get(0).name()));
                 }
                 double rate = (Double) measured.figures().get("events_per_s_median");
+                // with a log, the p99 is taken on its clicks too: the queries the rate was measured on
                 Map<String, Object> latency = LatencyStage.run(bootstrap, registry, work, version.items(), fillRounds,
-                        varied, rate / 2, false, log);
+                        varied, rate / 2, false, settings.scalingClicks().isEmpty() ? null : clicks, log);
                 row.put("latency_at_half_rate", latency);
                 rows.add(row);
                 log.printf("  %s: %,.0f events/s, p99 %s ms at half, %s%n", variant.name(), rate,

@@ -141,4 +141,18 @@ class BenchFiguresTest {
     private static BenchSettings settings() {
         return new BenchSettings(Path.of("v"), "cpu", 1, 64, 5, 1, 1000, true, 1000, 50, 5, 1, 20, new double[] {0.5}, new double[0], new long[] {1000}, 100, 42);
     }
+
+    @Test
+    void aLatencyRunOverALogPacesItsClicksInOrderAtTheWallClockAndRoundsAgain() {
+        List<io.nextitem.avro.ClickEvent> log = List.of(BenchClicks.click("csv-2", "u1", "item-7", 946_684_801_000L),
+                BenchClicks.click("csv-3", "u2", "item-9", 946_684_802_000L));
+        java.util.Random unused = new java.util.Random(0);
+        List<io.nextitem.avro.ClickEvent> paced = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            paced.add(LatencyStage.pacedClick(i, log, unused, 1000, null, 5_000L + i));
+        }
+        assertThat(paced).extracting(c -> c.getUserId() + " " + c.getItemId()).containsExactly("u1 item-7", "u2 item-9", "u1 item-7");
+        assertThat(paced).extracting(io.nextitem.avro.ClickEvent::getEventId).containsExactly("paced-0", "paced-1", "paced-2");
+        assertThat(paced).extracting(io.nextitem.avro.ClickEvent::getEventTimeMillis).containsExactly(5_000L, 5_001L, 5_002L);
+    }
 }
