@@ -2,6 +2,7 @@ package io.nextitem.tools.bench;
 
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.config.JobConfig;
+import io.nextitem.tools.WorkFolders;
 import io.nextitem.tools.kafka.KafkaTopics;
 import io.nextitem.tools.kafka.LocalKafkaBroker;
 import io.nextitem.model.ModelVersion;
@@ -9,6 +10,7 @@ import io.nextitem.tools.replay.ClickReplayer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +66,7 @@ final class StateScaleStage {
         long seeding = System.nanoTime();
         JobClient seeder = StateSeedJob.start(seedConfig, seedTopic, new SequenceSeedFunction(seedConfig.sequence, pool,
                 settings.seed(), System.currentTimeMillis() - 60_000L), seedPort);
+        Path savepoints = work.resolve("savepoints-" + users);
         Path savepoint;
         try {
             StateSeedJob.awaitCheckpointedEnd(bootstrap, seedConfig.kafka.groupId, seedTopic, Duration.ofMinutes(30));
@@ -74,7 +77,7 @@ final class StateScaleStage {
                     CheckpointStats.newestId(seedPort, seedJob), 1, Duration.ofMinutes(10)).get(0);
             out.put("seeded_checkpoint", full.describe());
             out.put("state_bytes_per_user", ThroughputStage.round(full.stateSizeBytes() / (double) users));
-            savepoint = StateSeedJob.stopWithSavepoint(seeder, work.resolve("savepoints-" + users));
+            savepoint = StateSeedJob.stopWithSavepoint(seeder, savepoints);
         } catch (Exception e) {
             seeder.cancel().get();
             throw e;
@@ -106,7 +109,7 @@ final class StateScaleStage {
             out.put(key, variants.get(0).get(key));
         }
         out.put("variants", variants);
-        io.nextitem.tools.WorkFolders.deleteRecursively(work.resolve("savepoints-" + users)); // every variant has read it
+        WorkFolders.deleteRecursively(savepoints); // every variant has read it
         log.printf("  %,d users: %s bytes/user, full checkpoint %,d bytes in %,d ms, %s events/s, RSS %.2f GiB%n", users,
                 out.get("state_bytes_per_user"), ((Map<?, ?>) out.get("seeded_checkpoint")).get("state_size_bytes"),
                 (Long) ((Map<?, ?>) out.get("seeded_checkpoint")).get("end_to_end_duration_ms"), out.get("events_per_s"),
@@ -142,8 +145,8 @@ final class StateScaleStage {
         return out;
     }
 
-    private static void removeCheckpoints(JobConfig config) throws java.io.IOException {
-        io.nextitem.tools.WorkFolders.deleteRecursively(Path.of(java.net.URI.create(config.checkpoint.dir)));
+    private static void removeCheckpoints(JobConfig config) throws IOException {
+        WorkFolders.deleteRecursively(Path.of(URI.create(config.checkpoint.dir)));
     }
 
     /** Clicks of users drawn uniformly among the seeded ones, after the seeded state's event times. */
