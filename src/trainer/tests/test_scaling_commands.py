@@ -28,3 +28,16 @@ def test_a_catalogue_trains_beats_mostpop_and_exports(tmp_path, monkeypatch):
     record(dict(entry, items_asked=500), tmp_path / "trained.json")
     record(entry, tmp_path / "trained.json")  # the same catalogue again replaces its entry
     assert [e["items_asked"] for e in json.loads(path.read_text())["catalogues"]] == [400, 500]
+
+
+def test_the_command_line_is_recorded_as_typed_with_its_result_file():
+    from argparse import ArgumentParser
+
+    from nextitem_trainer.commands import scaling_catalogues as command
+
+    parser = ArgumentParser()
+    command.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["scaling-catalogues", "--items", "3416", "1000000", "--max-minutes", "60",
+                              "--result-file", "results/trained.json"])
+    assert command.command_line(args) == ("trainer scaling-catalogues --items 3416 1000000 --sampler popularity "
+                                          "--max-minutes 60.0 --result-file results/trained.json")

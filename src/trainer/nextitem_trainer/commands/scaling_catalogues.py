@@ -2,6 +2,8 @@
 from nothing (data, training, P1 against MostPop, export), tools/scaling_catalogues.py."""
 from __future__ import annotations
 
+from pathlib import Path
+
 NAME = "scaling-catalogues"
 
 
@@ -16,14 +18,26 @@ def add_parser(sub) -> None:
                    help="a sampler trial: train and evaluate without export, recorded under sampler_trials")
     p.add_argument("--epochs", type=int, help="override the catalogue's epoch budget")
     p.add_argument("--max-minutes", type=float, help="override the catalogue's time budget")
+    p.add_argument("--result-file", type=Path,
+                   help="record the figures here instead of src/site/results/scaling/trained_catalogues.json "
+                        "(a rebuild for a new bench run, beside the figures of the versions earlier runs used)")
 
 
 def run(args) -> int:
-    from ..tools.scaling_catalogues import BUDGETS, Budget, build_catalogue, record
+    from ..tools.scaling_catalogues import BUDGETS, RESULT_FILE, Budget, build_catalogue, record
 
     for items in args.items:
         default = BUDGETS.get(items, Budget(4, 10.0))
         budget = Budget(args.epochs or default.epochs, args.max_minutes or default.minutes)
         entry = build_catalogue(items, args.sampler, budget, export_version=not args.trial)
-        record(entry, trial=args.trial)
+        record(entry, result_file=args.result_file or RESULT_FILE, trial=args.trial, command=command_line(args))
     return 0
+
+
+def command_line(args) -> str:
+    """The command as typed, for the result file (paths as given)."""
+    words = ["trainer", NAME, "--items", *map(str, args.items), "--sampler", args.sampler]
+    for flag, value in (("--epochs", args.epochs), ("--max-minutes", args.max_minutes), ("--result-file", args.result_file)):
+        if value is not None:
+            words += [flag, str(value)]
+    return " ".join(words) + (" --trial" if args.trial else "")

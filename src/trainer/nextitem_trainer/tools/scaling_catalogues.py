@@ -132,7 +132,8 @@ def build_catalogue(items: int, sampler: str, budget: Budget, export_version: bo
     return entry
 
 
-def record(entry: dict, result_file: Path = RESULT_FILE, trial: bool = False) -> Path:
+def record(entry: dict, result_file: Path = RESULT_FILE, trial: bool = False,
+           command: str = "trainer scaling-catalogues --items 10000 100000 1000000") -> Path:
     """Adds (or replaces) the catalogue's entry in the result file; ``trial``: in the sampler
     trial list instead of the catalogues."""
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
@@ -140,7 +141,7 @@ def record(entry: dict, result_file: Path = RESULT_FILE, trial: bool = False) ->
                               "item table on synthetic catalogues (trainer synthetic --items), P1 on the test "
                               "split (leave-one-out, full ranking over every item, the user's items excluded) "
                               "for a seeded sample of users, MostPop on the same users")
-    result["command"] = "trainer scaling-catalogues --items 10000 100000 1000000"
+    result["command"] = command
     result["data_generator"] = {"command": "trainer synthetic --items N --events-per-item 20 --seed 1",
                                 "seed": DATA_SEED, "events_per_item": EVENTS_PER_ITEM}
     result["note"] = ("measured on a 2-core machine shared with other work (Maven builds, other trainings): "

@@ -1,6 +1,7 @@
 package io.nextitem.ann;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,8 +13,11 @@ import java.nio.file.Path;
  * ann/index.json: what the index in ann/ was built from and how. The job compares
  * {@code itemVectorsSha256}, {@code numItems} and {@code dim} with the version's manifest, so an
  * index copied from another version (other item vectors) is refused rather than searched.
+ * {@code scanCalibration} (absent unless the index was built with the version's queries) is what
+ * {@code model.search-graphs=auto} decides by.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnnIndexDescription(
         @JsonProperty("library") String library,
         @JsonProperty("format") String format,
@@ -23,7 +27,8 @@ public record AnnIndexDescription(
         @JsonProperty("num_items") int numItems,
         @JsonProperty("dim") int dim,
         @JsonProperty("build_seconds") double buildSeconds,
-        @JsonProperty("bytes") long bytes) {
+        @JsonProperty("bytes") long bytes,
+        @JsonProperty("scan_calibration") ScanCalibration scanCalibration) {
 
     public static final String FILE = "index.json";
     /** The folder of the Lucene index inside ann/. */

@@ -35,6 +35,16 @@ public final class VersionIndexer {
     /** Builds, describes and records the index; returns its description. */
     public static AnnIndexDescription index(Path versionDir, HnswParameters parameters, Consumer<String> progress)
             throws IOException {
+        return index(versionDir, parameters, null, progress);
+    }
+
+    /**
+     * As {@link #index(Path, HnswParameters, Consumer)}, and with {@code calibrate} (null: none) measures
+     * on the version's query vectors how much of their exact top-k its longest items hold (ScanCalibration).
+     */
+    public static AnnIndexDescription index(Path versionDir, HnswParameters parameters,
+                                            ScanCalibration.Request calibrate, Consumer<String> progress)
+            throws IOException {
         Path manifestFile = versionDir.resolve("manifest.json");
         ObjectNode manifestJson = (ObjectNode) JSON.readTree(manifestFile.toFile());
         ModelManifest manifest = JSON.treeToValue(manifestJson, ModelManifest.class);
@@ -56,6 +66,8 @@ public final class VersionIndexer {
                     + ") but the manifest says num_items " + manifest.numItems() + " and retrieval.dim " + retrieval.dim());
         }
 
+        float[][] calibrationQueries = calibrate == null ? null : calibrate.read(vectors.dim());
+
         // Built beside ann/ under a hidden name, then renamed: a failed build leaves no half index.
         Path building = versionDir.resolve(".ann-building");
         deleteRecursively(building);
@@ -70,9 +82,10 @@ public final class VersionIndexer {
             progress.accept("built in " + Math.round(buildSeconds * 10) / 10.0 + " s; " + check.size() + " items in "
                     + check.bands() + " norm band(s), checksums verified");
         }
+        ScanCalibration calibration = calibrate == null ? null : calibrate.measure(vectors, calibrationQueries, progress);
         AnnIndexDescription description = new AnnIndexDescription(LuceneItemIndex.LIBRARY, AnnIndexDescription.FORMAT,
                 AnnIndexDescription.SIMILARITY, parameters, vectorsEntry.sha256().toLowerCase(), vectors.rows(),
-                vectors.dim(), Math.round(buildSeconds * 1000) / 1000.0, folderBytes(luceneFolder));
+                vectors.dim(), Math.round(buildSeconds * 1000) / 1000.0, folderBytes(luceneFolder), calibration);
         description.write(building.resolve(AnnIndexDescription.FILE));
 
         Path ann = versionDir.resolve(ANN_FOLDER);

@@ -123,12 +123,19 @@ public class ModelSettings implements Serializable {
                     + "0 searches every band in its graph.")
             .checkedBy(ConfigChecks.between(0, 10_000_000))
             .field(m -> m.searchExactItems, (m, v) -> m.searchExactItems = v);
-    static final Setting<ModelSettings, Boolean> SEARCH_GRAPHS = SECTION.key("search-graphs").booleanType()
-            .defaultValue(true)
-            .withDescription("With model.search-exact-items above 0: whether the graphs of the items outside the "
-                    + "exact scan are walked. false answers from the exact scan alone: faster, and exact for the "
-                    + "longest items, but an item outside them never reaches a list, so recall is what the "
-                    + "catalogue keeps among its longest items; measure it with the bench's scaling stage first.")
+    public static final String GRAPHS_AUTO = "auto";
+    public static final String GRAPHS_WALKED = "true";
+    public static final String GRAPHS_SKIPPED = "false";
+    static final Setting<ModelSettings, String> SEARCH_GRAPHS = SECTION.key("search-graphs").stringType()
+            .defaultValue(GRAPHS_AUTO)
+            .withDescription("In approximate search: whether the graphs of the items outside the exact scan are "
+                    + "walked. true: the scan of model.search-exact-items, then the graphs. false: the scan alone "
+                    + "answers: faster, but an item outside it never reaches a list, so recall is what the catalogue "
+                    + "keeps among its longest items. auto: false with the scan size the version's index was "
+                    + "calibrated to (`nextitem.jar index --queries`: the smallest scan that reached its target "
+                    + "recall@10 on the version's own queries, in ann/index.json), true for an index without a "
+                    + "calibration or whose target needed more than its largest scan.")
+            .checkedBy(ConfigChecks.oneOf(List.of(GRAPHS_AUTO, GRAPHS_WALKED, GRAPHS_SKIPPED)))
             .field(m -> m.searchGraphs, (m, v) -> m.searchGraphs = v);
     static final List<Setting<ModelSettings, ?>> SETTINGS = List.of(REGISTRY, VERSION, TOP_K, EXECUTION_PROVIDER,
             CUDA_DEVICE_ID, INTRA_OP_THREADS, WATCH_INTERVAL_MS, BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS,
@@ -151,7 +158,7 @@ public class ModelSettings implements Serializable {
     public int searchEf = SEARCH_EF.defaultValue();
     public int searchMaxCandidates = SEARCH_MAX_CANDIDATES.defaultValue();
     public int searchExactItems = SEARCH_EXACT_ITEMS.defaultValue();
-    public boolean searchGraphs = SEARCH_GRAPHS.defaultValue();
+    public String searchGraphs = SEARCH_GRAPHS.defaultValue();
 
     // Not settings of their own: handed over by JobConfig#validated() from the keys they mirror.
     /** The job's Kafka cluster and client properties (kafka.*), where model.updates-topic lives. */

@@ -7,6 +7,8 @@ import io.nextitem.ann.SharedItemIndexes;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.model.ModelManifest;
 import io.nextitem.model.ModelVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Approximate search of one version: query.onnx gives each request's query vector, the
@@ -14,18 +16,21 @@ import io.nextitem.model.ModelVersion;
  * the index for as long as the version serves in this subtask.
  */
 final class RetrievalSearch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrievalSearch.class);
     private final QueryEncoder encoder;
     private final SharedItemIndexes.Lease lease;
     private final ApproximateItemSearch search;
     /** The exact scan of the longest bands (model.search-exact-items), or null. */
     private final ExactHeadScan headScan;
+    private final SearchPlan plan;
 
     private RetrievalSearch(QueryEncoder encoder, SharedItemIndexes.Lease lease, ApproximateItemSearch search,
-                            ExactHeadScan headScan) {
+                            ExactHeadScan headScan, SearchPlan plan) {
         this.encoder = encoder;
         this.lease = lease;
         this.search = search;
         this.headScan = headScan;
+        this.plan = plan;
     }
 
     /**
@@ -48,15 +53,17 @@ final class RetrievalSearch implements AutoCloseable {
         try {
             encoder = new QueryEncoder(version, settings.executionProvider, settings.cudaDeviceId,
                     settings.intraOpThreads);
-            NormHead head = settings.searchExactItems > 0 ? lease.index().head(settings.searchExactItems) : null;
+            SearchPlan plan = SearchPlan.of(settings, lease.index().description().scanCalibration());
+            LOG.info("{} {} searched approximately: {}", version.name(), version.version(), plan);
+            NormHead head = plan.exactItems() > 0 ? lease.index().head(plan.exactItems()) : null;
             if (head == null) {
                 return new RetrievalSearch(encoder, lease,
-                        lease.index().search(settings.searchEf, settings.searchMaxCandidates), null);
+                        lease.index().search(settings.searchEf, settings.searchMaxCandidates), null, plan);
             }
             ExactHeadScan scan = new ExactHeadScan(head, settings.intraOpThreads, version.name() + " " + version.version());
             return new RetrievalSearch(encoder, lease,
-                    lease.index().search(settings.searchEf, settings.searchMaxCandidates, head, scan, settings.searchGraphs),
-                    scan);
+                    lease.index().search(settings.searchEf, settings.searchMaxCandidates, head, scan, plan.walkGraphs()),
+                    scan, plan);
         } catch (RuntimeException e) {
             if (encoder != null) {
                 encoder.close();
@@ -73,6 +80,11 @@ final class RetrievalSearch implements AutoCloseable {
     /** One search per query of the batch (the longest bands scanned for the whole batch at once). */
     ApproximateItemSearch.Found[] search(float[][] queries, int topK, long[][] seenIndices) {
         return search.search(queries, topK, seenIndices);
+    }
+
+    /** How this version is searched: the exact scan's size and whether graphs are walked. */
+    SearchPlan plan() {
+        return plan;
     }
 
     QueryEncoder encoder() {

@@ -90,6 +90,11 @@ public final class SequenceRecommender implements AutoCloseable {
         return retrieval != null;
     }
 
+    /** How approximate search answers for this version; null when it is searched exactly. */
+    SearchPlan searchPlan() {
+        return retrieval == null ? null : retrieval.plan();
+    }
+
     /** One request, scored alone; the counts of this call are read with the last* methods. */
     public Recommendation recommend(ScoringRequest request, long nowMillis) throws OrtException {
         Scored scored = recommendAll(List.of(request), nowMillis).get(0);

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * slower than model.latency-budget-ms, when set), {@code searchIsApproximate} (1 when the serving
  * version ranks by approximate search, model.search), {@code annIndexBytes} (approximate-search
  * index bytes this TaskManager holds, every subtask's shared; during a swap old and new together),
+ * {@code searchExactItems} and {@code searchGraphsWalked} (how approximate search answers:
+ * model.search-graphs, the version's index calibration; 0 and 0 under exact search),
  * {@code approximateRefetches} (searches run again deeper because seen items left too few
  * candidates), {@code approximateShortLists} (lists popularity finished even at the deepest search).
  */
@@ -81,6 +83,11 @@ final class ServedModel implements AutoCloseable {
         // and how often seen items made a search go deeper or left a list to popularity.
         metrics.gauge("searchIsApproximate", (Gauge<Integer>) () -> recommender.searchesApproximately() ? 1 : 0);
         metrics.gauge("annIndexBytes", (Gauge<Long>) () -> SharedItemIndexes.process().heldBytes());
+        // and how it searches: the exact scan's size, and whether graphs are walked after it
+        metrics.gauge("searchExactItems", (Gauge<Integer>) () -> recommender.searchPlan() == null ? 0
+                : recommender.searchPlan().exactItems());
+        metrics.gauge("searchGraphsWalked", (Gauge<Integer>) () -> recommender.searchPlan() != null
+                && recommender.searchPlan().walkGraphs() ? 1 : 0);
         searchRefetches = metrics.counter("approximateRefetches");
         searchShortLists = metrics.counter("approximateShortLists");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));

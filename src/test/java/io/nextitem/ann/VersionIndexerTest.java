@@ -61,6 +61,42 @@ class VersionIndexerTest {
     }
 
     @Test
+    void withTheVersionsQueriesItRecordsTheScanCalibrationUnderTheManifestsChecksums() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        Path queries = tmp.resolve("queries.npy");
+        NpyFloatMatrix.write(queries, RetrievalFormFixture.vectors(40, 8, 11));
+        List<String> progress = new ArrayList<>();
+
+        AnnIndexDescription description = VersionIndexer.index(version, SMALL,
+                new ScanCalibration.Request(queries, 10, 0.9, null), progress::add);
+
+        ScanCalibration calibration = AnnIndexDescription.read(version.resolve("ann/index.json")).scanCalibration();
+        assertThat(calibration).isEqualTo(description.scanCalibration());
+        assertThat(calibration.queries()).isEqualTo(40);
+        assertThat(calibration.targetRecall()).isEqualTo(0.9);
+        assertThat(calibration.maxScanItems()).isEqualTo(ScanCalibration.defaultMaxScanItems(description.numItems()));
+        assertThat(calibration.recallByScanItems()).containsEntry(description.numItems(), 1.0);
+        assertThat(progress).anyMatch(line -> line.contains("scan alone, recall@10 by items scanned"));
+        assertThat(ModelVersion.load(version).manifest().hasAnnIndex()).isTrue();
+        // without queries the description carries no calibration, and reads back as none
+        VersionIndexer.index(version, SMALL, line -> { });
+        assertThat(AnnIndexDescription.read(version.resolve("ann/index.json")).scanCalibration()).isNull();
+        assertThat(Files.readString(version.resolve("ann/index.json"))).doesNotContain("scan_calibration");
+    }
+
+    @Test
+    void refusesQueriesOfAnotherDimensionAndLeavesNoIndex() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        Path queries = tmp.resolve("queries.npy");
+        NpyFloatMatrix.write(queries, RetrievalFormFixture.vectors(5, 6, 11));
+        assertThatThrownBy(() -> VersionIndexer.index(version, SMALL, new ScanCalibration.Request(queries, 10, 0.9, null),
+                line -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6-dimensional queries");
+        assertThat(version.resolve("ann")).doesNotExist();
+    }
+
+    @Test
     void indexingAgainReplacesTheOldIndexAndItsEntries() throws Exception {
         Path version = DemoModel.copyTo(tmp);
         RetrievalFormFixture.addTo(version, 8, 7);

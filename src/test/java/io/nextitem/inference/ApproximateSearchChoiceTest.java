@@ -3,7 +3,10 @@ package io.nextitem.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nextitem.ann.AnnIndexDescription;
 import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.NpyFloatMatrix;
+import io.nextitem.ann.ScanCalibration;
 import io.nextitem.ann.VersionIndexer;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.model.ModelLoadException;
@@ -75,6 +78,42 @@ class ApproximateSearchChoiceTest {
             assertThat(refusals).singleElement().asString().startsWith("sasrec-v2: ")
                     .contains("ann/lucene/").contains("sha256");
         }
+    }
+
+    @Test
+    void byDefaultACalibratedIndexIsAnsweredByItsScanAloneAndAnUncalibratedOneWalksItsGraphs() throws Exception {
+        Path queries = registry.resolveSibling(registry.getFileName() + "-queries.npy");
+        NpyFloatMatrix.write(queries, RetrievalFormFixture.vectors(30, 16, 5)); // the test model's query dimension
+        Path calibrated = indexedCopy("sasrec-v1", new ScanCalibration.Request(queries, 10, 0.9, null));
+        ScanCalibration calibration = AnnIndexDescription.read(calibrated.resolve("ann/index.json")).scanCalibration();
+        assertThat(calibration.scanItems()).isNotNull();
+        ModelSettings defaults = settings(ModelSettings.SEARCH_APPROXIMATE);
+        assertThat(defaults.searchGraphs).isEqualTo(ModelSettings.GRAPHS_AUTO);
+        try (SequenceRecommender recommender = SequenceRecommender.open(calibrated, defaults)) {
+            assertThat(recommender.searchPlan().exactItems()).isEqualTo(calibration.scanItems());
+            assertThat(recommender.searchPlan().walkGraphs()).isFalse();
+        }
+        ModelSettings walked = settings(ModelSettings.SEARCH_APPROXIMATE);
+        walked.searchGraphs = ModelSettings.GRAPHS_WALKED;
+        try (SequenceRecommender recommender = SequenceRecommender.open(calibrated, walked)) {
+            assertThat(recommender.searchPlan().walkGraphs()).isTrue();
+        }
+        Path uncalibrated = indexedCopy("sasrec-v2", null);
+        try (SequenceRecommender recommender = SequenceRecommender.open(uncalibrated, defaults)) {
+            assertThat(recommender.searchPlan().exactItems()).isEqualTo(defaults.searchExactItems);
+            assertThat(recommender.searchPlan().walkGraphs()).isTrue();
+        }
+    }
+
+    /** The test model, its own retrieval form indexed (and calibrated with {@code calibrate}, when not null). */
+    private Path indexedCopy(String name, ScanCalibration.Request calibrate) {
+        return VersionFixtures.publish(SASREC, registry, name, "2026-03-01T00:00:00Z", staged -> {
+            try {
+                VersionIndexer.index(staged, new HnswParameters(8, 40, false), calibrate, line -> { });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private Path publish(String name, boolean index, boolean corruptIndex) {

@@ -2,6 +2,7 @@ package io.nextitem.tools.cli;
 
 import io.nextitem.ann.AnnIndexDescription;
 import io.nextitem.ann.HnswParameters;
+import io.nextitem.ann.ScanCalibration;
 import io.nextitem.ann.VersionIndexer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,10 +32,29 @@ final class IndexCommand implements Callable<Integer> {
             + "each band's items at least half as long as its longest (the last holds the rest); 1 for one graph. Default: ${DEFAULT-VALUE}.")
     int normBands;
 
+    @Option(names = "--queries", paramLabel = "QUERIES.npy", description = "The version's query vectors (float32, "
+            + "(Q, D), e.g. `trainer query-vectors` on held-out users): measures how much of their exact top-k the longest "
+            + "items hold and records it in ann/index.json, so model.search-graphs=auto can answer from the exact scan "
+            + "alone where that is shown to be enough. Without it the graphs are always walked.")
+    Path queries;
+
+    @Option(names = "--target-recall", defaultValue = "" + ScanCalibration.DEFAULT_TARGET_RECALL,
+            description = "With --queries: the recall@k the scan alone must reach on them. Default: ${DEFAULT-VALUE}.")
+    double targetRecall;
+
+    @Option(names = "--recall-k", defaultValue = "10", description = "With --queries: k of recall@k. Default: ${DEFAULT-VALUE}.")
+    int recallK;
+
+    @Option(names = "--max-scan-items", description = "With --queries: the largest scan it may choose "
+            + "(default: a fifth of the catalogue; a larger scan costs about as much as exact search).")
+    Integer maxScanItems;
+
     @Override
     public Integer call() throws Exception {
+        ScanCalibration.Request calibrate = queries == null ? null
+                : new ScanCalibration.Request(queries, recallK, targetRecall, maxScanItems);
         AnnIndexDescription description = VersionIndexer.index(versionDir, new HnswParameters(maxConn, beamWidth, int8, normBands),
-                line -> System.err.println("[index] " + line));
+                calibrate, line -> System.err.println("[index] " + line));
         System.out.println(description.numItems() + " items indexed in " + description.buildSeconds() + " s, "
                 + description.bytes() + " bytes");
         return 0;
