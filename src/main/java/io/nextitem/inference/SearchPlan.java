@@ -1,7 +1,10 @@
 package io.nextitem.inference;
 
+import io.nextitem.ann.AnnIndexDescription;
 import io.nextitem.ann.ScanCalibration;
 import io.nextitem.config.ModelSettings;
+import io.nextitem.model.ModelVersion;
+import java.nio.file.Path;
 
 /**
  * How approximate search answers for one version: how many of its longest items the exact scan
@@ -12,7 +15,19 @@ import io.nextitem.config.ModelSettings;
  * @param walkGraphs whether the graphs of the items outside the scan are walked
  * @param reason     why, for the log line that says how the version is searched
  */
-record SearchPlan(int exactItems, boolean walkGraphs, String reason) {
+public record SearchPlan(int exactItems, boolean walkGraphs, String reason) {
+
+    /**
+     * How a version is searched under {@code settings}, in words: exact, or the plan of its
+     * approximate search (for result files, which name a variant by its settings alone).
+     */
+    public static String describe(ModelVersion version, ModelSettings settings) {
+        if (!RetrievalSearch.chosenFor(version.manifest(), settings)) {
+            return "exact (model.onnx scores every item)";
+        }
+        Path description = version.folder().resolve(version.manifest().retrieval().index());
+        return "approximate: " + of(settings, AnnIndexDescription.read(description).scanCalibration());
+    }
 
     static SearchPlan of(ModelSettings settings, ScanCalibration calibration) {
         if (ModelSettings.GRAPHS_AUTO.equals(settings.searchGraphs)) {

@@ -93,6 +93,10 @@ class ApproximateSearchChoiceTest {
             assertThat(recommender.searchPlan().exactItems()).isEqualTo(calibration.scanItems());
             assertThat(recommender.searchPlan().walkGraphs()).isFalse();
         }
+        assertThat(SearchPlan.describe(ModelVersion.load(calibrated), defaults)).startsWith("approximate: exact scan of the "
+                + calibration.scanItems() + " longest items, no graph walked");
+        assertThat(SearchPlan.describe(ModelVersion.load(calibrated), settings(ModelSettings.SEARCH_AUTO)))
+                .as("auto, a small catalogue").startsWith("exact");
         ModelSettings walked = settings(ModelSettings.SEARCH_APPROXIMATE);
         walked.searchGraphs = ModelSettings.GRAPHS_WALKED;
         try (SequenceRecommender recommender = SequenceRecommender.open(calibrated, walked)) {

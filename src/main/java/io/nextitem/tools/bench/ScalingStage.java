@@ -1,6 +1,9 @@
 package io.nextitem.tools.bench;
 
 import io.nextitem.avro.ClickEvent;
+import io.nextitem.config.JobConfig;
+import io.nextitem.config.JobConfigLoader;
+import io.nextitem.inference.SearchPlan;
 import io.nextitem.model.ModelVersion;
 import io.nextitem.tools.kafka.KafkaTopics;
 import io.nextitem.tools.replay.ClickReplayer;
@@ -68,6 +71,8 @@ final class ScalingStage {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("variant", variant.name());
                 row.put("settings", variant.assignments());
+                row.put("search", SearchPlan.describe(version, JobConfigLoader.override(new JobConfig(),
+                        variant.assignments(), "--search-variant " + variant.name()).model));
                 row.putAll(measured.figures());
                 if (reference == null) {
                     reference = measured.lastRunLists();
