@@ -2,9 +2,11 @@
 train with Adagrad and after_step, P4, finetune) must give the weights recorded in
 fixtures/engine_weights.*.
 
-Bit-identical (sha256 of every tensor) when this machine's CPU capability is the one the
-fixture was recorded on; otherwise BLAS kernels may round differently, so the weights are
-compared with torch.allclose at a tight tolerance. Each test prints which check it applied.
+Bit-identical (sha256 of every tensor) when this machine runs the kernels the fixture was
+recorded with: torch's CPU capability and the kernel OpenBLAS picked (the same capability can
+come with different OpenBLAS kernels: a CPU model OpenBLAS does not recognise gets its generic
+Prescott kernel, which rounds otherwise than Haswell's); otherwise the weights are compared with
+torch.allclose at a tight tolerance. Each test prints which check it applied.
 
 Record again (only when a change is meant to move results):
 ``NEXTITEM_RECORD_ENGINE_WEIGHTS=1 python -m pytest tests/test_engine_weights.py``
@@ -53,6 +55,29 @@ def cpu_capability() -> str:
     return "unknown"
 
 
+def openblas_core() -> str:
+    """The kernel OpenBLAS chose (openblas_get_corename of the library torch loaded), or "unknown"
+    when torch runs on another BLAS or the library does not say."""
+    import ctypes
+
+    torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS if it is not yet
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps if "openblas" in line and "/" in line})
+    for path in paths:
+        try:
+            corename = ctypes.CDLL(path).openblas_get_corename
+        except (OSError, AttributeError):
+            continue
+        corename.restype = ctypes.c_char_p
+        return corename().decode()
+    return "unknown"
+
+
+def kernels() -> str:
+    """What decides the rounding of a CPU run: torch's capability and OpenBLAS's kernel."""
+    return f"{cpu_capability()}, OpenBLAS {openblas_core()}"
+
+
 def tensor_sha256(array: np.ndarray) -> str:
     h = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
     h.update(np.ascontiguousarray(array).tobytes())
@@ -95,7 +120,7 @@ def _record(weights: dict) -> None:
     FIXTURES.mkdir(exist_ok=True)
     np.savez_compressed(WEIGHTS, **{f"{run}/{name}": a for run, state in weights.items() for name, a in state.items()})
     RECORD.write_text(json.dumps({
-        "cpu_capability": cpu_capability(), "torch": torch.__version__,
+        "cpu_capability": cpu_capability(), "kernels": kernels(), "torch": torch.__version__,
         "threads": 1, "sha256": {run: {name: tensor_sha256(a) for name, a in state.items()}
                                  for run, state in weights.items()}}, indent=1, sort_keys=True) + "\n")
 
@@ -109,13 +134,13 @@ def test_a_seeded_tiny_run_gives_the_recorded_weights(run, weights, record_prope
     record = json.loads(RECORD.read_text())
     state = weights[run]
     assert sorted(state) == sorted(record["sha256"][run]), f"{run}: other parameters than recorded"
-    capability = cpu_capability()
-    if capability == record["cpu_capability"]:
-        check = f"bit-identical (sha256 per tensor; CPU capability {capability} as recorded)"
+    capability = kernels()
+    if capability == record.get("kernels"):
+        check = f"bit-identical (sha256 per tensor; kernels {capability} as recorded)"
         differ = [name for name, a in state.items() if tensor_sha256(a) != record["sha256"][run][name]]
     else:
-        check = (f"torch.allclose rtol={RTOL} atol={ATOL} (CPU capability {capability}, "
-                 f"recorded on {record['cpu_capability']})")
+        check = (f"torch.allclose rtol={RTOL} atol={ATOL} (kernels {capability}, "
+                 f"recorded on {record.get('kernels', record['cpu_capability'] + ', OpenBLAS unrecorded')})")
         with np.load(WEIGHTS) as saved:
             differ = [name for name, a in state.items()
                       if not torch.allclose(torch.from_numpy(a), torch.from_numpy(saved[f"{run}/{name}"]),

@@ -32,3 +32,25 @@ def test_other_settings_still_name_an_interpreter(tmp_path, flags, coretype):
     done = run(tmp_path, flags, coretype)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).name.startswith("python")
+
+
+KERNEL = SCRIPT.parent / "openblas-kernel.sh"
+
+
+@pytest.mark.parametrize("flags,preset,expected", [
+    ("fpu sse2 avx2 fma", None, "Haswell"),          # an AVX2 CPU OpenBLAS may not recognise: pinned
+    ("fpu sse2 avx2 fma avx512f", None, "Haswell"),  # the same kernel on an AVX-512 one, for the same rounding
+    ("fpu sse2 sse4_2", None, ""),                    # no AVX2: OpenBLAS chooses
+    ("fpu sse2 avx2 fma", "SKYLAKEX", "SKYLAKEX"),    # set by hand: kept
+])
+def test_the_openblas_kernel_is_pinned_only_where_the_cpu_runs_it(tmp_path, flags, preset, expected):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    env["NEXTITEM_CPUINFO"] = str(cpuinfo)
+    if preset is not None:
+        env["OPENBLAS_CORETYPE"] = preset
+    done = subprocess.run(["bash", "-c", f'source "{KERNEL}"; printf %s "${{OPENBLAS_CORETYPE:-}}"'], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected
