@@ -33,14 +33,21 @@ public final class CatalogueScalingTable {
                 smallest = Math.min(smallest, row.path("num_items").asLong());
             }
         }
-        StringBuilder out = new StringBuilder("| items | variant | events/s | x " + reference + ", same items | x " + reference
-                + ", " + String.format(Locale.ROOT, "%,d", smallest) + " items | p99 ms at half rate | recall@10 |"
-                + " index build, s | index bytes/item |\n|---|---|---|---|---|---|---|---|---|\n");
+        // how each variant searched, where the run recorded it (runs before it did not)
+        boolean searchNamed = false;
+        for (JsonNode row : rows) {
+            searchNamed |= row.hasNonNull("search");
+        }
+        StringBuilder out = new StringBuilder("| items | variant |" + (searchNamed ? " search |" : "") + " events/s | x "
+                + reference + ", same items | x " + reference + ", " + String.format(Locale.ROOT, "%,d", smallest)
+                + " items | p99 ms at half rate | recall@10 | index build, s | index bytes/item |\n|---|---|---|---|---|---|---|---|---|"
+                + (searchNamed ? "---|" : "") + "\n");
         for (JsonNode row : rows) {
             long items = row.path("num_items").asLong();
             double rate = row.path("events_per_s").asDouble();
             out.append("| ").append(String.format(Locale.ROOT, "%,d", items))
                     .append(" | ").append(row.path("variant").asText())
+                    .append(searchNamed ? " | " + row.path("search").asText("-") : "")
                     .append(" | ").append(number(rate, 0))
                     .append(" | ").append(ratio(rate, exactRate.get(items)))
                     .append(" | ").append(ratio(rate, exactRate.get(smallest)))

@@ -74,6 +74,9 @@ final class Summary {
                 row.put("num_items", catalogue.get("num_items"));
                 row.put("version", catalogue.get("version"));
                 row.put("variant", variant.get("variant"));
+                if (variant.get("search") != null) {
+                    row.put("search", variant.get("search"));
+                }
                 row.put("events_per_s", variant.get("events_per_s_median"));
                 row.put("p99_inference_ms_at_half_rate_at_least_once",
                         ((Map<String, Object>) variant.get("latency_at_half_rate")).get("inference_path_ms_p99"));

@@ -38,6 +38,24 @@ class CatalogueScalingTableTest {
     }
 
     @Test
+    void rowsThatNameHowTheySearchedGetASearchColumn() throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        Files.writeString(summary, """
+                {"catalogue_scaling": {"reference_variant": "exact", "rows": [
+                  {"num_items": 1000000, "variant": "exact", "search": "exact (model.onnx scores every item)",
+                   "events_per_s": 400.0, "p99_inference_ms_at_half_rate_at_least_once": 600.0, "recall_at_10": null},
+                  {"num_items": 1000000, "variant": "default", "search": "approximate: exact scan of the 120000 longest items",
+                   "events_per_s": 4000.0, "p99_inference_ms_at_half_rate_at_least_once": 60.0, "recall_at_10": 0.97}]}}
+                """);
+        assertThat(CatalogueScalingTable.markdown(summary)).isEqualTo("""
+                | items | variant | search | events/s | x exact, same items | x exact, 1,000,000 items | p99 ms at half rate | recall@10 | index build, s | index bytes/item |
+                |---|---|---|---|---|---|---|---|---|---|
+                | 1,000,000 | exact | exact (model.onnx scores every item) | 400 | 1.00 | 1.00 | 600 | (reference) | - | - |
+                | 1,000,000 | default | approximate: exact scan of the 120000 longest items | 4,000 | 10.00 | 10.00 | 60 | 0.970 | - | - |
+                """);
+    }
+
+    @Test
     void aSummaryWithoutTheStageIsRefusedWithTheReason() throws Exception {
         Path summary = tmp.resolve("summary.json");
         Files.writeString(summary, "{\"catalogue_scaling\": null}");
