@@ -9,14 +9,20 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[3] / "deploy" / "bin" / "python-for-trainer"
 
 
-def run(tmp_path: Path, flags: str, coretype: str | None) -> subprocess.CompletedProcess:
+def cpu_env(tmp_path: Path, flags: str, coretype: str | None) -> dict[str, str]:
+    """The environment with a CPU of these flags (NEXTITEM_CPUINFO) and OPENBLAS_CORETYPE as given (None: unset)."""
     cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: fpu sse2 avx2 fma {flags}\n")
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
     env["NEXTITEM_CPUINFO"] = str(cpuinfo)
     if coretype is not None:
         env["OPENBLAS_CORETYPE"] = coretype
-    return subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
+    return env
+
+
+def run(tmp_path: Path, flags: str, coretype: str | None) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(SCRIPT)], env=cpu_env(tmp_path, f"fpu sse2 avx2 fma {flags}", coretype),
+                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("coretype", ["SKYLAKEX", "skylakex", "CooperLake", "SAPPHIRERAPIDS"])
@@ -44,13 +50,7 @@ KERNEL = SCRIPT.parent / "openblas-kernel.sh"
     ("fpu sse2 avx2 fma", "SKYLAKEX", "SKYLAKEX"),    # set by hand: kept
 ])
 def test_the_openblas_kernel_is_pinned_only_where_the_cpu_runs_it(tmp_path, flags, preset, expected):
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    env["NEXTITEM_CPUINFO"] = str(cpuinfo)
-    if preset is not None:
-        env["OPENBLAS_CORETYPE"] = preset
-    done = subprocess.run(["bash", "-c", f'source "{KERNEL}"; printf %s "${{OPENBLAS_CORETYPE:-}}"'], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["bash", "-c", f'source "{KERNEL}"; printf %s "${{OPENBLAS_CORETYPE:-}}"'],
+                          env=cpu_env(tmp_path, flags, preset), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == expected
