@@ -48,23 +48,8 @@ public final class VersionIndexer {
         Path manifestFile = versionDir.resolve("manifest.json");
         ObjectNode manifestJson = (ObjectNode) JSON.readTree(manifestFile.toFile());
         ModelManifest manifest = JSON.treeToValue(manifestJson, ModelManifest.class);
-        ModelManifest.Retrieval retrieval = manifest.retrieval();
-        if (retrieval == null || retrieval.itemVectors() == null) {
-            throw new ModelLoadException(manifestFile + " has no retrieval form (retrieval.item_vectors): "
-                    + "there are no item vectors to index");
-        }
-        ModelManifest.FileEntry vectorsEntry = manifest.files() == null ? null : manifest.files().get(retrieval.itemVectors());
-        if (vectorsEntry == null) {
-            throw new ModelLoadException(manifestFile + " does not list " + retrieval.itemVectors() + " under files");
-        }
-        Path vectorsFile = versionDir.resolve(retrieval.itemVectors());
-        progress.accept("checking the sha256 of " + vectorsFile.getFileName());
-        ModelVersion.verifySha256(vectorsFile, vectorsEntry.sha256());
-        NpyFloatMatrix vectors = NpyFloatMatrix.open(vectorsFile);
-        if (vectors.rows() != manifest.numItems() || vectors.dim() != retrieval.dim()) {
-            throw new ModelLoadException(vectorsFile + " has shape (" + vectors.rows() + ", " + vectors.dim()
-                    + ") but the manifest says num_items " + manifest.numItems() + " and retrieval.dim " + retrieval.dim());
-        }
+        ModelManifest.FileEntry vectorsEntry = vectorsEntry(manifest, manifestFile);
+        NpyFloatMatrix vectors = checkedVectors(versionDir, manifest, vectorsEntry, progress);
 
         float[][] calibrationQueries = calibrate == null ? null : calibrate.read(vectors.dim());
 
@@ -94,6 +79,68 @@ public final class VersionIndexer {
         rewriteManifest(versionDir, manifestJson);
         progress.accept("wrote " + ann + " (" + description.bytes() + " bytes) and recorded it in manifest.json");
         return description;
+    }
+
+    /**
+     * {@code index --calibrate-only}: measures the scan calibration of a version whose index is
+     * already built (new queries, another target) and records it in ann/index.json and the
+     * manifest, without building the graphs again.
+     */
+    public static AnnIndexDescription calibrate(Path versionDir, ScanCalibration.Request calibrate, Consumer<String> progress)
+            throws IOException {
+        Path manifestFile = versionDir.resolve("manifest.json");
+        ObjectNode manifestJson = (ObjectNode) JSON.readTree(manifestFile.toFile());
+        ModelManifest manifest = JSON.treeToValue(manifestJson, ModelManifest.class);
+        ModelManifest.FileEntry vectorsEntry = vectorsEntry(manifest, manifestFile);
+        Path descriptionFile = versionDir.resolve(INDEX_ENTRY);
+        if (!Files.isRegularFile(descriptionFile)) {
+            throw new ModelLoadException(versionDir + " has no index to calibrate (" + INDEX_ENTRY
+                    + "): build it with `nextitem.jar index` first");
+        }
+        AnnIndexDescription built = AnnIndexDescription.read(descriptionFile);
+        if (!built.itemVectorsSha256().equalsIgnoreCase(vectorsEntry.sha256())) {
+            throw new ModelLoadException(descriptionFile + " was built from other item vectors (sha256 "
+                    + built.itemVectorsSha256() + ") than the version's (" + vectorsEntry.sha256() + "): build it again");
+        }
+        NpyFloatMatrix vectors = checkedVectors(versionDir, manifest, vectorsEntry, progress);
+        ScanCalibration calibration = calibrate.measure(vectors, calibrate.read(vectors.dim()), progress);
+        AnnIndexDescription description = new AnnIndexDescription(built.library(), built.format(), built.similarity(),
+                built.parameters(), built.itemVectorsSha256(), built.numItems(), built.dim(), built.buildSeconds(),
+                built.bytes(), calibration);
+        Path temp = descriptionFile.resolveSibling("." + AnnIndexDescription.FILE + ".tmp");
+        description.write(temp);
+        Files.move(temp, descriptionFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        rewriteManifest(versionDir, manifestJson);
+        progress.accept("recorded the calibration in " + descriptionFile + " and manifest.json");
+        return description;
+    }
+
+    private static ModelManifest.FileEntry vectorsEntry(ModelManifest manifest, Path manifestFile) {
+        ModelManifest.Retrieval retrieval = manifest.retrieval();
+        if (retrieval == null || retrieval.itemVectors() == null) {
+            throw new ModelLoadException(manifestFile + " has no retrieval form (retrieval.item_vectors): "
+                    + "there are no item vectors to index");
+        }
+        ModelManifest.FileEntry vectorsEntry = manifest.files() == null ? null : manifest.files().get(retrieval.itemVectors());
+        if (vectorsEntry == null) {
+            throw new ModelLoadException(manifestFile + " does not list " + retrieval.itemVectors() + " under files");
+        }
+        return vectorsEntry;
+    }
+
+    /** The item vectors, their sha256 checked against the manifest and their shape against num_items and retrieval.dim. */
+    private static NpyFloatMatrix checkedVectors(Path versionDir, ModelManifest manifest, ModelManifest.FileEntry vectorsEntry,
+                                                 Consumer<String> progress) {
+        ModelManifest.Retrieval retrieval = manifest.retrieval();
+        Path vectorsFile = versionDir.resolve(retrieval.itemVectors());
+        progress.accept("checking the sha256 of " + vectorsFile.getFileName());
+        ModelVersion.verifySha256(vectorsFile, vectorsEntry.sha256());
+        NpyFloatMatrix vectors = NpyFloatMatrix.open(vectorsFile);
+        if (vectors.rows() != manifest.numItems() || vectors.dim() != retrieval.dim()) {
+            throw new ModelLoadException(vectorsFile + " has shape (" + vectors.rows() + ", " + vectors.dim()
+                    + ") but the manifest says num_items " + manifest.numItems() + " and retrieval.dim " + retrieval.dim());
+        }
+        return vectors;
     }
 
     /** files: stale ann/ entries out, every ann/ file in with its sha256; retrieval.index; temp file, then rename. */

@@ -86,6 +86,33 @@ class VersionIndexerTest {
     }
 
     @Test
+    void calibratingAnIndexAlreadyBuiltKeepsItsGraphsAndRecordsTheCalibration() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        assertThatThrownBy(() -> VersionIndexer.calibrate(version, new ScanCalibration.Request(tmp.resolve("q.npy"), 10,
+                0.9, null), line -> { })).isInstanceOf(ModelLoadException.class).hasMessageContaining("no index to calibrate");
+        AnnIndexDescription built = VersionIndexer.index(version, SMALL, line -> { });
+        byte[] graphFile = Files.readAllBytes(firstLuceneFile(version));
+        Path queries = tmp.resolve("queries.npy");
+        NpyFloatMatrix.write(queries, RetrievalFormFixture.vectors(40, 8, 11));
+
+        AnnIndexDescription calibrated = VersionIndexer.calibrate(version, new ScanCalibration.Request(queries, 10, 0.9, 50),
+                line -> { });
+
+        assertThat(calibrated.scanCalibration().maxScanItems()).isEqualTo(50);
+        assertThat(calibrated.buildSeconds()).isEqualTo(built.buildSeconds());
+        assertThat(AnnIndexDescription.read(version.resolve("ann/index.json"))).isEqualTo(calibrated);
+        assertThat(Files.readAllBytes(firstLuceneFile(version))).isEqualTo(graphFile);
+        assertThat(ModelVersion.load(version).manifest().hasAnnIndex()).as("index.json's new sha256 is in the manifest").isTrue();
+    }
+
+    private static Path firstLuceneFile(Path version) throws Exception {
+        try (var files = Files.list(version.resolve("ann/lucene"))) {
+            return files.filter(f -> f.toString().endsWith(".vec")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
     void refusesQueriesOfAnotherDimensionAndLeavesNoIndex() throws Exception {
         Path version = DemoModel.copyTo(tmp);
         RetrievalFormFixture.addTo(version, 8, 7);

@@ -46,13 +46,27 @@ final class IndexCommand implements Callable<Integer> {
     int recallK;
 
     @Option(names = "--max-scan-items", description = "With --queries: the largest scan it may choose "
-            + "(default: a fifth of the catalogue; a larger scan costs about as much as exact search).")
+            + "(default: 0.4 of the catalogue; near half of it the scan alone stops paying against graph walks).")
     Integer maxScanItems;
+
+    @Option(names = "--calibrate-only", description = "With --queries: measure and record the calibration of the "
+            + "index already built, without building the graphs again.")
+    boolean calibrateOnly;
 
     @Override
     public Integer call() throws Exception {
         ScanCalibration.Request calibrate = queries == null ? null
                 : new ScanCalibration.Request(queries, recallK, targetRecall, maxScanItems);
+        if (calibrateOnly) {
+            if (calibrate == null) {
+                throw new IllegalArgumentException("--calibrate-only needs --queries");
+            }
+            AnnIndexDescription description = VersionIndexer.calibrate(versionDir, calibrate,
+                    line -> System.err.println("[index] " + line));
+            System.out.println("calibrated: " + (description.scanCalibration().scanItems() == null
+                    ? "the graphs stay walked" : "a scan of " + description.scanCalibration().scanItems() + " items alone"));
+            return 0;
+        }
         AnnIndexDescription description = VersionIndexer.index(versionDir, new HnswParameters(maxConn, beamWidth, int8, normBands),
                 calibrate, line -> System.err.println("[index] " + line));
         System.out.println(description.numItems() + " items indexed in " + description.buildSeconds() + " s, "
