@@ -27,6 +27,8 @@ final class LatencyStage {
     private static final String PACED_PREFIX = "paced-";
     /** The first paced second is dropped: the job is still draining what the fill left behind. */
     private static final long SETTLE_MILLIS = 1_000;
+    /** A log's clicks answered before the pacing starts (at most a tenth of the log). */
+    static final int LOG_WARM_CLICKS = 1_000;
 
     private LatencyStage() {}
 
@@ -47,8 +49,13 @@ final class LatencyStage {
                                    List<ClickEvent> logClicks, PrintStream log) throws Exception {
         String clicksTopic = "bench-latency-clicks-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaTopics.create(bootstrap, 2, List.of(clicksTopic));
-        List<ClickEvent> fill = logClicks != null ? List.of() : BenchClicks.rounds(settings.users(), fillRounds, items,
-                settings.seed(), "fill-", System.currentTimeMillis() - 3_600_000L);
+        // With a log, its first clicks warm the job up before the pacing starts: without them the
+        // pacing began while the version was still loading, and the p99 held the job's start.
+        int warm = logClicks == null ? 0 : Math.min(LOG_WARM_CLICKS, logClicks.size() / 10);
+        List<ClickEvent> fill = logClicks != null ? warmClicks(logClicks.subList(0, warm), System.currentTimeMillis() - 3_600_000L)
+                : BenchClicks.rounds(settings.users(), fillRounds, items, settings.seed(), "fill-",
+                System.currentTimeMillis() - 3_600_000L);
+        List<ClickEvent> pacedLog = logClicks == null ? null : logClicks.subList(warm, logClicks.size());
         int paced = (int) Math.round(eventsPerSecond * settings.latencySeconds());
         // Fill rounds = max_seq_len: the state holds as many clicks as the model reads.
         JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, fillRounds,
@@ -63,7 +70,7 @@ final class LatencyStage {
                     throw new IllegalStateException("latency run: the job did not catch up on " + fill.size() + " fill clicks");
                 }
                 pacedStart = System.currentTimeMillis();
-                producePaced(producer, items, settings, eventsPerSecond, paced, logClicks);
+                producePaced(producer, items, settings, eventsPerSecond, paced, pacedLog);
                 if (!probe.awaitCount(fill.size() + paced, Duration.ofSeconds(120))) {
                     throw new IllegalStateException("latency run at " + eventsPerSecond + " events/s: only "
                             + (probe.count() - fill.size()) + " of " + paced + " paced lists arrived");
@@ -93,6 +100,15 @@ final class LatencyStage {
             producer.send(pacedClick(i, logClicks, random, settings.users(), items, System.currentTimeMillis()));
         }
         producer.flush();
+    }
+
+    /** The log's first clicks as fill clicks of their own ids, an hour old: what warms the job up. */
+    static List<ClickEvent> warmClicks(List<ClickEvent> logClicks, long atMillis) {
+        List<ClickEvent> out = new java.util.ArrayList<>(logClicks.size());
+        for (int i = 0; i < logClicks.size(); i++) {
+            out.add(BenchClicks.click("fill-" + i, logClicks.get(i).getUserId(), logClicks.get(i).getItemId(), atMillis + i));
+        }
+        return out;
     }
 
     /** The i-th paced click at {@code nowMillis}: the log's i-th (round again past its end), or a random user's random item. */

@@ -155,4 +155,13 @@ class BenchFiguresTest {
         assertThat(paced).extracting(io.nextitem.avro.ClickEvent::getEventId).containsExactly("paced-0", "paced-1", "paced-2");
         assertThat(paced).extracting(io.nextitem.avro.ClickEvent::getEventTimeMillis).containsExactly(5_000L, 5_001L, 5_002L);
     }
+
+    @Test
+    void aLatencyRunOverALogWarmsTheJobUpOnItsFirstClicksUnderTheirOwnIds() {
+        List<io.nextitem.avro.ClickEvent> log = List.of(BenchClicks.click("csv-2", "u1", "item-7", 946_684_801_000L),
+                BenchClicks.click("csv-3", "u2", "item-9", 946_684_802_000L));
+        List<io.nextitem.avro.ClickEvent> warm = LatencyStage.warmClicks(log, 1_000L);
+        assertThat(warm).extracting(c -> c.getEventId() + " " + c.getUserId() + " " + c.getItemId() + " " + c.getEventTimeMillis())
+                .containsExactly("fill-0 u1 item-7 1000", "fill-1 u2 item-9 1001");
+    }
 }
