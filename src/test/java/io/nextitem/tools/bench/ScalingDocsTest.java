@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** docs/scaling.md shows each scaling and state run's table as its file prints it (bench --scaling-table, --state-table), never typed. */
 class ScalingDocsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"bands-head-1e3-to-1e6", "head-only-3416-1e6", "video-games-recall", "default-3416-1e6"})
+    @ValueSource(strings = {"bands-head-1e3-to-1e6", "head-only-3416-1e6", "video-games-recall", "default-3416-1e6", "default-1e6-p99"})
     void theScalingTableIsTheResultFile(String run) throws Exception {
         assertThat(DocsTables.marked(Path.of("docs", "scaling.md"), run)).isEqualTo(CatalogueScalingTable.markdown(
                 Path.of("src/site/results/scaling", run, "summary.json")).strip());
