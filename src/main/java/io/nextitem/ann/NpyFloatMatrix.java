@@ -147,11 +147,6 @@ public final class NpyFloatMatrix {
         return out;
     }
 
-    /** Row {@code row} copied into {@code into} (dim long): for loops that read every row once. */
-    public void copyRow(int row, float[] into) {
-        values.get(row * dim, into, 0, dim);
-    }
-
     /** The inner product of {@code query} with row {@code row}: the retrieval form's score of item {@code row + 1}. */
     public float innerProduct(float[] query, int row) {
         int base = row * dim;

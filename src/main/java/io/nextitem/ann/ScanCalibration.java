@@ -59,7 +59,7 @@ public record ScanCalibration(
      */
     public static final double DEFAULT_MAX_SCAN_SHARE = 0.4;
     private static final int SCAN_STEP_ITEMS = 1_000;
-    /** Queries searched together: each item row is read once per block. */
+    /** Queries per parallel task (and per progress report). */
     private static final int QUERY_BLOCK = 32;
     private static final int[] GRID = {1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 150_000, 200_000,
             300_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000};
@@ -191,50 +191,17 @@ public record ScanCalibration(
         return rank;
     }
 
-    /**
-     * The k best documents of each query by inner product, ties by document (as the served lists
-     * order them). Each row is read once for the whole block of queries; the sums run in
-     * {@link NpyFloatMatrix#innerProduct}'s order, so the scores are the ones the job compares.
-     */
+    /** The k best documents of each query: {@link ExactItemSearch#topK}, the served lists' order (ties by item). */
     static int[][] exactTops(NpyFloatMatrix vectors, float[][] queries, int k) {
-        int dim = vectors.dim();
-        float[] row = new float[dim];
-        float[][] keptScores = new float[queries.length][k];
-        int[][] keptDocs = new int[queries.length][k];
-        int[] kept = new int[queries.length];
-        for (int doc = 0; doc < vectors.rows(); doc++) {
-            vectors.copyRow(doc, row);
-            for (int q = 0; q < queries.length; q++) {
-                float[] query = queries[q];
-                float score = 0f;
-                for (int d = 0; d < dim; d++) {
-                    score += query[d] * row[d];
-                }
-                // docs come in ascending order, so an equal score never displaces a kept one
-                if (kept[q] < k) {
-                    insert(keptScores[q], keptDocs[q], kept[q]++, score, doc);
-                } else if (score > keptScores[q][k - 1]) {
-                    insert(keptScores[q], keptDocs[q], k - 1, score, doc);
-                }
-            }
-        }
         int[][] tops = new int[queries.length][];
         for (int q = 0; q < queries.length; q++) {
-            tops[q] = Arrays.copyOf(keptDocs[q], kept[q]);
+            long[] items = ExactItemSearch.topK(vectors, queries[q], k).itemIndices();
+            tops[q] = new int[items.length];
+            for (int i = 0; i < items.length; i++) {
+                tops[q][i] = (int) (items[i] - 1); // item index -> document
+            }
         }
         return tops;
-    }
-
-    /** Puts (score, doc) into the sorted list (best first) of which slot {@code last} is free or the worst, after equal scores. */
-    private static void insert(float[] scores, int[] docs, int last, float score, int doc) {
-        int at = last;
-        while (at > 0 && scores[at - 1] < score) {
-            scores[at] = scores[at - 1];
-            docs[at] = docs[at - 1];
-            at--;
-        }
-        scores[at] = score;
-        docs[at] = doc;
     }
 
     private static double round4(double value) {
