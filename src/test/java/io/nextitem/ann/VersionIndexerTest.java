@@ -106,6 +106,20 @@ class VersionIndexerTest {
         assertThat(ModelVersion.load(version).manifest().hasAnnIndex()).as("index.json's new sha256 is in the manifest").isTrue();
     }
 
+    @Test
+    void refusesToCalibrateAnIndexBuiltFromOtherItemVectors() throws Exception {
+        Path version = DemoModel.copyTo(tmp);
+        RetrievalFormFixture.addTo(version, 8, 7);
+        VersionIndexer.index(version, SMALL, line -> { });
+        String indexJson = Files.readString(version.resolve("ann/index.json"));
+        RetrievalFormFixture.addTo(version, 8, 99); // new item vectors in the manifest; ann/ still the old ones'
+        Path queries = tmp.resolve("queries.npy");
+        NpyFloatMatrix.write(queries, RetrievalFormFixture.vectors(5, 8, 11));
+        assertThatThrownBy(() -> VersionIndexer.calibrate(version, new ScanCalibration.Request(queries, 10, 0.9, null),
+                line -> { })).isInstanceOf(ModelLoadException.class).hasMessageContaining("built from other item vectors");
+        assertThat(Files.readString(version.resolve("ann/index.json"))).isEqualTo(indexJson);
+    }
+
     private static Path firstLuceneFile(Path version) throws Exception {
         try (var files = Files.list(version.resolve("ann/lucene"))) {
             return files.filter(f -> f.toString().endsWith(".vec")).findFirst().orElseThrow();
