@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "nextitem", mixinStandardHelpOptions = true, version = "nextitem 0.1.0",
         description = "Streaming next-item recommender on Kafka and Flink.",
-        subcommands = {RunCommand.class, ModelCommand.class})
+        subcommands = {RunCommand.class, ModelCommand.class, ItemsCommand.class})
 public final class NextItemCli implements Runnable {
     @Spec
     CommandSpec spec;

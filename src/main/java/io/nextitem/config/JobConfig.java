@@ -40,6 +40,7 @@ public class JobConfig implements Serializable {
     public CheckpointSettings checkpoint = new CheckpointSettings();
     public SnapshotSettings snapshots = new SnapshotSettings();
     public StateSettings state = new StateSettings();
+    public ItemsSettings items = new ItemsSettings();
 
     /**
      * Defaults with every name on the broker made from {@code run} (clicks-RUN, recommendations-RUN,
@@ -71,6 +72,11 @@ public class JobConfig implements Serializable {
         checkpoint.validate(errors);
         snapshots.validate(errors);
         state.validate(errors);
+        items.validate(errors);
+        if (items.enabled() && List.of(kafka.clicksTopic, kafka.recommendationsTopic, kafka.deadLetterTopic,
+                kafka.liveQualityTopic, model.updatesTopic).contains(items.topic)) {
+            errors.add("items.topic '" + items.topic + "' must differ from the job's other topics");
+        }
         if (kafka.transactionTimeoutMs <= checkpoint.intervalMs) {
             errors.add("kafka.transaction-timeout-ms (" + kafka.transactionTimeoutMs
                     + ") must exceed checkpoint.interval-ms (" + checkpoint.intervalMs
@@ -85,6 +91,7 @@ public class JobConfig implements Serializable {
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(errors);
         }
+        model.extraCandidates = items.enabled() ? items.candidateDepth : 0;
         // model.updates-topic lives on the job's own Kafka cluster.
         model.updatesBootstrapServers = kafka.bootstrapServers;
         model.updatesClientProperties = new java.util.LinkedHashMap<>(kafka.clientProperties());

@@ -41,6 +41,7 @@ public final class JobSettings {
         all.addAll(CheckpointSettings.SETTINGS);
         all.addAll(SnapshotSettings.SETTINGS);
         all.addAll(StateSettings.SETTINGS);
+        all.addAll(ItemsSettings.SETTINGS);
         return List.copyOf(all);
     }
 

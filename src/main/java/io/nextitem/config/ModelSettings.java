@@ -166,6 +166,11 @@ public class ModelSettings implements Serializable {
     public Map<String, String> updatesClientProperties = new LinkedHashMap<>();
     /** sequence.max-length: a version whose max_seq_len is longer cannot serve (ServingInvariants). */
     public int sequenceMaxLength = SequenceSettings.MAX_LENGTH.defaultValue();
+    /**
+     * items.candidate-depth with items.topic set, else 0: candidates the recommend stage passes on
+     * beyond top-k (model first, then as many from popularity), for the items stage to filter and cut.
+     */
+    public int extraCandidates;
 
     public boolean readsUpdates() {
         return updatesTopic != null && !updatesTopic.isBlank();

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Fills a top-K list best first, skipping items the user has already seen and duplicates.
+ * Fills a top-K list best first, skipping items the user has already seen and duplicates: the
+ * model's candidates first (up to {@code modelK}), then the popularity fill (up to {@code k}).
+ * With item rules downstream both are deeper than model.top-k, so the rules can leave items out
+ * and still keep K; without them both are K.
  *
  * <p>The model's candidates are checked by index against the sequence's sorted known indices
  * (a binary search, no string hashing): this runs once per candidate for every click. The
@@ -16,6 +19,7 @@ import java.util.Set;
  */
 final class RankedListBuilder {
     private final int k;
+    private final int modelK;
     private final long[] seenIndicesSorted;
     private final String[] seenItemIds;
     private final List<RankedItem> items;
@@ -26,7 +30,16 @@ final class RankedListBuilder {
      * @param seenItemIds       every item id of the sequence, known to the model or not
      */
     RankedListBuilder(int k, long[] seenIndicesSorted, String[] seenItemIds) {
+        this(k, k, seenIndicesSorted, seenItemIds);
+    }
+
+    /** @param modelK how many of the {@code k} places model candidates may take (the rest only popularity) */
+    RankedListBuilder(int modelK, int k, long[] seenIndicesSorted, String[] seenItemIds) {
+        if (modelK > k) {
+            throw new IllegalArgumentException("model candidates (" + modelK + ") cannot exceed the list (" + k + ")");
+        }
         this.k = k;
+        this.modelK = modelK;
         this.seenIndicesSorted = seenIndicesSorted;
         this.seenItemIds = seenItemIds;
         this.items = new ArrayList<>(k);
@@ -36,19 +49,19 @@ final class RankedListBuilder {
      * A model candidate: its index decides whether the user has seen it.
      *
      * @param itemId the index's id, or null for an index outside the vocabulary (skipped)
-     * @return true while the list still has room
+     * @return true while the list still has room for model candidates
      */
     boolean offerIndexed(long index, String itemId, float score) {
-        if (items.size() < k && itemId != null && Arrays.binarySearch(seenIndicesSorted, index) < 0 && !taken(itemId)) {
-            items.add(new RankedItem(itemId, score, items.size() + 1));
+        if (items.size() < modelK && itemId != null && Arrays.binarySearch(seenIndicesSorted, index) < 0 && !taken(itemId)) {
+            items.add(new RankedItem(itemId, score, items.size() + 1, false));
         }
-        return items.size() < k;
+        return items.size() < modelK;
     }
 
     /** A candidate by id only (the popularity fill). @return true while the list still has room */
     boolean offer(String itemId, float score) {
         if (items.size() < k && itemId != null && !seenIds().contains(itemId) && !taken(itemId)) {
-            items.add(new RankedItem(itemId, score, items.size() + 1));
+            items.add(new RankedItem(itemId, score, items.size() + 1, true));
         }
         return items.size() < k;
     }

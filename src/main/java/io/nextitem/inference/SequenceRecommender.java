@@ -24,6 +24,8 @@ public final class SequenceRecommender implements AutoCloseable {
     /** Non-null when this version is searched approximately (model.search): then it ranks, not model.onnx. */
     private final RetrievalSearch retrieval;
     private final int topK;
+    /** Candidates beyond topK passed on for the items stage to filter (model.extraCandidates); 0 without item rules. */
+    private final int extraCandidates;
 
     /** Counts from the last call, read by the operator for its metrics. */
     private int lastUnknownItems;
@@ -56,9 +58,9 @@ public final class SequenceRecommender implements AutoCloseable {
                 // the whole item table, per subtask) is not kept
                 encoder.close();
                 encoder = null;
-                return new SequenceRecommender(version, null, retrieval, settings.topK);
+                return new SequenceRecommender(version, null, retrieval, settings.topK, settings.extraCandidates);
             }
-            return new SequenceRecommender(version, encoder, null, settings.topK);
+            return new SequenceRecommender(version, encoder, null, settings.topK, settings.extraCandidates);
         } catch (RuntimeException e) {
             if (encoder != null) {
                 encoder.close();
@@ -71,10 +73,10 @@ public final class SequenceRecommender implements AutoCloseable {
     }
 
     public SequenceRecommender(ModelVersion version, OnnxEncoder encoder, int topK) {
-        this(version, encoder, null, topK);
+        this(version, encoder, null, topK, 0);
     }
 
-    SequenceRecommender(ModelVersion version, OnnxEncoder encoder, RetrievalSearch retrieval, int topK) {
+    SequenceRecommender(ModelVersion version, OnnxEncoder encoder, RetrievalSearch retrieval, int topK, int extraCandidates) {
         String topKProblem = ServingInvariants.topKProblem(version.manifest(), topK);
         if (topKProblem != null) {
             throw new IllegalArgumentException(topKProblem);
@@ -83,6 +85,7 @@ public final class SequenceRecommender implements AutoCloseable {
         this.encoder = encoder;
         this.retrieval = retrieval;
         this.topK = topK;
+        this.extraCandidates = extraCandidates;
     }
 
     /** Whether this version ranks by approximate search (query.onnx + the shared index). */
@@ -200,7 +203,7 @@ public final class SequenceRecommender implements AutoCloseable {
                 seen[asked++] = p.inputs().seenIndices();
             }
         }
-        ApproximateItemSearch.Found[] found = retrieval.search(queries, topK, seen);
+        ApproximateItemSearch.Found[] found = retrieval.search(queries, topK + extraCandidates, seen);
         List<Answered> out = new java.util.ArrayList<>(current.length);
         int row = 0;
         for (Prepared p : current) {
@@ -230,9 +233,15 @@ public final class SequenceRecommender implements AutoCloseable {
                 found == null ? 0 : found.refetches(), found != null && found.shortOfTopK());
     }
 
-    /** Top-K minus seen items from the model's K' candidates (if any), filled from popularity. */
+    /**
+     * Top-K minus seen items from the model's K' candidates (if any), filled from popularity.
+     * With item rules downstream, deeper: up to topK + extraCandidates from the model, then as many
+     * again from popularity, for the rules to filter and cut to topK.
+     */
     private Recommendation build(ScoringRequest request, long[] seenIndices, long[] indices, float[] scores, long nowMillis) {
-        RankedListBuilder list = new RankedListBuilder(topK, seenIndices, request.itemIds);
+        int modelDepth = topK + extraCandidates;
+        RankedListBuilder list = new RankedListBuilder(modelDepth, extraCandidates == 0 ? topK : 2 * modelDepth,
+                seenIndices, request.itemIds);
         RecommendationSource source = RecommendationSource.POPULARITY;
         if (indices != null) {
             source = RecommendationSource.MODEL;

@@ -2,6 +2,7 @@ package io.nextitem.io;
 
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.DeadLetter;
+import io.nextitem.avro.ItemUpdate;
 import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.ModelUpdate;
 import io.nextitem.avro.Recommendation;
@@ -32,7 +33,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 public final class AvroCodecs {
     /** The top-level records; nested ones (entries, ranked items) are coded by their parent's coder. */
     static final List<Class<? extends SpecificRecordBase>> RECORDS = List.of(ClickEvent.class, UserSequenceState.class,
-            Recommendation.class, TrainingExample.class, DeadLetter.class, LiveJudgement.class, ModelUpdate.class);
+            Recommendation.class, TrainingExample.class, DeadLetter.class, LiveJudgement.class, ModelUpdate.class, ItemUpdate.class);
 
     /** Avro's own switch; set to false on the JVM, it keeps the generic coders (a way back, and the A/B). */
     static final String AVRO_FLAG = "org.apache.avro.specific.use_custom_coders";

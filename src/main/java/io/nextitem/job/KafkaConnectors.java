@@ -17,17 +17,30 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The job's Kafka source and its two sinks (exactly-once unless configured otherwise), built from {@link KafkaSettings}. */
+/** The job's Kafka sources (clicks, item rules) and its sinks (exactly-once unless configured otherwise), built from {@link KafkaSettings}. */
 public final class KafkaConnectors {
     private KafkaConnectors() {}
 
     /** Reads clicks as raw records; read_committed so aborted producer transactions are never seen. */
     public static KafkaSource<RawRecord> clicksSource(KafkaSettings kafka) {
+        return rawSource(kafka, kafka.clicksTopic, kafka.groupId, startingOffsets(kafka.startingOffsets));
+    }
+
+    /**
+     * Reads items.topic (item rules) from its earliest offset: the whole compacted table at the
+     * first start; from a checkpoint, where it left off (the rules are in state).
+     */
+    public static KafkaSource<RawRecord> itemsSource(KafkaSettings kafka, String topic) {
+        return rawSource(kafka, topic, kafka.groupId + "-items", OffsetsInitializer.earliest());
+    }
+
+    private static KafkaSource<RawRecord> rawSource(KafkaSettings kafka, String topic, String groupId,
+                                                    OffsetsInitializer offsets) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
-                .setTopics(kafka.clicksTopic)
-                .setGroupId(kafka.groupId)
-                .setStartingOffsets(startingOffsets(kafka.startingOffsets))
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(offsets)
                 .setDeserializer(new RawRecordDeserializationSchema())
                 .setProperties(extraProperties(kafka))
                 .setProperty("isolation.level", "read_committed")

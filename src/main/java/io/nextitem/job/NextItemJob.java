@@ -23,7 +23,13 @@ public final class NextItemJob {
         DataStream<RawRecord> raw = env
                 .fromSource(KafkaConnectors.clicksSource(config.kafka), watermarks, "clicks-source")
                 .uid("clicks-source");
-        NextItemPipeline.wire(raw, KafkaConnectors.recommendationsSink(config.kafka),
+        // items.topic is a table: read from its start, without watermarks (nothing after the
+        // items stage works in event time).
+        DataStream<RawRecord> itemUpdates = config.items.enabled()
+                ? env.fromSource(KafkaConnectors.itemsSource(config.kafka, config.items.topic),
+                        WatermarkStrategy.noWatermarks(), "items-source").uid("items-source").setParallelism(1)
+                : null;
+        NextItemPipeline.wire(raw, itemUpdates, KafkaConnectors.recommendationsSink(config.kafka),
                 KafkaConnectors.deadLetterSink(config.kafka),
                 config.kafka.liveQualityTopic.isEmpty() ? null : KafkaConnectors.liveQualitySink(config.kafka), config);
     }

@@ -8,6 +8,11 @@ import io.nextitem.config.JobConfig;
 import io.nextitem.eval.LiveQualityFunction;
 import io.nextitem.inference.BatchingRecommendFunction;
 import io.nextitem.inference.RecommendFunction;
+import io.nextitem.items.ItemRuleChange;
+import io.nextitem.items.ItemRulesFunction;
+import io.nextitem.items.ItemUpdateDecodeFunction;
+import io.nextitem.items.ItemsReadTarget;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import io.nextitem.io.ClickDecodeFunction;
 import io.nextitem.io.RawRecord;
@@ -22,7 +27,8 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The loop's stages, wired: decode → key by user → sequence state → recommend, and (with
+ * The loop's stages, wired: decode → key by user → sequence state → recommend → (with
+ * items.topic) the items stage, which cuts lists under the item rules; and (with
  * snapshots.dir set) the sequence stage's training examples → snapshot files + manifests, and
  * the recommendations → live quality per model version (metrics). Sources and
  * sinks are passed in (as in flink-training), so the same wiring runs against Kafka in
@@ -34,15 +40,20 @@ public final class NextItemPipeline {
 
     private NextItemPipeline() {}
 
-    /** @param liveJudgements where each judged list goes as a record, or null for none (metrics only) */
-    public static void wire(DataStream<RawRecord> rawClicks, Sink<Recommendation> recommendations,
-                            Sink<DeadLetter> deadLetters, Sink<LiveJudgement> liveJudgements, JobConfig config) {
+    /** How long the items stage may take to find where items.topic ends when it opens. */
+    private static final Duration ITEMS_END_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * @param rawItemUpdates items.topic as raw records, or null for no item rules
+     * @param liveJudgements where each judged list goes as a record, or null for none (metrics only)
+     */
+    public static void wire(DataStream<RawRecord> rawClicks, DataStream<RawRecord> rawItemUpdates,
+                            Sink<Recommendation> recommendations, Sink<DeadLetter> deadLetters,
+                            Sink<LiveJudgement> liveJudgements, JobConfig config) {
         SingleOutputStreamOperator<ClickEvent> clicks = rawClicks
                 .process(new ClickDecodeFunction(config.decoder))
                 .name("decode-clicks").uid("decode-clicks");
-
-        clicks.getSideOutput(ClickDecodeFunction.DEAD_LETTERS)
-                .sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+        DataStream<DeadLetter> rejected = clicks.getSideOutput(ClickDecodeFunction.DEAD_LETTERS);
 
         long snapshotIntervalMillis = config.snapshots.enabled() ? config.snapshots.intervalMinutes * 60_000L : 0L;
         SingleOutputStreamOperator<ScoringRequest> sequences = clicks.keyBy(ClickEvent::getUserId, Types.STRING)
@@ -57,10 +68,32 @@ public final class NextItemPipeline {
                                 ASYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS, 4 * config.model.batchMaxSize)
                         .name("recommend").uid("recommend") // same uid: a savepoint moves between the two modes
                 : sequences.map(new RecommendFunction(config.model)).name("recommend").uid("recommend");
-        recommended.sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
-        // The recommend stage keeps the user partitioning of the keyed sequence stage: no shuffle.
+        DataStream<Recommendation> served = recommended;
+        if (rawItemUpdates != null) {
+            // The recommend stage ranked model.top-k + items.candidate-depth deep (model.extraCandidates);
+            // the items stage, forward-connected, cuts each list to model.top-k under the rules.
+            SingleOutputStreamOperator<ItemRuleChange> changes = rawItemUpdates
+                    .process(new ItemUpdateDecodeFunction(config.decoder.maxIdLength))
+                    .name("decode-item-updates").uid("decode-item-updates")
+                    // as the source: chained, so the updates reach the items stage in their
+                    // partition's order (one item's updates must not overtake each other, and the
+                    // stage's read position is the offset of the last record it got)
+                    .setParallelism(1);
+            rejected = rejected.union(changes.getSideOutput(ClickDecodeFunction.DEAD_LETTERS));
+            ItemsReadTarget end = new ItemsReadTarget(config.kafka.bootstrapServers, config.kafka.clientProperties(),
+                    config.items.topic, ITEMS_END_TIMEOUT);
+            served = recommended
+                    .connect(changes.broadcast(ItemRulesFunction.RULES, ItemRulesFunction.READ_TO))
+                    .process(new ItemRulesFunction(config.model.topK, config.items.maxPerCategory, end::lastOffsets,
+                            System::currentTimeMillis))
+                    .name("item-rules").uid("item-rules");
+        }
+        rejected.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+        served.sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
+        // The recommend stage (and the items stage after it) keep the user partitioning of the keyed
+        // sequence stage: no shuffle.
         SingleOutputStreamOperator<LiveJudgement> judged =
-                DataStreamUtils.reinterpretAsKeyedStream(recommended, Recommendation::getUserId, Types.STRING)
+                DataStreamUtils.reinterpretAsKeyedStream(served, Recommendation::getUserId, Types.STRING)
                         .process(new LiveQualityFunction(config.sequence))
                         .name("live-quality").uid("live-quality");
         if (liveJudgements != null) {

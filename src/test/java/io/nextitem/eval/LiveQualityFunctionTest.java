@@ -38,7 +38,7 @@ class LiveQualityFunctionTest {
     private void list(String user, String version, long time, String clicked, String... items) throws Exception {
         List<RankedItem> ranked = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
-            ranked.add(new RankedItem(items[i], 1.0f, i + 1));
+            ranked.add(new RankedItem(items[i], 1.0f, i + 1, false));
         }
         Recommendation r = Recommendation.newBuilder().setUserId(user).setTriggerEventId(user + "@" + time)
                 .setItems(ranked).setModelName("sasrec").setModelVersion(version).setSource(RecommendationSource.MODEL)
@@ -100,7 +100,7 @@ class LiveQualityFunctionTest {
         LiveQuality quality = new LiveQuality(10);
         List<RankedItem> twelve = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            twelve.add(new RankedItem("i" + i, 1.0f, i + 1));
+            twelve.add(new RankedItem("i" + i, 1.0f, i + 1, false));
         }
         assertThat(quality.judge(twelve, "i9")).isEqualTo(10);
         assertThat(quality.judge(twelve, "i10")).isZero();

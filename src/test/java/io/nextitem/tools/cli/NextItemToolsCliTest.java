@@ -14,13 +14,13 @@ class NextItemToolsCliTest {
 
     @Test
     void withoutACommandTheUsageListsTheJobsCommandsAndEveryTool() {
-        assertThat(usage(NextItemToolsCli.commandLine())).containsExactly("run", "model", "demo", "replay", "tail",
+        assertThat(usage(NextItemToolsCli.commandLine())).containsExactly("run", "model", "items", "demo", "replay", "tail",
                 "bench-encoder", "bench", "reliability", "cluster", "soak", "config", "ann-compare", "index");
     }
 
     @Test
     void theJobsCommandLineListsOnlyItsOwn() {
-        assertThat(usage(NextItemCli.commandLine())).containsExactly("run", "model");
+        assertThat(usage(NextItemCli.commandLine())).containsExactly("run", "model", "items");
     }
 
     private static List<String> usage(CommandLine cli) {

@@ -16,7 +16,7 @@ class PrequentialEvaluatorTest {
     private static Recommendation listFor(ClickEvent trigger, String... items) {
         List<RankedItem> ranked = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
-            ranked.add(new RankedItem(items[i], 1f, i + 1));
+            ranked.add(new RankedItem(items[i], 1f, i + 1, false));
         }
         return new Recommendation(trigger.getUserId(), trigger.getEventId(), ranked, "m", "v",
                 RecommendationSource.MODEL, 0L, 0L, trigger.getItemId());
