@@ -71,7 +71,7 @@ class JobJarITCase {
         ChildProcess.Result help = ChildProcess.run(List.of(java(), "-cp", lib + File.pathSeparator + JOB_JAR,
                 "io.nextitem.cli.NextItemCli", "--help"), Duration.ofSeconds(60));
         assertThat(help.exit()).as(help.output()).isZero();
-        assertThat(commands(help.output())).containsExactly("run", "model");
+        assertThat(commands(help.output())).containsExactly("run", "model", "items");
     }
 
     @Test
@@ -79,7 +79,7 @@ class JobJarITCase {
         ChildProcess.Result help = ChildProcess.run(List.of(java(), "-jar", STANDALONE_JAR.toString(), "--help"),
                 Duration.ofSeconds(60));
         assertThat(help.exit()).as(help.output()).isZero();
-        List<String> expected = new ArrayList<>(List.of("run", "model"));
+        List<String> expected = new ArrayList<>(List.of("run", "model", "items"));
         expected.addAll(TOOL_COMMANDS);
         assertThat(commands(help.output())).containsExactlyElementsOf(expected);
     }
