@@ -1,5 +1,6 @@
 package io.nextitem.cli;
 
+import io.nextitem.avro.ModelUpdate;
 import io.nextitem.avro.ModelUpdateAction;
 import io.nextitem.model.ModelUpdatePublisher;
 import java.util.concurrent.Callable;
@@ -10,14 +11,16 @@ import picocli.CommandLine.Parameters;
 
 /** `nextitem model pin VERSION` / `nextitem model unpin`: the operator's side of model.updates-topic. */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Pin the version every recommend subtask serves (a rollback is a pin of an earlier version), "
-                + "or unpin to return to model.version; written to model.updates-topic. A pinned version is checked "
-                + "like any other before it serves.")
+        description = "Serving decisions on model.updates-topic: pin the version every recommend subtask serves (a "
+                + "rollback is a pin of an earlier version) or unpin to return to model.version; canary a candidate "
+                + "for a share of users (--share, --shadow), then promote it (it serves everyone, as a pin) or abort "
+                + "it. A named version is checked like any other before it serves.")
 final class ModelCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "pin or unpin")
+    @Parameters(index = "0", description = "pin, unpin, canary, promote or abort")
     String action;
 
-    @Parameters(index = "1", arity = "0..1", description = "The version folder to pin.")
+    @Parameters(index = "1", arity = "0..1",
+            description = "The version folder to pin or canary; for promote and abort, the candidate (default: the one on trial).")
     String version;
 
     @Mixin
@@ -29,15 +32,28 @@ final class ModelCommand implements Callable<Integer> {
     @Option(names = "--reason", description = "Why, for the job's log.")
     String reason;
 
+    @Option(names = "--share", defaultValue = "0.1", description = "canary: the share of users in the candidate's arm, (0, 1]. Default: ${DEFAULT-VALUE}.")
+    double share;
+
+    @Option(names = "--shadow", description = "canary: score the candidate beside the serving version and judge it, emitting only the serving lists.")
+    boolean shadow;
+
     @Override
     public Integer call() throws Exception {
         ModelUpdateAction command = switch (action) {
             case "pin" -> ModelUpdateAction.PIN;
             case "unpin" -> ModelUpdateAction.UNPIN;
-            default -> throw new IllegalArgumentException("expected pin or unpin, got '" + action + "'");
+            case "canary" -> ModelUpdateAction.CANARY;
+            case "promote" -> ModelUpdateAction.PROMOTE;
+            case "abort" -> ModelUpdateAction.ABORT;
+            default -> throw new IllegalArgumentException("expected pin, unpin, canary, promote or abort, got '" + action + "'");
         };
+        ModelUpdate update = ModelUpdate.newBuilder().setAction(command).setVersion(version).setReason(reason)
+                .setIssuedAtMillis(System.currentTimeMillis()).setIssuedBy("operator")
+                .setShare(command == ModelUpdateAction.CANARY ? share : null)
+                .setShadow(command == ModelUpdateAction.CANARY && shadow).build();
         kafka.requireReachable();
-        ModelUpdatePublisher.publish(kafka.bootstrapServers(), kafka.clientProperties(), topic, command, version, reason);
+        ModelUpdatePublisher.publish(kafka.bootstrapServers(), kafka.clientProperties(), topic, update);
         System.out.println(command + (version == null ? "" : " " + version) + " written to " + topic);
         return 0;
     }

@@ -2,6 +2,7 @@ package io.nextitem.eval;
 
 import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
+import io.nextitem.avro.ServingArm;
 import io.nextitem.io.AvroCodecs;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +34,8 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
     /** The users' state lives as long as their sequence: the same TTL. */
     private final SequenceSettings sequence;
     private transient ValueState<Recommendation> previous;
+    /** A shadow canary's previous list of the user: judged by the same next click, never emitted. */
+    private transient ValueState<Recommendation> previousShadow;
     private transient Map<String, LiveQuality> byVersion;
     private transient MetricGroup metrics;
 
@@ -47,12 +50,18 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
                 new ValueStateDescriptor<>("previous-recommendation", new AvroTypeInfo<>(Recommendation.class));
         descriptor.enableTimeToLive(sequence.stateTtl());
         previous = getRuntimeContext().getState(descriptor);
+        ValueStateDescriptor<Recommendation> shadow =
+                new ValueStateDescriptor<>("previous-shadow-recommendation", new AvroTypeInfo<>(Recommendation.class));
+        shadow.enableTimeToLive(sequence.stateTtl());
+        previousShadow = getRuntimeContext().getState(shadow);
         byVersion = new HashMap<>();
         metrics = getRuntimeContext().getMetricGroup();
     }
 
     @Override
     public void processElement(Recommendation current, Context ctx, Collector<LiveJudgement> out) throws Exception {
+        // Emitted lists and shadow lists are judged apart, each by the user's next click.
+        ValueState<Recommendation> previous = current.getArm() == ServingArm.SHADOW ? previousShadow : this.previous;
         Recommendation last = previous.value();
         // A late click (older than the list it would judge) says nothing about that list.
         if (last != null && !current.getTriggerItemId().isEmpty()
@@ -69,6 +78,7 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
                     .setRank(rank)
                     .setNdcg(rank == 0 ? 0.0 : 1.0 / (Math.log(rank + 1) / Math.log(2)))
                     .setK(K)
+                    .setArm(last.getArm().name())
                     .build());
         }
         if (last == null || current.getEventTimeMillis() >= last.getEventTimeMillis()) {

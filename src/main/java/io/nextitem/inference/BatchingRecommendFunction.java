@@ -3,7 +3,6 @@ package io.nextitem.inference;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.ModelSettings;
 import io.nextitem.sequence.ScoringRequest;
-import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Histogram;
@@ -57,7 +56,7 @@ public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest,
         Histogram queueDelay = metrics.histogram("queueDelayMicros", new DescriptiveStatisticsHistogram(1000));
         batcher = new InferenceBatcher(settings.batchMaxSize, settings.batchMaxDelayMs * 1000, new InferenceBatcher.Owner() {
             @Override
-            public SequenceRecommender beforeBatch() {
+            public ServingLineup beforeBatch() {
                 return served.swapIfReady();
             }
 
@@ -76,11 +75,9 @@ public class BatchingRecommendFunction extends RichAsyncFunction<ScoringRequest,
                 resultFuture::completeExceptionally);
     }
 
-    /** On the task thread (the mailbox), in input order: the list, and its counts in the metrics. */
-    private List<Recommendation> rank(SequenceRecommender.Answered answered) {
-        SequenceRecommender.Scored scored = answered.rank(System.currentTimeMillis());
-        served.record(scored);
-        return Collections.singletonList(scored.recommendation());
+    /** On the task thread (the mailbox), in input order: the list (and a shadow list), and their counts. */
+    private List<Recommendation> rank(ServingLineup.Answers answers) {
+        return ArmLists.of(answers, served, System.currentTimeMillis());
     }
 
     @Override

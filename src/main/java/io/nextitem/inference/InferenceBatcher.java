@@ -19,14 +19,14 @@ import java.util.function.Consumer;
 final class InferenceBatcher implements AutoCloseable {
     /** What the batcher asks of the operator that owns it, all on the inference thread. */
     interface Owner {
-        /** The version to score the next batch with (swapping one in if one is ready). */
-        SequenceRecommender beforeBatch();
+        /** What to score the next batch with (swapping a version or canary in if one is ready). */
+        ServingLineup beforeBatch();
 
         /** After each batch: its size, how long its first request waited, and how long scoring took. */
         void afterBatch(int batchSize, long queueDelayMicros, long inferenceMicros);
     }
 
-    record Pending(SequenceRecommender.Prepared request, long enqueuedNanos, Consumer<SequenceRecommender.Answered> done,
+    record Pending(SequenceRecommender.Prepared request, long enqueuedNanos, Consumer<ServingLineup.Answers> done,
                    Consumer<Throwable> failed) {}
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -45,7 +45,7 @@ final class InferenceBatcher implements AutoCloseable {
         this.thread.start();
     }
 
-    void submit(SequenceRecommender.Prepared request, Consumer<SequenceRecommender.Answered> done, Consumer<Throwable> failed) {
+    void submit(SequenceRecommender.Prepared request, Consumer<ServingLineup.Answers> done, Consumer<Throwable> failed) {
         queue.add(new Pending(request, System.nanoTime(), done, failed));
     }
 
@@ -84,10 +84,10 @@ final class InferenceBatcher implements AutoCloseable {
         long started = System.nanoTime();
         long queueDelayMicros = (started - batch.get(0).enqueuedNanos()) / 1000;
         try {
-            SequenceRecommender recommender = owner.beforeBatch();
+            ServingLineup lineup = owner.beforeBatch();
             List<SequenceRecommender.Prepared> requests = new ArrayList<>(batch.size());
             batch.forEach(p -> requests.add(p.request()));
-            List<SequenceRecommender.Answered> answered = recommender.answer(requests);
+            List<ServingLineup.Answers> answered = lineup.answer(requests);
             owner.afterBatch(batch.size(), queueDelayMicros, (System.nanoTime() - started) / 1000);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().accept(answered.get(i));

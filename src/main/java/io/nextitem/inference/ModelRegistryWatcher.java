@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a model registry for the version that should serve (the newest, or the pinned one) and
+ * Watches a model registry for the version that should serve (the newest, or the pinned one),
+ * and for a canary's candidate (model.updates-topic, {@link Rollout}), and
  * prepares it off the hot path: loading, sha256, graph signature and golden parity all run on
  * the watcher's own thread. A version that passes is handed over through {@link #takeReady()},
  * which the operator calls on its task thread, so the swap never races an inference call and
@@ -38,6 +39,9 @@ public final class ModelRegistryWatcher implements AutoCloseable {
     private final ModelSettings settings;
     private final Listener listener;
     private final AtomicReference<SequenceRecommender> ready = new AtomicReference<>();
+    private final AtomicReference<CandidateChange> readyCandidate = new AtomicReference<>();
+    /** The canary prepared last (null: none): a new one is prepared when the decision changes it. */
+    private volatile Rollout.Canary currentCanary;
     /** Refused folders and their newest file time when refused: a changed folder is tried again. */
     private final Map<String, FileTime> refused = new ConcurrentHashMap<>();
     private final Set<String> announcedMissing = ConcurrentHashMap.newKeySet();
@@ -54,17 +58,24 @@ public final class ModelRegistryWatcher implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** The version operators pinned on model.updates-topic, or model.version when none is (or no topic is set). */
-    private String wantedVersion() {
+    /**
+     * A canary's start, change or end, for the operator to take between two batches.
+     *
+     * @param candidate the candidate's version, checked and opened; null when the canary ends
+     * @param canary    its arms; null when the canary ends
+     */
+    public record CandidateChange(SequenceRecommender candidate, Rollout.Canary canary) {}
+
+    /** The decision on model.updates-topic (pin, canary), or none when no topic is set. */
+    private Rollout rollout() {
         if (!settings.readsUpdates()) {
-            return settings.version;
+            return Rollout.NONE;
         }
         if (updates == null) {
             updates = new ModelUpdatesReader(settings.updatesBootstrapServers, settings.updatesTopic,
                     settings.updatesClientProperties);
         }
-        String pinned = updates.pinned();
-        return pinned != null ? pinned : settings.version;
+        return updates.rollout();
     }
 
     /** Polls every model.watch-interval-ms on a daemon thread until {@link #close()}. */
@@ -78,11 +89,18 @@ public final class ModelRegistryWatcher implements AutoCloseable {
         return this;
     }
 
-    /** One look at the registry; prepares the target version when it is new and passes every check. */
+    /** One look at the decision and the registry; prepares what changed (serving version, canary). */
     void pollOnce() {
+        Rollout rollout = rollout();
+        pollServing(rollout.pinned() != null ? rollout.pinned() : settings.version);
+        pollCanary(rollout.canary());
+    }
+
+    /** Prepares the version that serves everyone when it is new and passes every check. */
+    private void pollServing(String wanted) {
         Path target;
         try {
-            target = registry.resolve(wantedVersion());
+            target = registry.resolve(wanted);
         } catch (RuntimeException e) {
             // A pinned version deleted, the registry unmounted: keep serving, say so once.
             if (announcedMissing.add(String.valueOf(e.getMessage()))) {
@@ -112,6 +130,62 @@ public final class ModelRegistryWatcher implements AutoCloseable {
             LOG.warn("Model version {} refused, {} keeps serving: {}", name, current, e.getMessage());
             listener.refused(name, e.getMessage());
         }
+    }
+
+    /**
+     * Prepares the canary's candidate when the decision starts or changes one, or hands over its
+     * end. A candidate that fails a check is refused as any version is, and no canary runs.
+     */
+    private void pollCanary(Rollout.Canary wanted) {
+        if (java.util.Objects.equals(wanted, currentCanary)) {
+            return;
+        }
+        if (wanted == null || wanted.candidate().equals(current)) {
+            if (wanted != null) {
+                LOG.warn("Canary of {} ignored: it is the serving version", wanted.candidate());
+            }
+            handOver(new CandidateChange(null, null));
+            currentCanary = wanted;
+            return;
+        }
+        Path target;
+        try {
+            target = registry.resolve(wanted.candidate());
+        } catch (RuntimeException e) {
+            if (announcedMissing.add("canary " + e.getMessage())) {
+                LOG.warn("Canary of {}: {}; no canary runs", wanted.candidate(), e.getMessage());
+            }
+            return;
+        }
+        String name = target.getFileName().toString();
+        FileTime changed = newestFileTime(target);
+        if (changed.equals(refused.get(name))) {
+            return;
+        }
+        try {
+            SequenceRecommender candidate = SequenceRecommender.open(target, settings);
+            handOver(new CandidateChange(candidate, wanted));
+            LOG.info("Canary candidate {} passed its checks; {} of users {} from the next request (serving {})", name,
+                    wanted.share(), wanted.shadow() ? "are scored by it in shadow" : "get its lists", current);
+            currentCanary = wanted;
+            refused.remove(name);
+        } catch (RuntimeException e) {
+            refused.put(name, changed);
+            LOG.warn("Canary candidate {} refused, no canary runs: {}", name, e.getMessage());
+            listener.refused(name, e.getMessage());
+        }
+    }
+
+    private void handOver(CandidateChange change) {
+        CandidateChange stale = readyCandidate.getAndSet(change);
+        if (stale != null && stale.candidate() != null) {
+            stale.candidate().close(); // prepared but never taken
+        }
+    }
+
+    /** The canary change prepared since the last call, or null when there is none. */
+    public CandidateChange takeCandidateChange() {
+        return readyCandidate.getAndSet(null);
     }
 
     /** The version to serve from now on, if one was prepared since the last call; else null. */
@@ -148,6 +222,10 @@ public final class ModelRegistryWatcher implements AutoCloseable {
         SequenceRecommender untaken = ready.getAndSet(null);
         if (untaken != null) {
             untaken.close();
+        }
+        CandidateChange untakenCandidate = readyCandidate.getAndSet(null);
+        if (untakenCandidate != null && untakenCandidate.candidate() != null) {
+            untakenCandidate.candidate().close();
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.nextitem.inference;
 
 import io.nextitem.avro.ModelUpdate;
-import io.nextitem.avro.ModelUpdateAction;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -17,17 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operators' pin on model.updates-topic, as one recommend subtask sees it: the topic is read
- * from the beginning (every subtask, no consumer group: each must know the whole history, and
- * after a restart the newest command still holds), and the newest command wins. Read on the
- * registry watcher's thread, never on the hot path.
+ * The serving decision on model.updates-topic ({@link Rollout}: pin and canary), as one recommend
+ * subtask sees it: the topic is read from the beginning (every subtask, no consumer group: each
+ * must know the whole history, and after a restart the decision still holds), every command folded
+ * in order. Read on the registry watcher's thread, never on the hot path.
  */
 final class ModelUpdatesReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdatesReader.class);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
-    private String pinned;
+    private Rollout rollout = Rollout.NONE;
 
     ModelUpdatesReader(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         Properties props = new Properties();
@@ -50,12 +49,12 @@ final class ModelUpdatesReader implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
-    /** Reads what arrived since the last call; @return the pinned version, or null when none is pinned. */
-    String pinned() {
+    /** Reads what arrived since the last call; @return the decision now. */
+    Rollout rollout() {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
             apply(record);
         }
-        return pinned;
+        return rollout;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -68,13 +67,15 @@ final class ModelUpdatesReader implements AutoCloseable {
                     record.offset(), e.getMessage());
             return;
         }
-        if (update.getAction() == ModelUpdateAction.PIN && (update.getVersion() == null || update.getVersion().isBlank())) {
-            LOG.warn("{}: PIN without a version at offset {}, skipped", topic, record.offset());
+        try {
+            rollout = rollout.apply(update);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: {} at offset {}, skipped", topic, e.getMessage(), record.offset());
             return;
         }
-        pinned = update.getAction() == ModelUpdateAction.PIN ? update.getVersion() : null;
-        LOG.info("{}: {} {} ({})", topic, update.getAction(), pinned == null ? "" : pinned,
-                update.getReason() == null ? "no reason given" : update.getReason());
+        LOG.info("{}: {} {} by {} ({}): now {}", topic, update.getAction(), update.getVersion() == null ? "" : update.getVersion(),
+                update.getIssuedBy() == null ? "an operator" : update.getIssuedBy(),
+                update.getReason() == null ? "no reason given" : update.getReason(), rollout);
     }
 
     @Override

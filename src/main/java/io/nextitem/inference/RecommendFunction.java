@@ -5,7 +5,8 @@ import io.nextitem.config.ModelSettings;
 import io.nextitem.sequence.ScoringRequest;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.util.Collector;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -20,7 +21,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
  * the version it was serving (and the watcher then moves on as usual), not on whatever is newest.
  * Metrics: {@link ServedModel}.
  */
-public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommendation> implements CheckpointedFunction {
+public class RecommendFunction extends RichFlatMapFunction<ScoringRequest, Recommendation> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final ModelSettings settings;
@@ -41,14 +42,14 @@ public class RecommendFunction extends RichMapFunction<ScoringRequest, Recommend
         served = servedVersion.open(settings, getRuntimeContext());
     }
 
+    /** One list per request; a shadow canary's user also gets the candidate's list, marked SHADOW (judged, not emitted). */
     @Override
-    public Recommendation map(ScoringRequest request) throws Exception {
-        SequenceRecommender recommender = served.swapIfReady();
+    public void flatMap(ScoringRequest request, Collector<Recommendation> out) throws Exception {
+        ServingLineup lineup = served.swapIfReady();
         long start = System.nanoTime();
-        SequenceRecommender.Scored scored = recommender.recommendAll(List.of(request), System.currentTimeMillis()).get(0);
+        ServingLineup.Answers answers = lineup.answer(List.of(lineup.serving().prepare(request))).get(0);
         served.recordInferenceMicros((System.nanoTime() - start) / 1000);
-        served.record(scored);
-        return scored.recommendation();
+        ArmLists.of(answers, served, System.currentTimeMillis()).forEach(out::collect);
     }
 
     @Override

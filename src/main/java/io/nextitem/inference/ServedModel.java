@@ -40,13 +40,21 @@ import org.slf4j.LoggerFactory;
  * {@code searchExactItems} and {@code searchGraphsWalked} (how approximate search answers:
  * model.search-graphs, the version's index calibration; 0 and 0 under exact search),
  * {@code approximateRefetches} (searches run again deeper because seen items left too few
- * candidates), {@code approximateShortLists} (lists popularity finished even at the deepest search).
+ * candidates), {@code approximateShortLists} (lists popularity finished even at the deepest search);
+ * canary rollout: {@code canaryShare} (0 when none runs), {@code canaryCandidate} (its version, text),
+ * {@code lists} per {@code arm} (SERVING, CANDIDATE, SHADOW).
  */
 final class ServedModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
 
     private final ModelSettings settings;
     private volatile SequenceRecommender recommender;
+    /** A canary's candidate and arms (model.updates-topic), or null. */
+    private volatile SequenceRecommender candidate;
+    private volatile Rollout.Canary canary;
+    private Counter listsServing;
+    private Counter listsCandidate;
+    private Counter listsShadow;
     private ModelRegistryWatcher watcher;
     private Counter fromModel;
     private Counter fromPopularity;
@@ -88,6 +96,12 @@ final class ServedModel implements AutoCloseable {
                 : recommender.searchPlan().exactItems());
         metrics.gauge("searchGraphsWalked", (Gauge<Integer>) () -> recommender.searchPlan() != null
                 && recommender.searchPlan().walkGraphs() ? 1 : 0);
+        // Canary rollout (model.updates-topic): its share (0: none), and the lists of each arm.
+        metrics.gauge("canaryShare", (Gauge<Double>) () -> candidate == null || canary == null ? 0.0 : canary.share());
+        metrics.gauge("canaryCandidate", (Gauge<String>) () -> candidate == null ? "" : candidate.version().version());
+        listsServing = metrics.addGroup("arm", "SERVING").counter("lists");
+        listsCandidate = metrics.addGroup("arm", "CANDIDATE").counter("lists");
+        listsShadow = metrics.addGroup("arm", "SHADOW").counter("lists");
         searchRefetches = metrics.counter("approximateRefetches");
         searchShortLists = metrics.counter("approximateShortLists");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
@@ -126,8 +140,11 @@ final class ServedModel implements AutoCloseable {
         }
     }
 
-    /** The version to score with now: a version the watcher prepared takes over here, between two calls. */
-    SequenceRecommender swapIfReady() {
+    /**
+     * What to score with now: a version or canary change the watcher prepared takes over here,
+     * between two calls.
+     */
+    ServingLineup swapIfReady() {
         if (watcher != null) {
             SequenceRecommender next = watcher.takeReady();
             if (next != null) {
@@ -136,8 +153,30 @@ final class ServedModel implements AutoCloseable {
                 previous.close();
                 swaps.inc();
             }
+            ModelRegistryWatcher.CandidateChange change = watcher.takeCandidateChange();
+            if (change != null) {
+                SequenceRecommender previous = candidate;
+                candidate = change.candidate();
+                canary = change.canary();
+                if (previous != null) {
+                    previous.close();
+                }
+            }
         }
-        return recommender;
+        return lineup();
+    }
+
+    ServingLineup lineup() {
+        return new ServingLineup(recommender, candidate, canary);
+    }
+
+    /** Counts a list of an arm (the emitted ones, and shadow lists scored beside them). */
+    void recordArm(io.nextitem.avro.ServingArm arm) {
+        (switch (arm) {
+            case SERVING -> listsServing;
+            case CANDIDATE -> listsCandidate;
+            case SHADOW -> listsShadow;
+        }).inc();
     }
 
     /** The version serving now, for preparing requests on another thread than the one that swaps. */
@@ -191,5 +230,8 @@ final class ServedModel implements AutoCloseable {
             watcher.close();
         }
         recommender.close();
+        if (candidate != null) {
+            candidate.close();
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.LiveJudgement;
 import io.nextitem.avro.Recommendation;
+import io.nextitem.avro.ServingArm;
 import io.nextitem.config.JobConfig;
 import io.nextitem.eval.LiveQualityFunction;
 import io.nextitem.inference.BatchingRecommendFunction;
@@ -67,7 +68,7 @@ public final class NextItemPipeline {
                 ? AsyncDataStream.orderedWait(sequences, new BatchingRecommendFunction(config.model),
                                 ASYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS, 4 * config.model.batchMaxSize)
                         .name("recommend").uid("recommend") // same uid: a savepoint moves between the two modes
-                : sequences.map(new RecommendFunction(config.model)).name("recommend").uid("recommend");
+                : sequences.flatMap(new RecommendFunction(config.model)).name("recommend").uid("recommend");
         DataStream<Recommendation> served = recommended;
         if (rawItemUpdates != null) {
             // The recommend stage ranked model.top-k + items.candidate-depth deep (model.extraCandidates);
@@ -89,7 +90,9 @@ public final class NextItemPipeline {
                     .name("item-rules").uid("item-rules");
         }
         rejected.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
-        served.sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
+        // A shadow canary's lists are judged (live quality, below) but never written.
+        served.filter(list -> list.getArm() != ServingArm.SHADOW).name("emitted-lists").uid("emitted-lists")
+                .sinkTo(recommendations).name("recommendation-sink").uid("recommendation-sink");
         // The recommend stage (and the items stage after it) keep the user partitioning of the keyed
         // sequence stage: no shuffle.
         SingleOutputStreamOperator<LiveJudgement> judged =

@@ -28,11 +28,19 @@ public final class ModelUpdatePublisher {
     public static void publish(String bootstrapServers, java.util.Map<String, ?> clientProperties, String topic,
                                ModelUpdateAction action, String version, String reason)
             throws IOException, InterruptedException {
-        if (action == ModelUpdateAction.PIN && (version == null || version.isBlank())) {
-            throw new IllegalArgumentException("pin needs the version folder to serve");
+        publish(bootstrapServers, clientProperties, topic, ModelUpdate.newBuilder().setAction(action).setVersion(version)
+                .setReason(reason).setIssuedAtMillis(System.currentTimeMillis()).build());
+    }
+
+    /** Any serving decision (a canary's share and shadow flag included), checked as the job will read it. */
+    public static void publish(String bootstrapServers, java.util.Map<String, ?> clientProperties, String topic,
+                               ModelUpdate update) throws IOException, InterruptedException {
+        if ((update.getAction() == ModelUpdateAction.PIN || update.getAction() == ModelUpdateAction.CANARY)
+                && (update.getVersion() == null || update.getVersion().isBlank())) {
+            throw new IllegalArgumentException(update.getAction().name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs the version folder");
         }
-        ModelUpdate update = ModelUpdate.newBuilder().setAction(action).setVersion(version).setReason(reason)
-                .setIssuedAtMillis(System.currentTimeMillis()).build();
+        io.nextitem.inference.Rollout.NONE.apply(update); // a share outside (0, 1] is refused here, not skipped by the job
         ByteBuffer buffer = update.toByteBuffer();
         byte[] value = new byte[buffer.remaining()];
         buffer.get(value);

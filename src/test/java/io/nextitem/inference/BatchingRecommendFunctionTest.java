@@ -14,7 +14,7 @@ import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
-import org.apache.flink.streaming.api.operators.StreamMap;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class BatchingRecommendFunctionTest {
         List<Recommendation> fromBatches = async.extractOutputValues();
         async.close();
 
-        var perEvent = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(settings(1))));
+        var perEvent = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(settings(1))));
         perEvent.open();
         for (int i = 0; i < requests.size(); i++) {
             perEvent.processElement(requests.get(i), i);

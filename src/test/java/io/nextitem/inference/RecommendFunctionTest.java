@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.StreamMap;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ class RecommendFunctionTest {
 
     @Test
     void emitsOneRecommendationPerRequestFromTheLatestVersion() throws Exception {
-        var harness = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(settings(DemoModel.REGISTRY))));
+        var harness = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(settings(DemoModel.REGISTRY))));
         harness.open();
         String known = DemoModel.itemIds().get(3);
         harness.processElement(new ScoringRequest("u1", "e1", 5L, new String[] {known}, new long[] {5L}, new String[1]), 5L);
@@ -50,7 +50,7 @@ class RecommendFunctionTest {
     @Test
     void anEmptyRegistryFailsOpenWithAClearMessageAndNoRestart() throws Exception {
         Files.createDirectories(tmp.resolve("registry"));
-        var harness = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(settings(tmp.resolve("registry")))));
+        var harness = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(settings(tmp.resolve("registry")))));
         assertThatThrownBy(harness::open)
                 .isInstanceOf(org.apache.flink.runtime.execution.SuppressRestartsException.class)
                 .cause().isInstanceOf(ModelLoadException.class)
@@ -63,7 +63,7 @@ class RecommendFunctionTest {
         VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v1", "2026-02-01T00:00:00Z");
         ModelSettings settings = settings(registry);
         settings.watchIntervalMs = 100;
-        var harness = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(settings)));
+        var harness = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(settings)));
         harness.open();
         harness.processElement(request(0), 0L);
         VersionFixtures.publish(SASREC_TEST, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
@@ -92,7 +92,7 @@ class RecommendFunctionTest {
 
         ModelSettings latest = settings(registry);
         latest.watchIntervalMs = 0;
-        var fresh = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
+        var fresh = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(latest)));
         fresh.open();
         fresh.processElement(request(2), 2L);
         assertThat(lastVersion(fresh)).as("without a checkpoint: the newest").isEqualTo("sasrec-v2");
@@ -114,7 +114,7 @@ class RecommendFunctionTest {
     private static OperatorSubtaskState checkpointServing(Path registry, String version) throws Exception {
         ModelSettings pinned = settings(registry);
         pinned.version = version;
-        var first = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(pinned)));
+        var first = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(pinned)));
         first.open();
         first.processElement(request(0), 0L);
         OperatorSubtaskState checkpoint = first.snapshot(1L, 1L);
@@ -126,7 +126,7 @@ class RecommendFunctionTest {
     private static String versionAfterRestore(Path registry, OperatorSubtaskState checkpoint) throws Exception {
         ModelSettings latest = settings(registry);
         latest.watchIntervalMs = 0;
-        var restored = new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new RecommendFunction(latest)));
+        var restored = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RecommendFunction(latest)));
         restored.initializeState(checkpoint);
         restored.open();
         restored.processElement(request(1), 1L);
