@@ -41,6 +41,7 @@ public class JobConfig implements Serializable {
     public SnapshotSettings snapshots = new SnapshotSettings();
     public StateSettings state = new StateSettings();
     public ItemsSettings items = new ItemsSettings();
+    public CanarySettings canary = new CanarySettings();
 
     /**
      * Defaults with every name on the broker made from {@code run} (clicks-RUN, recommendations-RUN,
@@ -73,6 +74,10 @@ public class JobConfig implements Serializable {
         snapshots.validate(errors);
         state.validate(errors);
         items.validate(errors);
+        canary.validate(errors);
+        if (canary.auto && !model.readsUpdates()) {
+            errors.add("canary.auto needs model.updates-topic: the judge writes its decisions there");
+        }
         if (items.enabled() && List.of(kafka.clicksTopic, kafka.recommendationsTopic, kafka.deadLetterTopic,
                 kafka.liveQualityTopic, model.updatesTopic).contains(items.topic)) {
             errors.add("items.topic '" + items.topic + "' must differ from the job's other topics");

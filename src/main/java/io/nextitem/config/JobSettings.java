@@ -42,6 +42,7 @@ public final class JobSettings {
         all.addAll(SnapshotSettings.SETTINGS);
         all.addAll(StateSettings.SETTINGS);
         all.addAll(ItemsSettings.SETTINGS);
+        all.addAll(CanarySettings.SETTINGS);
         return List.copyOf(all);
     }
 

@@ -8,7 +8,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import io.nextitem.config.SequenceSettings;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Gauge;
@@ -36,6 +41,22 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
     private transient ValueState<Recommendation> previous;
     /** A shadow canary's previous list of the user: judged by the same next click, never emitted. */
     private transient ValueState<Recommendation> previousShadow;
+    /** During a canary, the user's judged lists and hits per arm (by arm name) of the trial: the judge's units. */
+    private transient MapState<String, ArmTally> tallies;
+
+    /** Each judged list of a canary, as the change to its arm's user-level sums, for the canary judge. */
+    public static final OutputTag<CanaryEvidenceDelta> CANARY_EVIDENCE = new OutputTag<>("canary-evidence") {
+        private static final long serialVersionUID = 1L;
+    };
+
+    /** A user's tally in one arm of one trial. A Flink POJO. */
+    public static class ArmTally {
+        public String candidate;
+        public long judged;
+        public long hits;
+
+        public ArmTally() {}
+    }
     private transient Map<String, LiveQuality> byVersion;
     private transient MetricGroup metrics;
 
@@ -54,6 +75,10 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
                 new ValueStateDescriptor<>("previous-shadow-recommendation", new AvroTypeInfo<>(Recommendation.class));
         shadow.enableTimeToLive(sequence.stateTtl());
         previousShadow = getRuntimeContext().getState(shadow);
+        MapStateDescriptor<String, ArmTally> tally = new MapStateDescriptor<>("canary-tallies", Types.STRING,
+                TypeInformation.of(ArmTally.class));
+        tally.enableTimeToLive(sequence.stateTtl());
+        tallies = getRuntimeContext().getMapState(tally);
         byVersion = new HashMap<>();
         metrics = getRuntimeContext().getMetricGroup();
     }
@@ -67,6 +92,9 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
         if (last != null && !current.getTriggerItemId().isEmpty()
                 && current.getEventTimeMillis() >= last.getEventTimeMillis()) {
             int rank = quality(last.getModelVersion()).judge(last.getItems(), current.getTriggerItemId());
+            if (last.getCanaryCandidate() != null) {
+                ctx.output(CANARY_EVIDENCE, tallied(last, rank > 0));
+            }
             out.collect(LiveJudgement.newBuilder()
                     .setUserId(current.getUserId())
                     .setModelVersion(last.getModelVersion())
@@ -84,6 +112,22 @@ public class LiveQualityFunction extends KeyedProcessFunction<String, Recommenda
         if (last == null || current.getEventTimeMillis() >= last.getEventTimeMillis()) {
             previous.update(current);
         }
+    }
+
+    /** Adds a judged list of a trial to the user's tally in its arm; returns the change to the arm's sums. */
+    private CanaryEvidenceDelta tallied(Recommendation list, boolean hit) throws Exception {
+        String arm = list.getArm().name();
+        ArmTally tally = tallies.get(arm);
+        if (tally == null || !list.getCanaryCandidate().equals(tally.candidate)) {
+            tally = new ArmTally(); // the user's first list in this arm of this trial
+            tally.candidate = list.getCanaryCandidate();
+        }
+        CanaryEvidenceDelta delta = CanaryEvidenceDelta.of(tally.candidate,
+                list.getArm() == ServingArm.SERVING ? list.getModelVersion() : null, arm, tally.hits, tally.judged, hit);
+        tally.judged++;
+        tally.hits += hit ? 1 : 0;
+        tallies.put(arm, tally);
+        return delta;
     }
 
     LiveQuality quality(String version) {

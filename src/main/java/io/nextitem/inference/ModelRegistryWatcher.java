@@ -91,7 +91,17 @@ public final class ModelRegistryWatcher implements AutoCloseable {
 
     /** One look at the decision and the registry; prepares what changed (serving version, canary). */
     void pollOnce() {
-        Rollout rollout = rollout();
+        Rollout rollout;
+        try {
+            rollout = rollout();
+        } catch (RuntimeException e) {
+            // The topic unreadable (broker down, topic missing): an operator may have decided what
+            // the watcher cannot see, so nothing changes; it looks again next time.
+            if (announcedMissing.add("updates " + e.getMessage())) {
+                LOG.warn("model.updates-topic cannot be read ({}); the serving version {} stays", e.getMessage(), current);
+            }
+            return;
+        }
         pollServing(rollout.pinned() != null ? rollout.pinned() : settings.version);
         pollCanary(rollout.canary());
     }

@@ -16,7 +16,13 @@ import java.util.List;
 record ServingLineup(SequenceRecommender serving, SequenceRecommender candidate, Rollout.Canary canary) {
 
     /** A request's answers: the list to emit and, for a shadowed user, the candidate's list to judge only. */
-    record Answers(SequenceRecommender.Answered emitted, ServingArm emittedArm, SequenceRecommender.Answered shadow) {}
+    record Answers(SequenceRecommender.Answered emitted, ServingArm emittedArm, SequenceRecommender.Answered shadow,
+                   String trial) {}
+
+    /** The candidate's version while a canary runs, else null (Recommendation.canary_candidate). */
+    String trial() {
+        return candidate == null || canary == null ? null : candidate.version().version();
+    }
 
     ServingArm armOf(String userId) {
         return candidate == null || canary == null ? ServingArm.SERVING : canary.armOf(userId);
@@ -26,7 +32,7 @@ record ServingLineup(SequenceRecommender serving, SequenceRecommender candidate,
         if (candidate == null) {
             List<Answers> out = new ArrayList<>(requests.size());
             for (SequenceRecommender.Answered answered : serving.answer(requests)) {
-                out.add(new Answers(answered, ServingArm.SERVING, null));
+                out.add(new Answers(answered, ServingArm.SERVING, null, null));
             }
             return out;
         }
@@ -46,13 +52,14 @@ record ServingLineup(SequenceRecommender serving, SequenceRecommender candidate,
         List<SequenceRecommender.Answered> fromServing = toServing.isEmpty() ? List.of() : serving.answer(toServing);
         List<SequenceRecommender.Answered> fromCandidate = toCandidate.isEmpty() ? List.of() : candidate.answer(toCandidate);
         List<Answers> out = new ArrayList<>(arms.length);
+        String trial = trial();
         int s = 0;
         int c = 0;
         for (ServingArm arm : arms) {
             out.add(switch (arm) {
-                case SERVING -> new Answers(fromServing.get(s++), ServingArm.SERVING, null);
-                case CANDIDATE -> new Answers(fromCandidate.get(c++), ServingArm.CANDIDATE, null);
-                case SHADOW -> new Answers(fromServing.get(s++), ServingArm.SERVING, fromCandidate.get(c++));
+                case SERVING -> new Answers(fromServing.get(s++), ServingArm.SERVING, null, trial);
+                case CANDIDATE -> new Answers(fromCandidate.get(c++), ServingArm.CANDIDATE, null, trial);
+                case SHADOW -> new Answers(fromServing.get(s++), ServingArm.SERVING, fromCandidate.get(c++), trial);
             });
         }
         return out;

@@ -2,6 +2,7 @@ package io.nextitem.job;
 
 import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.LiveJudgement;
+import io.nextitem.avro.ModelUpdate;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.config.KafkaSettings;
 import io.nextitem.io.AvroSingleObjectSerializer;
@@ -55,6 +56,12 @@ public final class KafkaConnectors {
     public static KafkaSink<LiveJudgement> liveQualitySink(KafkaSettings kafka) {
         return sink(kafka, "live-quality", new AvroSingleObjectSerializer<LiveJudgement>(
                 kafka.liveQualityTopic, j -> j.getUserId().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The canary judge's PROMOTE and ABORT, onto model.updates-topic beside the operators' commands (same key). */
+    public static KafkaSink<ModelUpdate> modelUpdatesSink(KafkaSettings kafka, String topic) {
+        return sink(kafka, "model-updates", new AvroSingleObjectSerializer<ModelUpdate>(topic,
+                u -> io.nextitem.model.ModelUpdatePublisher.KEY));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {

@@ -31,6 +31,7 @@ public final class NextItemJob {
                 : null;
         NextItemPipeline.wire(raw, itemUpdates, KafkaConnectors.recommendationsSink(config.kafka),
                 KafkaConnectors.deadLetterSink(config.kafka),
-                config.kafka.liveQualityTopic.isEmpty() ? null : KafkaConnectors.liveQualitySink(config.kafka), config);
+                config.kafka.liveQualityTopic.isEmpty() ? null : KafkaConnectors.liveQualitySink(config.kafka),
+                config.canary.auto ? KafkaConnectors.modelUpdatesSink(config.kafka, config.model.updatesTopic) : null, config);
     }
 }

@@ -3,9 +3,11 @@ package io.nextitem.job;
 import io.nextitem.avro.ClickEvent;
 import io.nextitem.avro.DeadLetter;
 import io.nextitem.avro.LiveJudgement;
+import io.nextitem.avro.ModelUpdate;
 import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.ServingArm;
 import io.nextitem.config.JobConfig;
+import io.nextitem.eval.CanaryJudgeFunction;
 import io.nextitem.eval.LiveQualityFunction;
 import io.nextitem.inference.BatchingRecommendFunction;
 import io.nextitem.inference.RecommendFunction;
@@ -47,10 +49,12 @@ public final class NextItemPipeline {
     /**
      * @param rawItemUpdates items.topic as raw records, or null for no item rules
      * @param liveJudgements where each judged list goes as a record, or null for none (metrics only)
+     * @param canaryVerdicts where the canary judge's PROMOTE and ABORT go (model.updates-topic, with
+     *                       canary.auto), or null: the judge then only logs and measures
      */
     public static void wire(DataStream<RawRecord> rawClicks, DataStream<RawRecord> rawItemUpdates,
                             Sink<Recommendation> recommendations, Sink<DeadLetter> deadLetters,
-                            Sink<LiveJudgement> liveJudgements, JobConfig config) {
+                            Sink<LiveJudgement> liveJudgements, Sink<ModelUpdate> canaryVerdicts, JobConfig config) {
         SingleOutputStreamOperator<ClickEvent> clicks = rawClicks
                 .process(new ClickDecodeFunction(config.decoder))
                 .name("decode-clicks").uid("decode-clicks");
@@ -101,6 +105,15 @@ public final class NextItemPipeline {
                         .name("live-quality").uid("live-quality");
         if (liveJudgements != null) {
             judged.sinkTo(liveJudgements).name("live-quality-sink").uid("live-quality-sink");
+        }
+        // Canaries: each judged list of a trial changes its arm's user-level sums; the judge,
+        // keyed by candidate, reads the difference between the arms after every one.
+        SingleOutputStreamOperator<ModelUpdate> verdicts = judged.getSideOutput(LiveQualityFunction.CANARY_EVIDENCE)
+                .keyBy(delta -> delta.candidate, Types.STRING)
+                .process(new CanaryJudgeFunction(config.canary))
+                .name("canary-judge").uid("canary-judge");
+        if (canaryVerdicts != null) {
+            verdicts.sinkTo(canaryVerdicts).name("canary-verdict-sink").uid("canary-verdict-sink");
         }
     }
 }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Writes an operator's PIN or UNPIN to model.updates-topic and waits until the broker has it. */
 public final class ModelUpdatePublisher {
     /** One key for every command: with a compacted topic only the newest is kept, which is all that counts. */
-    private static final byte[] KEY = "model-pin".getBytes(StandardCharsets.UTF_8);
+    public static final byte[] KEY = "model-pin".getBytes(StandardCharsets.UTF_8);
 
     private ModelUpdatePublisher() {}
 

@@ -19,7 +19,7 @@ class PrequentialEvaluatorTest {
             ranked.add(new RankedItem(items[i], 1f, i + 1, false));
         }
         return new Recommendation(trigger.getUserId(), trigger.getEventId(), ranked, "m", "v",
-                RecommendationSource.MODEL, 0L, 0L, trigger.getItemId(), io.nextitem.avro.ServingArm.SERVING);
+                RecommendationSource.MODEL, 0L, 0L, trigger.getItemId(), io.nextitem.avro.ServingArm.SERVING, null);
     }
 
     @Test
