@@ -72,7 +72,7 @@ def test_each_command_module_registers_the_command_it_names(capsys):
     from nextitem_trainer.__main__ import COMMANDS
 
     names = [command.NAME for command in COMMANDS]
-    assert len(set(names)) == len(names) == 19
+    assert len(set(names)) == len(names) == 20
     for name in names:
         with pytest.raises(SystemExit) as stop:
             main([name, "--help"])

@@ -198,3 +198,25 @@ def test_validation_leaves_out_every_known_prefix_item_not_only_the_models_windo
            "prefix_categories": [None, None, None], "next_item_id": "d"}
     figures = validate(_ScoresByIndex(), [row], items, Vocabulary([]), Vocabulary([]))
     assert figures["MRR"] == 1.0
+
+
+def _version(registry, name, created_at):
+    folder = registry / name
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"version": name, "created_at": created_at}))
+    return folder
+
+
+def test_the_parent_is_the_version_the_job_serves_not_merely_the_newest(tmp_path):
+    from nextitem_trainer.serving.finetune import SERVING_RECORD, current_version
+
+    registry = tmp_path / "registry"
+    _version(registry, "v1", "2026-01-01T00:00:00Z")
+    _version(registry, "v2", "2026-02-01T00:00:00Z")
+    assert current_version(registry).name == "v2", "no serving record: the newest, as an unpinned job serves"
+    # The job pinned v1 (a rollback) while v2 is on trial as a canary: finetune continues v1.
+    (registry / SERVING_RECORD).write_text(json.dumps({"serving": "v1", "canary": {"candidate": "v2", "share": 0.1}}))
+    assert current_version(registry).name == "v1"
+    # A record naming a version no longer there falls back to the newest.
+    (registry / SERVING_RECORD).write_text(json.dumps({"serving": "v0", "canary": None}))
+    assert current_version(registry).name == "v2"

@@ -45,8 +45,24 @@ from ..core.training import OptimizerSpec, StopPolicy, TrainingLoop
 log = logging.getLogger("nextitem.finetune")
 
 
+SERVING_RECORD = "serving.json"
+
+
 def current_version(registry: Path) -> Path:
-    versions = [p for p in Path(registry).iterdir()
+    """The version to continue: the one the job serves to every user outside a canary, as its
+    serving record says (``serving.json`` in the registry, which the job writes from the decisions
+    on model.updates-topic: pins, rollbacks, canaries); without a record, the newest version, which
+    is what a job without pins serves."""
+    registry = Path(registry)
+    record = registry / SERVING_RECORD
+    if record.is_file():
+        serving = json.loads(record.read_text()).get("serving")
+        if serving and (registry / serving / "manifest.json").is_file():
+            log.info("continuing %s: the version the job serves (%s)", serving, SERVING_RECORD)
+            return registry / serving
+        log.warning("%s names %r, which is not a version in %s: continuing the newest instead", SERVING_RECORD,
+                    serving, registry)
+    versions = [p for p in registry.iterdir()
                 if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()]
     if not versions:
         raise FileNotFoundError(f"{registry}: no model version to fine-tune")

@@ -14,10 +14,18 @@ public class CanarySettings implements Serializable {
     static final Setting.Section<CanarySettings> SECTION = Setting.Section.of("canary", config -> config.canary);
     static final Setting<CanarySettings, Boolean> AUTO = SECTION.key("auto").booleanType()
             .defaultValue(false)
-            .withDescription("Whether the judge acts: it writes PROMOTE for a candidate not worse than the serving "
-                    + "version by more than canary.margin, and ABORT for one worse by more, to model.updates-topic "
-                    + "(which must be set). Off: it logs its verdict and shows it in metrics, and operators decide.")
+            .withDescription("The automatic policy. On: every new version in the registry starts as a canary of "
+                    + "canary.share instead of replacing the serving version (one that arrives during a canary waits; "
+                    + "the newest waiting one goes next), and the judge writes PROMOTE for a candidate not worse than "
+                    + "the serving version by more than canary.margin, and ABORT for one worse by more, to "
+                    + "model.updates-topic (which must be set). Off: new versions swap in as before, the judge logs its "
+                    + "verdict and shows it in metrics, and operators decide.")
             .field(c -> c.auto, (c, v) -> c.auto = v);
+    static final Setting<CanarySettings, Double> SHARE = SECTION.key("share").doubleType()
+            .defaultValue(0.1)
+            .withDescription("With canary.auto: the share of users in the candidate's arm when a new version starts "
+                    + "as a canary.")
+            .field(c -> c.share, (c, v) -> c.share = v);
     static final Setting<CanarySettings, Double> MARGIN = SECTION.key("margin").doubleType()
             .defaultValue(0.05)
             .withDescription("Non-inferiority margin, relative to the serving arm's live HR@10: 0.05 accepts a "
@@ -38,9 +46,10 @@ public class CanarySettings implements Serializable {
                     + "as inconclusive.")
             .checkedBy(ConfigChecks.atLeast(1))
             .field(c -> c.maxJudgedLists, (c, v) -> c.maxJudgedLists = v);
-    static final List<Setting<CanarySettings, ?>> SETTINGS = List.of(AUTO, MARGIN, ALPHA, MIN_USERS, MAX_JUDGED_LISTS);
+    static final List<Setting<CanarySettings, ?>> SETTINGS = List.of(AUTO, SHARE, MARGIN, ALPHA, MIN_USERS, MAX_JUDGED_LISTS);
 
     public boolean auto = AUTO.defaultValue();
+    public double share = SHARE.defaultValue();
     public double margin = MARGIN.defaultValue();
     public double alpha = ALPHA.defaultValue();
     public int minUsers = MIN_USERS.defaultValue();
@@ -48,6 +57,9 @@ public class CanarySettings implements Serializable {
 
     void validate(List<String> errors) {
         Setting.checkAll(SETTINGS, this, errors);
+        if (!(share > 0 && share <= 1)) {
+            errors.add("canary.share must be in (0, 1], is " + share);
+        }
         if (!(margin >= 0 && margin < 1)) {
             errors.add("canary.margin must be in [0, 1), is " + margin);
         }

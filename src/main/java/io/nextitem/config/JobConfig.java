@@ -97,6 +97,8 @@ public class JobConfig implements Serializable {
             throw new InvalidConfigException(errors);
         }
         model.extraCandidates = items.enabled() ? items.candidateDepth : 0;
+        model.canaryAuto = canary.auto;
+        model.canaryShare = canary.share;
         // model.updates-topic lives on the job's own Kafka cluster.
         model.updatesBootstrapServers = kafka.bootstrapServers;
         model.updatesClientProperties = new java.util.LinkedHashMap<>(kafka.clientProperties());

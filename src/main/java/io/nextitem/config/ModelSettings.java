@@ -171,6 +171,9 @@ public class ModelSettings implements Serializable {
      * beyond top-k (model first, then as many from popularity), for the items stage to filter and cut.
      */
     public int extraCandidates;
+    /** canary.auto and canary.share: new versions start as canaries of this share instead of swapping in. */
+    public boolean canaryAuto;
+    public double canaryShare = 0.1;
 
     public boolean readsUpdates() {
         return updatesTopic != null && !updatesTopic.isBlank();

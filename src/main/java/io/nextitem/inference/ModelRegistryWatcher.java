@@ -50,12 +50,27 @@ public final class ModelRegistryWatcher implements AutoCloseable {
     private ModelUpdatesReader updates;
     private ScheduledExecutorService poller;
 
+    /**
+     * Whether this watcher speaks for the job (one recommend subtask's does): it writes the
+     * serving record ({@link ServingRecord}) and, with canary.auto, starts canaries of new versions.
+     */
+    private final boolean speaksForTheJob;
+    /** The version this watcher last proposed as a canary, until the topic shows it (no second proposal). */
+    private String proposed;
+    private ServingRecord written;
+
     /** @param servingFolder the folder name of the version serving now */
     public ModelRegistryWatcher(ModelSettings settings, String servingFolder, Listener listener) {
+        this(settings, servingFolder, listener, false);
+    }
+
+    /** @param speaksForTheJob true in exactly one subtask (the first): see {@link #speaksForTheJob} */
+    public ModelRegistryWatcher(ModelSettings settings, String servingFolder, Listener listener, boolean speaksForTheJob) {
         this.registry = new ModelRegistry(Path.of(settings.registry));
         this.settings = settings;
         this.current = servingFolder;
         this.listener = listener;
+        this.speaksForTheJob = speaksForTheJob;
     }
 
     /**
@@ -102,8 +117,62 @@ public final class ModelRegistryWatcher implements AutoCloseable {
             }
             return;
         }
-        pollServing(rollout.pinned() != null ? rollout.pinned() : settings.version);
+        // With canary.auto a new version does not replace the serving one: it goes on trial first,
+        // so an unpinned job keeps what serves until a PROMOTE pins the candidate.
+        pollServing(rollout.pinned() != null ? rollout.pinned() : settings.canaryAuto ? current : settings.version);
         pollCanary(rollout.canary());
+        if (speaksForTheJob) {
+            if (settings.canaryAuto && rollout.canary() == null) {
+                proposeCanary();
+            }
+            // Only where serving can differ from the newest version (finetune's rule without a record).
+            if (settings.readsUpdates() || !"latest".equals(settings.version)) {
+                record(new ServingRecord(current, rollout.canary()));
+            }
+        }
+    }
+
+    /**
+     * canary.auto: the newest version, if it is not the serving one and never was on trial, is
+     * proposed as a canary on model.updates-topic, where every subtask (this one too) reads it.
+     * Versions that arrived during a canary waited; the newest of them goes now.
+     */
+    private void proposeCanary() {
+        String newest;
+        try {
+            newest = registry.resolve("latest").getFileName().toString();
+        } catch (RuntimeException e) {
+            return; // an empty or unreadable registry: nothing to try
+        }
+        if (updates == null || newest.equals(current) || newest.equals(proposed) || updates.decided(newest)) {
+            return;
+        }
+        try {
+            io.nextitem.model.ModelUpdatePublisher.publish(settings.updatesBootstrapServers, settings.updatesClientProperties,
+                    settings.updatesTopic, io.nextitem.avro.ModelUpdate.newBuilder()
+                            .setAction(io.nextitem.avro.ModelUpdateAction.CANARY).setVersion(newest)
+                            .setShare(settings.canaryShare).setIssuedBy("canary.auto")
+                            .setReason("a new version in the registry (serving " + current + ")")
+                            .setIssuedAtMillis(System.currentTimeMillis()).build());
+            proposed = newest;
+            LOG.info("canary.auto: {} proposed as a canary of {} against {}", newest, settings.canaryShare, current);
+        } catch (java.io.IOException e) {
+            LOG.warn("canary.auto: could not propose {} as a canary ({}); trying again at the next look", newest, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void record(ServingRecord now) {
+        if (now.equals(written)) {
+            return;
+        }
+        try {
+            now.writeTo(Path.of(settings.registry));
+            written = now;
+        } catch (java.io.IOException e) {
+            LOG.warn("could not write the serving record to {}: {}", settings.registry, e.getMessage());
+        }
     }
 
     /** Prepares the version that serves everyone when it is new and passes every check. */

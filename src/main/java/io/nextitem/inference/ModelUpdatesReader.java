@@ -27,6 +27,8 @@ final class ModelUpdatesReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private Rollout rollout = Rollout.NONE;
+    /** Candidates promoted or aborted so far: the automatic policy never tries one again. */
+    private final java.util.Set<String> decided = new java.util.HashSet<>();
 
     ModelUpdatesReader(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         Properties props = new Properties();
@@ -68,7 +70,11 @@ final class ModelUpdatesReader implements AutoCloseable {
             return;
         }
         try {
-            rollout = rollout.apply(update);
+            Rollout next = rollout.apply(update);
+            if (rollout.canary() != null && next.canary() == null) {
+                decided.add(rollout.canary().candidate()); // promoted, aborted, or overridden by a pin
+            }
+            rollout = next;
         } catch (IllegalArgumentException e) {
             LOG.warn("{}: {} at offset {}, skipped", topic, e.getMessage(), record.offset());
             return;
@@ -76,6 +82,11 @@ final class ModelUpdatesReader implements AutoCloseable {
         LOG.info("{}: {} {} by {} ({}): now {}", topic, update.getAction(), update.getVersion() == null ? "" : update.getVersion(),
                 update.getIssuedBy() == null ? "an operator" : update.getIssuedBy(),
                 update.getReason() == null ? "no reason given" : update.getReason(), rollout);
+    }
+
+    /** Whether a canary of this version has ended (promoted, aborted, or overridden), as far as read. */
+    boolean decided(String version) {
+        return decided.contains(version);
     }
 
     @Override

@@ -106,7 +106,7 @@ final class ServedModel implements AutoCloseable {
         searchShortLists = metrics.counter("approximateShortLists");
         inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
         if (settings.watchIntervalMs > 0) {
-            watcher = new ModelRegistryWatcher(settings, servingFolder(), (folder, reason) -> refusals.inc())
+            watcher = new ModelRegistryWatcher(settings, servingFolder(), (folder, reason) -> refusals.inc(), subtask == 0)
                     .start("model-registry-watcher-" + subtask);
         }
     }

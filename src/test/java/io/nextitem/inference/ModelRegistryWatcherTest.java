@@ -50,6 +50,23 @@ class ModelRegistryWatcherTest {
     }
 
     @Test
+    void theWatcherThatSpeaksForTheJobRecordsWhatServesForTheTrainer() throws Exception {
+        watcher.close();
+        ModelSettings settings = new ModelSettings();
+        settings.registry = registry.toString();
+        settings.version = "sasrec-v1"; // fixed: the newest (v2 below) is not what serves
+        watcher = new ModelRegistryWatcher(settings, "sasrec-v1", (folder, reason) -> refusals.add(folder), true);
+        VersionFixtures.publish(SASREC, registry, "sasrec-v2", "2026-03-01T00:00:00Z");
+        watcher.pollOnce();
+
+        var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(registry.resolve(ServingRecord.FILE).toFile());
+        assertThat(record.get("serving").asText()).isEqualTo("sasrec-v1");
+        assertThat(record.get("canary").isNull()).isTrue();
+        assertThat(new io.nextitem.model.ModelRegistry(registry).versions()).as("the record is no version")
+                .extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("sasrec-v1", "sasrec-v2");
+    }
+
+    @Test
     void aNewVersionIsPreparedAndHandedOverOnce() {
         watcher.pollOnce();
         assertThat(watcher.takeReady()).as("nothing new yet").isNull();
