@@ -16,7 +16,8 @@ import java.util.Locale;
  *                 inconclusive at canary.max-judged-lists), or CONTINUE
  */
 public record CanaryVerdict(Decision decision, double servingHitRate, double candidateHitRate, double lower,
-                            double upper, double margin, long servingUsers, long candidateUsers, long candidateJudged) {
+                            double upper, double margin, long servingUsers, long candidateUsers, long candidateJudged,
+                            long servingJudged) {
     static final double TUNED_USERS = 1_000;
 
     public enum Decision { CONTINUE, PROMOTE, ABORT }
@@ -40,7 +41,7 @@ public record CanaryVerdict(Decision decision, double servingHitRate, double can
             decision = Decision.ABORT; // inconclusive: a canary must end
         }
         return new CanaryVerdict(decision, serving.hitRate(), candidate.hitRate(), lower, upper, margin, serving.users,
-                candidate.users, candidate.judged);
+                candidate.users, candidate.judged, serving.judged);
     }
 
     /** The confidence sequence's half-width in standard errors after {@code users} users. */
@@ -53,9 +54,10 @@ public record CanaryVerdict(Decision decision, double servingHitRate, double can
 
     /** The figures, for the decision's record and log line. */
     public String describe() {
-        return String.format(Locale.ROOT, "live HR@10 candidate %.4f (%d users, %d lists) vs serving %.4f (%d users); "
-                        + "difference in [%.4f, %.4f] (confidence sequence), margin %.4f: %s",
-                candidateHitRate, candidateUsers, candidateJudged, servingHitRate, servingUsers, lower, upper, margin,
+        return String.format(Locale.ROOT, "live HR@10 candidate %.4f (%d users, %d lists) vs serving %.4f (%d users, "
+                        + "%d lists); difference in [%.4f, %.4f] (confidence sequence), margin %.4f: %s",
+                candidateHitRate, candidateUsers, candidateJudged, servingHitRate, servingUsers, servingJudged, lower, upper,
+                margin,
                 switch (decision) {
                     case PROMOTE -> "not worse by more than the margin";
                     case ABORT -> upper < -margin ? "worse by more than the margin" : "inconclusive at the limit";
