@@ -109,6 +109,9 @@ public final class ModelRegistryWatcher implements AutoCloseable {
         Rollout rollout;
         try {
             rollout = rollout();
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt(); // closing: the poller is being shut down
+            return;
         } catch (RuntimeException e) {
             // The topic unreadable (broker down, topic missing): an operator may have decided what
             // the watcher cannot see, so nothing changes; it looks again next time.

@@ -43,7 +43,8 @@ class PrometheusMetricsITCase extends BrokerITCase {
             "recommendationsFromModel", "recommendationsFromPopularity", "batchSize", "queueDelayMicros",
             "inferenceMicros", "inferenceOverBudget", "nonFiniteScores", "executionProviderIsGpu",
             "modelVersionCreatedAtSeconds", "modelSwaps", "modelVersionsRefused", "unknownItems",
-            "modelVersion_liveHitRate10", "modelVersion_liveNdcg10", "modelVersion_liveJudged", "snapshotsCompleted");
+            "modelVersion_liveHitRate10", "modelVersion_liveNdcg10", "modelVersion_liveJudged", "snapshotsCompleted",
+            "itemsLeftOut", "listsShortFilled", "itemRulesCaughtUp", "arm_lists", "canaryShare", "canaryDifferenceLower");
     private static final Pattern METRIC_NAME = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{|\\s)", Pattern.MULTILINE);
     @Test
     void theEndpointHoldsEveryMetricOperatorsWatchAndEveryMetricTheDashboardQueries() throws Exception {

@@ -14,7 +14,8 @@ public final class MetricsTraffic {
     private MetricsTraffic() {}
 
     /**
-     * Turns on what the dashboard has panels for (micro-batches, live quality, snapshots) and
+     * Turns on what the dashboard has panels for (micro-batches, live quality, snapshots, the
+     * items stage; the canary metrics exist in every job) and
      * creates the run's topics.
      */
     public static void configureEveryMetric(io.nextitem.config.JobConfig config, String bootstrapServers,
@@ -23,9 +24,12 @@ public final class MetricsTraffic {
         config.kafka.liveQualityTopic = config.kafka.recommendationsTopic + "-live";
         config.snapshots.dir = java.nio.file.Files.createDirectories(snapshots).toUri().toString();
         config.snapshots.intervalMinutes = 15;
+        config.items.topic = config.kafka.recommendationsTopic + "-items"; // the items stage (empty: serves at once)
+        io.nextitem.tools.kafka.KafkaTopics.create(bootstrapServers, 1, List.of(config.items.topic));
         io.nextitem.tools.kafka.KafkaTopics.create(bootstrapServers, 2, List.of(config.kafka.clicksTopic));
         io.nextitem.tools.kafka.KafkaTopics.create(bootstrapServers, 1, List.of(config.kafka.recommendationsTopic,
                 config.kafka.deadLetterTopic, config.kafka.liveQualityTopic));
+        config.validated(); // the settings derived from the ones above (the items stage's deeper lists)
     }
 
     /** Sends the traffic; returns the valid clicks sent. */

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * Writes one result file with every stage and the headline {@code summary.json}.
  */
 public final class BenchSuite {
-    public static final Set<String> STAGES = Set.of("ceiling", "job", "per-event", "latency", "state", "scaling");
+    public static final Set<String> STAGES = Set.of("ceiling", "job", "per-event", "latency", "state", "scaling", "controls");
     /** The stages whose figures the headline (summary.json) compares; state adds to it when run. */
     private static final Set<String> HEADLINE_STAGES = Set.of("ceiling", "job", "per-event", "latency");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -68,7 +68,7 @@ public final class BenchSuite {
         Double job = null;
         Double perEvent = null;
         if (stages.contains("job") || stages.contains("per-event") || stages.contains("latency")
-                || stages.contains("state") || stages.contains("scaling")) {
+                || stages.contains("state") || stages.contains("scaling") || stages.contains("controls")) {
             log.println("starting a local Kafka broker (KRaft, own JVM) ...");
             try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
                 String bootstrap = broker.bootstrapServers();
@@ -77,7 +77,7 @@ public final class BenchSuite {
                         version.items(), settings.seed(), "b-", System.currentTimeMillis() - 86_400_000L);
                 int fillClicks = settings.users() * fillRounds;
                 String clicksTopic = "bench-clicks";
-                if (stages.contains("job") || stages.contains("per-event")) {
+                if (stages.contains("job") || stages.contains("per-event") || stages.contains("controls")) {
                     KafkaTopics.create(bootstrap, 2, List.of(clicksTopic));
                     log.printf("preloading %,d clicks (%,d users x %d rounds)%n", clicks.size(), settings.users(),
                             fillRounds + settings.measuredRounds());
@@ -92,6 +92,10 @@ public final class BenchSuite {
                             clicks.size(), fillClicks, fillRounds, settings, settings.batchMaxSize(), true, log);
                     result.put("job", stage);
                     job = (Double) stage.get("events_per_s_median");
+                }
+                if (stages.contains("controls")) {
+                    result.put("controls", ControlsStage.run(bootstrap, version, work, clicksTopic, clicks.size(),
+                            fillClicks, fillRounds, settings, log));
                 }
                 if (stages.contains("per-event")) {
                     log.println("job: per-event inference (batch 1), exactly-once");
@@ -153,7 +157,8 @@ public final class BenchSuite {
         Map<String, Object> summary = Summary.of(result, ceiling, job, perEvent, settings);
         result.put("summary", summary);
         // A state-only run keeps its own file, so the headline run's stages stay as they were taken.
-        String name = stages.equals(Set.of("state")) ? "state_" : stages.equals(Set.of("scaling")) ? "scaling_" : "bench_";
+        String name = stages.equals(Set.of("state")) ? "state_" : stages.equals(Set.of("scaling")) ? "scaling_"
+                : stages.equals(Set.of("controls")) ? "controls_" : "bench_";
         write(outDir.resolve(name + version.version() + ".json"), result);
         Path summaryFile = outDir.resolve("summary.json");
         if (stages.containsAll(HEADLINE_STAGES)) {

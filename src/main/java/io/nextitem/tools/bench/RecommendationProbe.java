@@ -14,9 +14,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RecommendationProbe implements AutoCloseable {
     /** One list as seen: all times in epoch milliseconds; the item ids best first (what recall compares). */
-    record Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis, List<String> items) {
+    record Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis, List<String> items,
+                String modelVersion) {
         Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis) {
-            this(triggerEventId, eventTimeMillis, emitTimeMillis, receivedMillis, List.of());
+            this(triggerEventId, eventTimeMillis, emitTimeMillis, receivedMillis, List.of(), "");
+        }
+
+        Seen(String triggerEventId, long eventTimeMillis, long emitTimeMillis, long receivedMillis, List<String> items) {
+            this(triggerEventId, eventTimeMillis, emitTimeMillis, receivedMillis, items, "");
         }
     }
 
@@ -39,7 +44,8 @@ final class RecommendationProbe implements AutoCloseable {
                 synchronized (seen) {
                     for (Recommendation r : batch) {
                         seen.add(new Seen(r.getTriggerEventId(), r.getEventTimeMillis(), r.getEmitTimeMillis(), now,
-                                r.getItems().stream().map(item -> item.getItemId().toString()).toList()));
+                                r.getItems().stream().map(item -> item.getItemId().toString()).toList(),
+                                r.getModelVersion()));
                     }
                 }
             }

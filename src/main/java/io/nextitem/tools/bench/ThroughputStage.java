@@ -38,6 +38,15 @@ final class ThroughputStage {
     static Measured measure(String label, String bootstrap, Path registry, Path work, String clicksTopic,
                             int totalClicks, int fillClicks, int sequenceLength, BenchSettings settings,
                             int batchMaxSize, boolean exactlyOnce, PrintStream log) throws Exception {
+        return measure(label, bootstrap, registry, work, clicksTopic, totalClicks, fillClicks, sequenceLength, settings,
+                batchMaxSize, exactlyOnce, config -> config, log);
+    }
+
+    /** @param variant what this measurement changes in each run's config (a copy per run) */
+    static Measured measure(String label, String bootstrap, Path registry, Path work, String clicksTopic,
+                            int totalClicks, int fillClicks, int sequenceLength, BenchSettings settings,
+                            int batchMaxSize, boolean exactlyOnce, java.util.function.UnaryOperator<JobConfig> variant,
+                            PrintStream log) throws Exception {
         List<RecommendationProbe.Seen> lastRun = List.of();
         List<Double> rates = new ArrayList<>();
         List<Double> warmupRates = new ArrayList<>();
@@ -45,8 +54,8 @@ final class ThroughputStage {
         // its hot paths interpreted and measured 10-20% under the later ones.
         int warmups = settings.warmupRuns();
         for (int rep = 1 - warmups; rep <= settings.repetitions(); rep++) {
-            JobConfig config = BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings, sequenceLength,
-                    batchMaxSize, exactlyOnce);
+            JobConfig config = variant.apply(BenchJobRunner.config(bootstrap, registry, work, clicksTopic, settings,
+                    sequenceLength, batchMaxSize, exactlyOnce)).validated();
             String run = rep <= 0 ? "warm-up run " + (rep + warmups) + "/" + warmups + " (not counted)"
                     : "repetition " + rep + "/" + settings.repetitions();
             long started = System.nanoTime();

@@ -22,7 +22,8 @@ final class BenchCommand implements Callable<Integer> {
     Path version;
 
     @Option(names = "--stages", split = ",", defaultValue = "ceiling,job,per-event,latency,state",
-            description = "Any of ceiling, job, per-event, latency, state. Default: ${DEFAULT-VALUE}.")
+            description = "Any of ceiling, job, per-event, latency, state, scaling, controls (the job with item rules and "
+                    + "with a canary's second version, beside it without). Default: ${DEFAULT-VALUE}.")
     String[] stages;
 
     @Option(names = "--out-dir", defaultValue = "src/site/results/bench", description = "Default: ${DEFAULT-VALUE}.")
