@@ -67,6 +67,14 @@ public record BenchSettings(Path version, String provider, int intraOpThreads, i
                 scalingVersions, searchVariants, scalingClicks, scalingUserShares);
     }
 
+    /** The same settings with another number of counted and warm-up runs per measurement. */
+    BenchSettings withRuns(int repetitions, int warmupRuns) {
+        return new BenchSettings(version, provider, intraOpThreads, batchMaxSize, batchMaxDelayMs, parallelism,
+                checkpointIntervalMs, changelog, users, measuredRounds, repetitions, warmupRuns, latencySeconds, loadFractions,
+                latencyRates, stateUsers, stateClicks, seed, stateVariants, managedMemoryMb, jobSettings,
+                scalingVersions, searchVariants, scalingClicks, scalingUserShares);
+    }
+
     /** The share of users replayed from the {@code v}-th scaling log. */
     double scalingUserShare(int v) {
         return scalingUserShares.length == 1 ? scalingUserShares[0] : scalingUserShares[v];
