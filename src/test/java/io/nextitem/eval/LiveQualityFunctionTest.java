@@ -46,6 +46,47 @@ class LiveQualityFunctionTest {
         harness.processElement(r, time);
     }
 
+    private void armList(String user, String version, io.nextitem.avro.ServingArm arm, long time, String clicked,
+                         String... items) throws Exception {
+        List<RankedItem> ranked = new ArrayList<>();
+        for (int i = 0; i < items.length; i++) {
+            ranked.add(new RankedItem(items[i], 1.0f, i + 1, false));
+        }
+        harness.processElement(Recommendation.newBuilder().setUserId(user).setTriggerEventId(user + "@" + time)
+                .setItems(ranked).setModelName("sasrec").setModelVersion(version).setSource(RecommendationSource.MODEL)
+                .setEventTimeMillis(time).setEmitTimeMillis(time).setTriggerItemId(clicked).setArm(arm)
+                .setCanaryCandidate("v2").build(), time);
+    }
+
+    @Test
+    void aShadowListIsJudgedApartAndEachJudgedListOfATrialFeedsItsArmsUserSums() throws Exception {
+        var serving = io.nextitem.avro.ServingArm.SERVING;
+        var shadow = io.nextitem.avro.ServingArm.SHADOW;
+        // u1 is shadowed: each click brings the emitted (v1) list and the candidate's (v2) shadow list.
+        armList("u1", "v1", serving, 1, "x", "a", "b");
+        armList("u1", "v2", shadow, 1, "x", "c", "d");
+        armList("u1", "v1", serving, 2, "d", "e");      // judges the v1 list (miss)
+        armList("u1", "v2", shadow, 2, "d", "f");       // judges the shadow list: d at rank 2
+        armList("u1", "v1", serving, 3, "e", "g");      // judges v1's second list: e at rank 1
+        armList("u1", "v2", shadow, 3, "e", "h");       // judges the second shadow list: miss
+
+        assertThat(harness.extractOutputValues()).extracting(io.nextitem.avro.LiveJudgement::getArm)
+                .containsExactly("SERVING", "SHADOW", "SERVING", "SHADOW");
+        assertThat(harness.extractOutputValues()).extracting(io.nextitem.avro.LiveJudgement::getRank)
+                .containsExactly(0, 2, 1, 0);
+        List<CanaryEvidenceDelta> deltas = harness.getSideOutput(LiveQualityFunction.CANARY_EVIDENCE).stream()
+                .map(org.apache.flink.streaming.runtime.streamrecord.StreamRecord::getValue).toList();
+        assertThat(deltas).extracting(d -> d.arm).containsExactly("SERVING", "SHADOW", "SERVING", "SHADOW");
+        assertThat(deltas).extracting(d -> d.newUser).containsExactly(true, true, false, false);
+        assertThat(deltas).extracting(d -> d.hit).containsExactly(false, true, true, false);
+        assertThat(deltas).allSatisfy(d -> assertThat(d.candidate).isEqualTo("v2"));
+        // the serving arm's user went (0 hits, 1 list) -> (1, 2): h^2 1 - 0, n^2 4 - 1, h*n 2 - 0
+        CanaryEvidenceDelta second = deltas.get(2);
+        assertThat(second.hitSquares).isEqualTo(1);
+        assertThat(second.judgedSquares).isEqualTo(3);
+        assertThat(second.hitsTimesJudged).isEqualTo(2);
+    }
+
     @Test
     void eachListIsJudgedByTheUsersNextClickAndCountedForItsVersion() throws Exception {
         list("u1", "v1", 1, "x", "a", "b", "c");
