@@ -40,12 +40,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--result", description = "Write the prequential figures, overall and per model version, as JSON.")
     Path result;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A job setting (docs/configuration.md) over the demo's own, e.g. canary.auto=true with "
+                    + "model.updates-topic=model-updates; repeat it. Topics it names are created on the local broker.")
+    java.util.List<String> settings = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        // A misspelt --set fails here, before the broker and the cluster start.
+        io.nextitem.config.JobConfigLoader.override(new io.nextitem.config.JobConfig(), settings, "demo --set");
         var events = clicks.load(DemoRunner.DEMO_CLICKS_RESOURCE);
         System.out.printf("Replaying %,d clicks%n", events.size());
         var options = new DemoRunner.Options(registry, snapshots, snapshotIntervalMinutes, result,
-                clicks.describe());
+                clicks.describe(), java.util.List.copyOf(settings));
         new DemoRunner(System.out, dashboardPort, prometheusPort, Math.max(1, printEvery)).run(events, clicks.eventsPerSecond, options);
         return 0;
     }

@@ -50,8 +50,13 @@ public final class DemoRunner {
      * versions published while the replay runs swap in), snapshots for the fine-tuning loop, and
      * a result file with the prequential figures per model version (the streaming protocol).
      */
+    /** @param settings job settings (KEY=VALUE, docs/configuration.md) applied over the demo's own */
     public record Options(Path registry, Path snapshots, long snapshotIntervalMinutes, Path result,
-                          Map<String, Object> replayed) {
+                          Map<String, Object> replayed, List<String> settings) {
+        public Options(Path registry, Path snapshots, long snapshotIntervalMinutes, Path result, Map<String, Object> replayed) {
+            this(registry, snapshots, snapshotIntervalMinutes, result, replayed, List.of());
+        }
+
         public static Options defaults() {
             return new Options(null, null, 1440, null, Map.of());
         }
@@ -76,6 +81,20 @@ public final class DemoRunner {
             KafkaTopics.create(broker.bootstrapServers(), 2, List.of(config.kafka.clicksTopic));
             KafkaTopics.create(broker.bootstrapServers(), 1,
                     List.of(config.kafka.recommendationsTopic, config.kafka.deadLetterTopic));
+            // Topics a --set may name (model decisions, item rules, live judgements) exist before the job reads them.
+            List<String> optional = new java.util.ArrayList<>();
+            if (config.model.readsUpdates()) {
+                optional.add(config.model.updatesTopic);
+            }
+            if (config.items.enabled()) {
+                optional.add(config.items.topic);
+            }
+            if (!config.kafka.liveQualityTopic.isEmpty()) {
+                optional.add(config.kafka.liveQualityTopic);
+            }
+            if (!optional.isEmpty()) {
+                KafkaTopics.create(broker.bootstrapServers(), 1, optional);
+            }
 
             StreamExecutionEnvironment env = JobEnvironment.createLocalWithDashboard(config, dashboardPort, prometheusPort);
             NextItemJob.build(env, config);
@@ -162,6 +181,6 @@ public final class DemoRunner {
             config.snapshots.dir = options.snapshots().toAbsolutePath().toUri().toString();
             config.snapshots.intervalMinutes = options.snapshotIntervalMinutes();
         }
-        return config.validated();
+        return io.nextitem.config.JobConfigLoader.override(config, options.settings(), "demo --set").validated();
     }
 }

@@ -33,6 +33,7 @@ final class StreamResult {
         result.put("wall_seconds", Math.round(seconds * 10) / 10.0);
         result.put("loop", options.snapshots() == null ? "static (no snapshots)"
                 : "snapshots every " + options.snapshotIntervalMinutes() + " event-time minutes; versions hot-swapped");
+        result.put("job_settings", options.settings()); // demo --set, e.g. a canary policy
         result.put("delivery", "exactly-once Kafka output, read_committed, checkpoint every " + config.checkpoint.intervalMs + " ms");
         result.put("judging", "a user's list is judged by the same user's next click; HR@10, NDCG@10");
         result.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors()));

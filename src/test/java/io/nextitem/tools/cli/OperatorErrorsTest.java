@@ -69,6 +69,14 @@ class OperatorErrorsTest {
     }
 
     @Test
+    void aMisspeltDemoSettingStopsBeforeAnythingStarts() {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> NextItemToolsCli.main(new String[] {"demo", "--set", "canary.atuo=true"}))
+                .hasMessageContaining("demo --set").hasMessageContaining("canary.atuo");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no broker started first").isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aBusyDashboardPortIsNamedWithItsOption() throws Exception {
         Path config = tmp.resolve("nextitem.yaml");
         writeConfig(config);
