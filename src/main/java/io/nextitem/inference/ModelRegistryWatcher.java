@@ -218,7 +218,7 @@ public final class ModelRegistryWatcher implements AutoCloseable {
      * Prepares the canary's candidate when the decision starts or changes one, or hands over its
      * end. A candidate that fails a check is refused as any version is, and no canary runs.
      */
-    private void pollCanary(Rollout.Canary wanted) {
+    void pollCanary(Rollout.Canary wanted) {
         if (java.util.Objects.equals(wanted, currentCanary)) {
             return;
         }

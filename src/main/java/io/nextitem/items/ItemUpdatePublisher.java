@@ -7,19 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes item updates to items.topic, key = item id (compaction keeps each item's newest), an
- * idempotent producer with acks=all so a retry neither loses nor reorders an item's updates;
- * returns once the broker has every one.
+ * Writes item updates to items.topic, key = item id (compaction keeps each item's newest), through
+ * {@link io.nextitem.kafka.ByteProducers}; returns once the broker has every one.
  */
 public final class ItemUpdatePublisher {
     private ItemUpdatePublisher() {}
@@ -27,14 +23,7 @@ public final class ItemUpdatePublisher {
     /** @return how many records were written */
     public static int publish(String bootstrapServers, Map<String, ?> clientProperties, String topic,
                               List<ItemUpdateFile.Entry> entries) throws IOException, InterruptedException {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = io.nextitem.kafka.ByteProducers.open(bootstrapServers, clientProperties)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(entries.size());
             for (ItemUpdateFile.Entry entry : entries) {
                 sent.add(producer.send(new ProducerRecord<>(topic, entry.itemId().getBytes(StandardCharsets.UTF_8),

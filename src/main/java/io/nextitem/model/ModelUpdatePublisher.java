@@ -5,12 +5,9 @@ import io.nextitem.avro.ModelUpdateAction;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Writes an operator's PIN or UNPIN to model.updates-topic and waits until the broker has it. */
 public final class ModelUpdatePublisher {
@@ -44,13 +41,7 @@ public final class ModelUpdatePublisher {
         ByteBuffer buffer = update.toByteBuffer();
         byte[] value = new byte[buffer.remaining()];
         buffer.get(value);
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = io.nextitem.kafka.ByteProducers.open(bootstrapServers, clientProperties)) {
             producer.send(new ProducerRecord<>(topic, KEY, value)).get();
         } catch (ExecutionException e) {
             throw new IOException("could not write to " + topic + ": " + e.getCause().getMessage(), e.getCause());

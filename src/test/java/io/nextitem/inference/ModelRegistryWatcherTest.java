@@ -67,6 +67,29 @@ class ModelRegistryWatcherTest {
     }
 
     @Test
+    void aCanaryCandidateThatFailsACheckIsRefusedAndNoCanaryRuns() {
+        VersionFixtures.publish(SASREC, registry, "sasrec-v2-broken", "2026-03-01T00:00:00Z",
+                v -> VersionFixtures.rewrite(v, "model.onnx", VersionFixtures::flipLastByte, false)); // sha256 mismatch
+        watcher.pollCanary(new Rollout.Canary("sasrec-v2-broken", 0.5, false));
+        assertThat(watcher.takeCandidateChange()).as("no canary from a broken candidate").isNull();
+        assertThat(refusals).singleElement().asString().startsWith("sasrec-v2-broken").contains("sha256");
+
+        VersionFixtures.publish(SASREC, registry, "sasrec-v3", "2026-04-01T00:00:00Z");
+        Rollout.Canary canary = new Rollout.Canary("sasrec-v3", 0.5, false);
+        watcher.pollCanary(canary);
+        ModelRegistryWatcher.CandidateChange started = watcher.takeCandidateChange();
+        try (SequenceRecommender candidate = started.candidate()) {
+            assertThat(candidate.version().version()).isEqualTo("sasrec-v3");
+            assertThat(started.canary()).isEqualTo(canary);
+        }
+        watcher.pollCanary(canary);
+        assertThat(watcher.takeCandidateChange()).as("the same canary is not prepared twice").isNull();
+        watcher.pollCanary(null);
+        assertThat(watcher.takeCandidateChange()).as("the end of the canary is handed over")
+                .isEqualTo(new ModelRegistryWatcher.CandidateChange(null, null));
+    }
+
+    @Test
     void aNewVersionIsPreparedAndHandedOverOnce() {
         watcher.pollOnce();
         assertThat(watcher.takeReady()).as("nothing new yet").isNull();

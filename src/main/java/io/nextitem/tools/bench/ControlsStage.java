@@ -10,6 +10,7 @@ import io.nextitem.items.ItemUpdateFile;
 import io.nextitem.items.ItemUpdatePublisher;
 import io.nextitem.model.ModelUpdatePublisher;
 import io.nextitem.model.ModelVersion;
+import io.nextitem.tools.demo.ClasspathFolder;
 import io.nextitem.tools.kafka.KafkaTopics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * What the product controls cost: the full job's rate side by side with item rules (a fifth of
@@ -147,31 +147,9 @@ final class ControlsStage {
 
     /** A copy of a version under another name (the manifest's version must match its folder). */
     private static void copyVersion(Path source, Path target, String name) throws IOException {
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
-                if (Files.isDirectory(file)) {
-                    copyTree(file, target.resolve(file.getFileName().toString()));
-                } else if (!file.getFileName().toString().equals("manifest.json")) {
-                    Files.copy(file, target.resolve(file.getFileName().toString()));
-                }
-            }
-        }
+        ClasspathFolder.copyTree(source, target);
         ObjectNode manifest = (ObjectNode) JSON.readTree(source.resolve("manifest.json").toFile());
         manifest.put("version", name);
         JSON.writerWithDefaultPrettyPrinter().writeValue(target.resolve("manifest.json").toFile(), manifest);
-    }
-
-    private static void copyTree(Path source, Path target) throws IOException {
-        try (Stream<Path> all = Files.walk(source)) {
-            for (Path path : all.toList()) {
-                Path to = target.resolve(source.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(path, to);
-                }
-            }
-        }
     }
 }

@@ -6,14 +6,12 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces clicks to Kafka the way a well-behaved producer should: idempotent, keyed by user
@@ -41,15 +39,8 @@ public final class ClickReplayer implements AutoCloseable {
 
     /** @param clientProperties extra producer settings, e.g. {@code KafkaSettings#clientProperties()} for a secured cluster */
     public ClickReplayer(String bootstrapServers, String topic, java.util.Map<String, ?> clientProperties) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
+        this.producer = io.nextitem.kafka.ByteProducers.open(bootstrapServers, clientProperties,
+                java.util.Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
         this.topic = topic;
     }
 
