@@ -8,6 +8,7 @@ import io.nextitem.avro.Recommendation;
 import io.nextitem.avro.ServingArm;
 import io.nextitem.config.JobConfig;
 import io.nextitem.inference.Rollout;
+import io.nextitem.model.ModelUpdateHistory;
 import io.nextitem.testing.BrokerAndFlinkITCase;
 import io.nextitem.testing.Clicks;
 import io.nextitem.testing.JobUnderTest;
@@ -80,6 +81,7 @@ class CanaryRolloutITCase extends BrokerAndFlinkITCase {
                     items, config);
             sendRound(producer, sent, items);
 
+            writeRaw(config, "not a decision".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // skipped, loudly
             command(config, "promote");
             untilARound(l -> l.getArm() == ServingArm.SERVING && l.getModelVersion().equals("sasrec-v2"), producer, sent,
                     items, config);
@@ -101,6 +103,33 @@ class CanaryRolloutITCase extends BrokerAndFlinkITCase {
         assertThat(judgedByArm).containsKeys("SERVING", "CANDIDATE", "SHADOW");
         assertThat(judged).filteredOn(j -> j.getArm().equals("SHADOW"))
                 .allSatisfy(j -> assertThat(j.getModelVersion()).isEqualTo("sasrec-v2"));
+
+        ModelUpdateHistory.History history = ModelUpdateHistory.read(broker.bootstrapServers(), Map.of(),
+                config.model.updatesTopic);
+        assertThat(history.updates()).extracting(u -> u.getAction() + " " + u.getVersion() + " " + u.getShare())
+                .containsExactly("PIN sasrec-v1 null", "CANARY sasrec-v2 0.3", "CANARY sasrec-v2 1.0", "PROMOTE null null");
+        assertThat(history.skipped()).as("the record that is not a decision").isEqualTo(1);
+        String printed = printedBy(() -> command(config, "history"));
+        assertThat(printed).contains("PIN sasrec-v1  by operator: CanaryRolloutITCase",
+                "CANARY sasrec-v2 share 1.0 shadow", "4 decisions on " + config.model.updatesTopic + ", 1 records");
+    }
+
+    private void writeRaw(JobConfig config, byte[] value) throws Exception {
+        try (var producer = io.nextitem.kafka.ByteProducers.open(broker.bootstrapServers(), Map.of())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.model.updatesTopic, value)).get();
+        }
+    }
+
+    private static String printedBy(Runnable action) {
+        java.io.PrintStream before = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(before);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static ServingArm armVersion(Rollout.Canary canary, Recommendation list) {

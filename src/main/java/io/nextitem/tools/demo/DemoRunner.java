@@ -6,6 +6,7 @@ import io.nextitem.avro.RecommendationSource;
 import io.nextitem.config.JobConfig;
 import io.nextitem.job.JobEnvironment;
 import io.nextitem.job.NextItemJob;
+import io.nextitem.model.ModelUpdateHistory;
 import io.nextitem.tools.kafka.KafkaTopics;
 import io.nextitem.tools.kafka.LocalKafkaBroker;
 import io.nextitem.tools.replay.ClickReplayer;
@@ -157,7 +158,11 @@ public final class DemoRunner {
         judge.byVersion().forEach((version, q) -> out.printf("  %s: HR@10 %.4f, NDCG@10 %.4f over %,d lists%n",
                 version, q.hitRate(), q.ndcg(), q.judged()));
         if (options.result() != null) {
-            StreamResult.write(options.result(), judge, clicks.size(), received.get(), seconds, config, options);
+            java.util.List<Map<String, Object>> decisions = config.model.readsUpdates()
+                    ? ModelUpdateHistory.read(bootstrap, config.kafka.clientProperties(), config.model.updatesTopic).updates()
+                            .stream().map(ModelUpdateHistory::describe).toList()
+                    : null;
+            StreamResult.write(options.result(), judge, clicks.size(), received.get(), seconds, config, options, decisions);
             out.println("Wrote " + options.result());
         }
         if (received.get() < clicks.size()) {

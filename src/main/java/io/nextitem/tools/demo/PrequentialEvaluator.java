@@ -19,6 +19,8 @@ public final class PrequentialEvaluator {
     private final Map<String, String> nextItemByEvent = new HashMap<>();
     private final LiveQuality quality;
     private final Map<String, LiveQuality> byVersion = new java.util.TreeMap<>();
+    /** canary candidate -> arm (SERVING, CANDIDATE) -> the lists of that arm during its trial. */
+    private final Map<String, Map<String, LiveQuality>> byCanary = new java.util.TreeMap<>();
     private final int k;
 
     public PrequentialEvaluator(List<ClickEvent> replayOrder, int k) {
@@ -39,7 +41,17 @@ public final class PrequentialEvaluator {
             quality.judge(recommendation.getItems(), target);
             byVersion.computeIfAbsent(recommendation.getModelVersion(), v -> new LiveQuality(k))
                     .judge(recommendation.getItems(), target);
+            if (recommendation.getCanaryCandidate() != null) {
+                byCanary.computeIfAbsent(recommendation.getCanaryCandidate(), c -> new java.util.TreeMap<>())
+                        .computeIfAbsent(recommendation.getArm().name(), a -> new LiveQuality(k))
+                        .judge(recommendation.getItems(), target);
+            }
         }
+    }
+
+    /** Per canary candidate, its arms' judged lists during the trial (the lists that name it). */
+    public Map<String, Map<String, LiveQuality>> byCanary() {
+        return java.util.Collections.unmodifiableMap(byCanary);
     }
 
     /** Per model version that served the judged lists. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The streaming protocol's result file (the streaming protocol): prequential figures over a replay. */
@@ -17,8 +18,9 @@ final class StreamResult {
 
     private StreamResult() {}
 
+    /** @param modelUpdates every decision on model.updates-topic during the replay; null when the job reads none */
     static void write(Path file, PrequentialEvaluator judge, int replayed, long received, double seconds, JobConfig config,
-                      DemoRunner.Options options) throws IOException {
+                      DemoRunner.Options options, List<Map<String, Object>> modelUpdates) throws IOException {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("protocol", "stream");
         result.put("metrics", figures(judge.hitRate(), judge.ndcg(), judge.judged()));
@@ -27,6 +29,18 @@ final class StreamResult {
             perVersion.put(e.getKey(), figures(e.getValue().hitRate(), e.getValue().ndcg(), e.getValue().judged()));
         }
         result.put("per_model_version", perVersion);
+        if (!judge.byCanary().isEmpty()) {
+            Map<String, Object> perCanary = new LinkedHashMap<>();
+            judge.byCanary().forEach((candidate, arms) -> {
+                Map<String, Object> perArm = new LinkedHashMap<>();
+                arms.forEach((arm, q) -> perArm.put(arm, figures(q.hitRate(), q.ndcg(), q.judged())));
+                perCanary.put(candidate, perArm);
+            });
+            result.put("per_canary", perCanary); // lists judged from outside the job, per arm of each trial
+        }
+        if (modelUpdates != null) {
+            result.put("model_updates", modelUpdates);
+        }
         result.put("replay", options.replayed());
         result.put("clicks_replayed", replayed);
         result.put("recommendations_received", received);
