@@ -1,9 +1,10 @@
-"""The README's tables come from the result files: figures, std, seeds and the paper's number."""
+"""The docs' quality tables (docs/results.md, docs/scaling.md) come from the result files: figures, std, seeds and
+the paper's number."""
 import json
 
 from nextitem_trainer.core.paths import REPO_ROOT
-from nextitem_trainer.tools.results_table import (LOSS_TABLE_MARKERS, load_results, own_protocol_table, p1_table,
-                                                  sampled_loss_table)
+from nextitem_trainer.tools.results_table import (LOSS_TABLE_MARKERS, RESULTS_PAGE, load_results, own_protocol_table,
+                                                  p1_table, results_page_tables, sampled_loss_table)
 
 
 def write(folder, name, result):
@@ -80,3 +81,12 @@ def test_the_docs_sampled_loss_table_is_the_one_the_result_files_give():
     in_docs = text.split(begin, 1)[1].split(end, 1)[0].strip()
     assert in_docs == sampled_loss_table(load_results()), \
         "docs/scaling.md's sampled-loss table differs from the result files: print it with trainer results-table"
+
+
+def test_the_results_page_tables_are_the_ones_the_result_files_give():
+    text = (REPO_ROOT / RESULTS_PAGE).read_text()
+    for name, table in results_page_tables(load_results()).items():
+        begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
+        assert begin in text and end in text, f"{RESULTS_PAGE} lost its {name} markers"
+        assert text.split(begin, 1)[1].split(end, 1)[0].strip() == table, \
+            f"{RESULTS_PAGE}'s {name} differs from the result files: print it with trainer results-table"

@@ -1,11 +1,11 @@
-"""``results-table``: the README's results tables from the result files."""
+"""``results-table``: the quality tables of docs/results.md (and docs/scaling.md's sampled-loss table) from the result files."""
 from __future__ import annotations
 
 NAME = "results-table"
 
 
 def add_parser(sub) -> None:
-    sub.add_parser("results-table", help="print the README's results tables from src/site/results/*.json")
+    sub.add_parser("results-table", help="print the quality tables of docs/results.md and docs/scaling.md from src/site/results/*.json")
 
 
 def run(args) -> int:

@@ -1,8 +1,9 @@
-"""``results-table``: the README's results tables, printed from the result files.
+"""``results-table``: the quality tables of docs/results.md, printed from the result files.
 
-The README cites figures; this makes them from ``src/site/results/*.json`` so the table and the
-files cannot drift apart. Two tables: every model under P1 (the common protocol), and each model
-under its own paper's protocol beside the paper's published figure.
+docs/results.md cites figures; this makes them from ``src/site/results/*.json`` so the tables and
+the files cannot drift apart. Two tables there: every model under P1 (the common protocol), and
+each model under its own paper's protocol beside the paper's published figure; each stands
+between the markers ``results_page_tables`` names, and a test holds it to the files.
 """
 from __future__ import annotations
 
@@ -74,6 +75,15 @@ def p1_table(results: list[dict], data_key: str = "ml-1m") -> str:
         lines.append(f"| {_label(r)} | {_seeds(r)} | " + " | ".join(_figure(r, m) for m in P1_COLUMNS)
                      + f" | `{r['_file']}` |")
     return "\n".join(lines)
+
+
+# docs/results.md shows these tables between "<!-- NAME: begin -->" and "<!-- NAME: end -->" lines.
+RESULTS_PAGE = "docs/results.md"
+
+
+def results_page_tables(results: list[dict]) -> dict[str, str]:
+    """Marker name -> table, as docs/results.md must show them."""
+    return {"P1 ML-1M quality table": p1_table(results), "own-protocol quality table": own_protocol_table(results)}
 
 
 def own_protocol_table(results: list[dict]) -> str:
@@ -155,8 +165,9 @@ def sampled_loss_table(results: list[dict]) -> str:
 
 def print_tables(folder: Path = RESULTS_DIR) -> str:
     results = load_results(folder)
-    text = ("P1 on ML-1M (full ranking, leave-one-out; mean ± std where several seeds)\n\n" + p1_table(results)
-            + "\n\nEach model under its own paper's protocol\n\n" + own_protocol_table(results) + "\n")
+    text = ("P1 on ML-1M (full ranking, leave-one-out; mean ± std where several seeds; docs/results.md)\n\n"
+            + p1_table(results)
+            + "\n\nEach model under its own paper's protocol (docs/results.md)\n\n" + own_protocol_table(results) + "\n")
     for key, title in CONTEXT_DATASETS:
         if any(r["protocol"] == "P1" and _data_key(r) == key for r in results):
             text += f"\nP1 on {title}\n\n" + p1_table(results, key) + "\n"

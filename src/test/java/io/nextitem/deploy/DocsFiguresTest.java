@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class DocsFiguresTest {
     @Test
+    void theReliabilityTableIsItsResultFile() throws Exception {
+        assertThat(marked("reliability.md", "reliability table")).isEqualTo(
+                ReliabilityTable.markdown(Path.of("src/site/results/reliability.json")).strip());
+    }
+
+    @Test
     void theStandaloneReliabilityTableIsTheResultFiles() throws Exception {
         assertThat(marked("reliability-standalone table")).isEqualTo(
                 ReliabilityTable.markdown(Path.of("src/site/results/reliability-standalone.json")).strip());
@@ -30,12 +36,16 @@ class DocsFiguresTest {
         assertThat(marked("soak summary")).isEqualTo(SoakTable.markdown(Path.of("src/site/results/soak.json")).strip());
     }
 
-    /** The text of docs/cluster.md between its "<!-- NAME: begin -->" and "<!-- NAME: end -->" lines. */
     private static String marked(String name) throws Exception {
-        String docs = Files.readString(Path.of("docs", "cluster.md"));
+        return marked("cluster.md", name);
+    }
+
+    /** The text of docs/PAGE between its "<!-- NAME: begin -->" and "<!-- NAME: end -->" lines. */
+    private static String marked(String page, String name) throws Exception {
+        String docs = Files.readString(Path.of("docs", page));
         String begin = "<!-- " + name + ": begin -->\n";
         String end = "<!-- " + name + ": end -->";
-        assertThat(docs).as("docs/cluster.md marks its %s", name).contains(begin, end);
+        assertThat(docs).as("docs/%s marks its %s", page, name).contains(begin, end);
         return docs.substring(docs.indexOf(begin) + begin.length(), docs.indexOf(end)).strip();
     }
 }

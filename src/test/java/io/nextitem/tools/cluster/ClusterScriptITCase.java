@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * classes behind it): {@code deploy/bin/cluster start}, {@code submit -- run --config FILE},
  * {@code status}, {@code start --missing} after a TaskManager died, {@code stop}; the cluster
  * outlives the command that started it, and {@code status} exits non-zero while a process is down
- * and once the cluster is stopped. Then the README runbook's scale and dead-letter commands, with
+ * and once the cluster is stopped. Then the runbook's scale and dead-letter commands (docs/operations.md), with
  * Kafka's and Flink's own tools.
  */
 class ClusterScriptITCase extends BrokerITCase {
@@ -77,7 +77,7 @@ class ClusterScriptITCase extends BrokerITCase {
     }
 
     /**
-     * The README runbook's "Scale" and "Read the dead-letter topic" commands, run with Kafka's and
+     * The runbook's "Scale" and "Read the dead-letter topic" commands (docs/operations.md), run with Kafka's and
      * Flink's own tools: more partitions (kafka-topics.sh --alter), stop with a savepoint (flink
      * stop --savepointPath), start from it at the new parallelism (flink run -s -p), then the raw
      * dead letters (kafka-console-consumer.sh --from-beginning).

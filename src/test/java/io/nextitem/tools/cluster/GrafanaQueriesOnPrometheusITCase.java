@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * malformed records, micro-batches, live quality, a snapshot closing), and then every query of
  * the shipped Grafana dashboard is run through Prometheus's HTTP API: a query Prometheus rejects,
  * or one that answers with nothing, fails the test. Then `trainer dashboard-plots` draws every
- * panel from the same server (query_range), as deploy/bin/dashboard-snapshot does for the README.
+ * panel from the same server (query_range), as deploy/bin/dashboard-snapshot does for docs/operations.md.
  */
 class GrafanaQueriesOnPrometheusITCase extends BrokerITCase {
     private static final Path DASHBOARD = Path.of("deploy/grafana/dashboards/nextitem.json");
@@ -85,7 +85,7 @@ class GrafanaQueriesOnPrometheusITCase extends BrokerITCase {
             assertThat(prometheus.query("up{job=\"flink\"} == 1").path("data").path("result").size())
                     .as("the JobManager and both TaskManagers scraped").isEqualTo(3);
 
-            // The README's picture of the dashboard is drawn the same way: each panel's query over a range.
+            // The picture of the dashboard in docs/operations.md is drawn the same way: each panel's query over a range.
             Path picture = tmp.resolve("dashboard.png");
             Process plots = new ProcessBuilder("src/trainer/bin/trainer", "dashboard-plots", "--prometheus",
                     "http://127.0.0.1:" + prometheusPort, "--minutes", "5", "--out", picture.toString())
