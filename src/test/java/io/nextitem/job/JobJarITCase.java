@@ -44,6 +44,17 @@ class JobJarITCase {
                         TOOLS + "soak/SoakRun.class", TOOLS + "demo/DemoRunner.class", "nextitem/demo/clicks.csv.gz");
     }
 
+    /** The standalone jar is for Linux x64 (ONNX Runtime's GPU jar has natives for no other Linux): it keeps
+     *  those natives, CUDA provider included, and leaves out Windows's and other platforms' RocksDB. */
+    @Test
+    void theStandaloneJarCarriesTheLinuxX64NativesOnly() throws IOException {
+        List<String> natives = entries(STANDALONE_JAR).stream()
+                .filter(e -> e.startsWith("ai/onnxruntime/native/") || e.startsWith("librocksdbjni")).toList();
+        assertThat(natives).contains("ai/onnxruntime/native/linux-x64/libonnxruntime.so",
+                "ai/onnxruntime/native/linux-x64/libonnxruntime_providers_cuda.so", "librocksdbjni-linux64.so");
+        assertThat(natives).noneMatch(e -> e.contains("win-x64") || e.endsWith(".dll") || e.contains("osx"));
+    }
+
     @Test
     void noJobClassNamesAToolClass() throws IOException {
         List<String> referring = new ArrayList<>();
