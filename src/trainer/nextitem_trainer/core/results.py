@@ -38,8 +38,48 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+# CPU features that move our figures (vector width, int8 dot products, matrix tiles): a machine id
+# names the ones present, so two machines with one model name but other flags stay apart.
+ID_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile")
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def memory_gib() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / (1024 * 1024))
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def machine_id(model: str, cores: int, memory: int | None, flags: set[str]) -> str:
+    """``<cpu model>-<cores>c-<memory>g[-<flags>]``, lower case, e.g.
+    ``intel-xeon-2c-24g-avx2-avx512f-avx512-vnni``; the same rule as the Java side's
+    ``MachineFacts.machineId`` (a test holds the two together)."""
+    name = model.lower()
+    for noise in ("(r)", "(tm)", " processor", " cpu", "@"):
+        name = name.replace(noise, " ")
+    words = "".join(c if c.isalnum() else " " for c in name).split()
+    parts = words + [f"{cores}c", f"{memory}g" if memory is not None else "unknown-memory"]
+    parts += [f.replace("_", "-") for f in ID_FLAGS if f in flags]
+    return "-".join(parts)
+
+
 def machine() -> dict:
-    return {"cores": os.cpu_count(), "cpu_model": cpu_model(),
+    cores, memory = os.cpu_count(), memory_gib()
+    return {"machine_id": machine_id(cpu_model(), cores, memory, _cpu_flags()), "memory_gib": memory,
+            "cores": cores, "cpu_model": cpu_model(),
             "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "default"),
             "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
             "python": platform.python_version(), "device": "cpu"}

@@ -50,7 +50,8 @@ final class StreamResult {
         result.put("job_settings", options.settings()); // demo --set, e.g. a canary policy
         result.put("delivery", "exactly-once Kafka output, read_committed, checkpoint every " + config.checkpoint.intervalMs + " ms");
         result.put("judging", "a user's list is judged by the same user's next click; HR@10, NDCG@10");
-        result.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors()));
+        result.put("machine", io.nextitem.tools.bench.MachineFacts.describe());
+        result.put("commit", io.nextitem.tools.bench.MachineFacts.commit());
         result.put("taken_at", Instant.now().toString());
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
