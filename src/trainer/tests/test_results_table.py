@@ -4,7 +4,8 @@ import json
 
 from nextitem_trainer.core.paths import REPO_ROOT
 from nextitem_trainer.tools.results_table import (LOSS_TABLE_MARKERS, RESULTS_PAGE, load_results, own_protocol_table,
-                                                  p1_table, results_page_tables, sampled_loss_table)
+                                                  p1_table, results_page_tables, sampled_loss_table,
+                                                  stream_table)
 
 
 def write(folder, name, result):
@@ -41,7 +42,32 @@ def test_a_stream_row_shows_the_loop_beside_the_static_model(tmp_path):
                                                     "metrics": {"static_HR@10": 0.16, "static_NDCG@10": 0.08,
                                                                 "loop_HR@10": 0.17, "loop_NDCG@10": 0.09}})
     own = own_protocol_table(load_results(tmp_path))
-    assert ("static_HR@10 0.1600, static_NDCG@10 0.0800, loop_HR@10 0.1700, loop_NDCG@10 0.0900") in own
+    assert "static_HR@10 0.1600, loop_HR@10 0.1700 |" in own
+
+
+def test_the_stream_table_sets_every_arm_beside_the_static_model_with_versions_and_compute():
+    r = {"metrics": {"static_HR@10": 0.15, "static_NDCG@10": 0.08, "loop_HR@10": 0.16, "loop_NDCG@10": 0.08,
+                     "canary_HR@10": 0.155, "canary_NDCG@10": 0.079, "full_retrain_HR@10": 0.18,
+                     "full_retrain_NDCG@10": 0.09},
+         "relative_to_static": {"loop": {"HR@10": 0.0667, "NDCG@10": 0.0}, "canary": {"HR@10": 0.0333},
+                                "full_retrain": {"HR@10": 0.2, "NDCG@10": 0.125}},
+         "judged_lists": {"static": 19699, "loop": 19699, "canary": 19699, "full_retrain": 19699},
+         "loop_versions_published": 20, "finetune_wall_seconds": {"median": 3.5, "max": 18.0},
+         "canary": {"proposed": 5, "promoted": ["v4"], "aborted": ["v1", "v2", "v3"], "undecided_at_end": "v5",
+                    "finetune_wall_seconds": {"median": 4.0, "max": 9.0, "sum": 40.0, "count": 10}},
+         "full_retrain": {"versions_trained": 46, "per_model_version": {"v1": {}, "r1": {}, "r2": {}},
+                          "train_wall_seconds": {"median": 50.0, "max": 90.0, "sum": 2400.0, "count": 46}}}
+    rows = stream_table(r).splitlines()[2:]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| static (the first version throughout)", "| loop (snapshots, `finetune --watch`, every version swapped in)",
+        "| loop with canaries (each new version tried on a share of users first)",
+        "| full retrain from scratch at each snapshot (upper bound)"]
+    assert "| 0.1800 (+20.0%) | 0.0900 (+12.5%) | 19,699 | 2 swapped in (46 trained) | trainings 50 s median, 40 min in all |" \
+        in rows[3]
+    assert "5 tried: 1 promoted, 3 aborted, 1 on trial at the end" in rows[2] and "0.0790 |" in rows[2]
+    assert "| 0.1600 (+6.7%) | 0.0800 (+0.0%) |" in rows[1] and "fine-tunes 3.5 s median, 18 s max" in rows[1]
+    del r["canary"], r["metrics"]["canary_HR@10"]
+    assert len(stream_table(r).splitlines()) == 5, "an arm the file lacks has no row"
 
 
 def test_other_suites_files_beside_the_results_are_left_out(tmp_path):
@@ -90,3 +116,16 @@ def test_the_results_page_tables_are_the_ones_the_result_files_give():
         assert begin in text and end in text, f"{RESULTS_PAGE} lost its {name} markers"
         assert text.split(begin, 1)[1].split(end, 1)[0].strip() == table, \
             f"{RESULTS_PAGE}'s {name} differs from the result files: print it with trainer results-table"
+
+
+def test_the_canary_table_names_how_each_trial_ended_with_the_judges_figures():
+    from nextitem_trainer.tools.results_table import canary_decisions_table
+
+    r = {"canary": {"decisions": [
+        {"action": "CANARY", "version": "v2", "issued_by": "canary.auto"},
+        {"action": "ABORT", "version": "v2", "issued_by": "canary-judge", "reason": "difference in [-0.1, 0.1]: inconclusive"},
+        {"action": "CANARY", "version": "v3", "issued_by": "canary.auto"}],
+        "per_canary": {"v2": {"CANDIDATE": {"HR@10": 0.17, "judged": 2000}, "SERVING": {"HR@10": 0.15, "judged": 2100}}}}}
+    rows = canary_decisions_table(r).splitlines()[2:]
+    assert rows == ["| `v2` | abort (canary-judge) | 0.1700 (2,000) | 0.1500 (2,100) | difference in [-0.1, 0.1]: inconclusive |",
+                    "| `v3` | on trial at the end | - | - |  |"]

@@ -83,7 +83,80 @@ RESULTS_PAGE = "docs/results.md"
 
 def results_page_tables(results: list[dict]) -> dict[str, str]:
     """Marker name -> table, as docs/results.md must show them."""
-    return {"P1 ML-1M quality table": p1_table(results), "own-protocol quality table": own_protocol_table(results)}
+    tables = {"P1 ML-1M quality table": p1_table(results), "own-protocol quality table": own_protocol_table(results)}
+    for r in results:
+        if r["protocol"] == "stream":
+            tables[f"{_data_key(r)} streaming protocol table"] = stream_table(r)
+            if r.get("canary"):
+                tables[f"{_data_key(r)} canary decisions table"] = canary_decisions_table(r)
+    return tables
+
+
+def canary_decisions_table(r: dict) -> str:
+    """Each canary of a streaming replay: how it ended, its arms as judged from outside the job
+    (the lists that named it as candidate), and the judge's own figures at its decision."""
+    c = r["canary"]
+    ended = {}
+    for d in c["decisions"]:
+        if d["action"] in ("PROMOTE", "ABORT") and d.get("version"):
+            ended[d["version"]] = d
+    lines = ["| candidate | ended | candidate arm HR@10 (lists) | serving arm HR@10 (lists) | the judge at its decision |",
+             "|---|---|---|---|---|"]
+    for d in c["decisions"]:
+        if d["action"] != "CANARY":
+            continue
+        arms = c["per_canary"].get(d["version"], {})
+        cells = [f"{arms[a]['HR@10']:.4f} ({arms[a]['judged']:,})" if a in arms else "-" for a in ("CANDIDATE", "SERVING")]
+        end = ended.get(d["version"])
+        how = f"{end['action'].lower()} ({end['issued_by']})" if end else "on trial at the end"
+        reason = (end.get("reason") or "").replace("|", "/") if end else ""
+        lines.append(f"| `{d['version']}` | {how} | {cells[0]} | {cells[1]} | {reason} |")
+    return "\n".join(lines)
+
+
+# The streaming protocol's arms (stream_report.py), in the order a reader compares them.
+STREAM_ARMS = (("static", "static (the first version throughout)"),
+               ("loop", "loop (snapshots, `finetune --watch`, every version swapped in)"),
+               ("canary", "loop with canaries (each new version tried on a share of users first)"),
+               ("full_retrain", "full retrain from scratch at each snapshot (upper bound)"))
+
+
+def _stream_versions(r: dict, arm: str) -> str:
+    if arm == "loop":
+        return f"{r['loop_versions_published']} published"
+    if arm == "canary":
+        c = r["canary"]
+        return (f"{c['proposed']} tried: {len(c['promoted'])} promoted, {len(c['aborted'])} aborted"
+                + (", 1 on trial at the end" if c.get("undecided_at_end") else ""))
+    if arm == "full_retrain":
+        return f"{len(r['full_retrain']['per_model_version']) - 1} swapped in ({r['full_retrain']['versions_trained']} trained)"
+    return "1"
+
+
+def _stream_compute(r: dict, arm: str) -> str:
+    if arm == "loop" and r.get("finetune_wall_seconds"):
+        return f"fine-tunes {r['finetune_wall_seconds']['median']:.1f} s median, {r['finetune_wall_seconds']['max']:.0f} s max"
+    if arm == "canary" and (spread := r["canary"].get("finetune_wall_seconds")):
+        return f"fine-tunes {spread['median']:.1f} s median, {spread['max']:.0f} s max"
+    if arm == "full_retrain" and (spread := r["full_retrain"].get("train_wall_seconds")):
+        return f"trainings {spread['median']:.0f} s median, {spread['sum'] / 60:.0f} min in all"
+    return "-"
+
+
+def stream_table(r: dict) -> str:
+    """One streaming-protocol result file: each arm's prequential figures over the same replay."""
+    lines = ["| run | HR@10 | NDCG@10 | judged lists | versions | compute |", "|---|---|---|---|---|---|"]
+    gains = r.get("relative_to_static") or {"loop": r.get("loop_relative_gain", {})}
+    for arm, label in STREAM_ARMS:
+        if f"{arm}_HR@10" not in r["metrics"]:
+            continue
+        cells = []
+        for m in ("HR@10", "NDCG@10"):
+            gain = gains.get(arm, {}).get(m)
+            cells.append(f"{r['metrics'][f'{arm}_{m}']:.4f}" + (f" ({gain * 100:+.1f}%)" if gain is not None else ""))
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} | {r['judged_lists'][arm]:,} | {_stream_versions(r, arm)} "
+                     f"| {_stream_compute(r, arm)} |")
+    return "\n".join(lines)
 
 
 def own_protocol_table(results: list[dict]) -> str:
@@ -98,8 +171,9 @@ def own_protocol_table(results: list[dict]) -> str:
         if r["protocol"] == "P4":
             table2 = r.get("paper_table2", {}).get(r["model"].upper(), {})
             paper = {m: table2[m] for m in P4_SHOWN if m in table2}
-        # The streaming protocol's point is the loop against the static model: show all four.
-        metrics = list(paper) or (list(r["metrics"]) if r["protocol"] == "stream" else list(r["metrics"])[:2])
+        # The streaming protocol's point is the loop against the static model: every arm's HR@10.
+        metrics = list(paper) or ([m for m in r["metrics"] if m.endswith("_HR@10")] if r["protocol"] == "stream"
+                                  else list(r["metrics"])[:2])
         ours = ", ".join(f"{m} {_figure(r, m)}" for m in metrics)
         if r.get("ci95"):
             ours += " (95% CI " + ", ".join(f"{m} {r['ci95'][m][0]:.3f}-{r['ci95'][m][1]:.3f}"
@@ -115,7 +189,8 @@ def own_protocol_table(results: list[dict]) -> str:
 # cross-entropy (the plain label) and with a sampled loss ("-sampled"), on each dataset that has both.
 LOSS_COMPARISON_LABELS = ("sasrec", "sasrec-sampled")
 LOSS_COMPARISON_DATA = (("ml-1m", "ML-1M"), ("video", "Video Games"))
-LOSS_TABLE_MARKERS = ("<!-- sampled-loss quality table: begin -->", "<!-- sampled-loss quality table: end -->")
+LOSS_TABLE_NAME = "sampled-loss quality table"
+LOSS_TABLE_MARKERS = (f"<!-- {LOSS_TABLE_NAME}: begin -->", f"<!-- {LOSS_TABLE_NAME}: end -->")
 
 
 def _loss(result: dict) -> str:
@@ -163,6 +238,36 @@ def sampled_loss_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def replace_marked(text: str, name: str, table: str) -> str:
+    """``text`` with what stands between "<!-- NAME: begin -->" and "<!-- NAME: end -->" replaced by ``table``."""
+    begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"no {begin} ... {end} markers to write the table between")
+    head, rest = text.split(begin, 1)
+    return head + begin + "\n" + table + "\n" + end + rest.split(end, 1)[1]
+
+
+def write_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[Path]:
+    """Rewrites every marked table of docs/results.md and docs/scaling.md from the result files.
+    -> the pages that changed."""
+    from ..core.paths import REPO_ROOT
+
+    root = root or REPO_ROOT
+    results = load_results(folder)
+    pages = {root / RESULTS_PAGE: results_page_tables(results),
+             root / "docs" / "scaling.md": {LOSS_TABLE_NAME: sampled_loss_table(results)}}
+    changed = []
+    for page, tables in pages.items():
+        text = page.read_text()
+        new = text
+        for name, table in tables.items():
+            new = replace_marked(new, name, table)
+        if new != text:
+            page.write_text(new)
+            changed.append(page)
+    return changed
+
+
 def print_tables(folder: Path = RESULTS_DIR) -> str:
     results = load_results(folder)
     text = ("P1 on ML-1M (full ranking, leave-one-out; mean ± std where several seeds; docs/results.md)\n\n"
@@ -172,5 +277,8 @@ def print_tables(folder: Path = RESULTS_DIR) -> str:
         if any(r["protocol"] == "P1" and _data_key(r) == key for r in results):
             text += f"\nP1 on {title}\n\n" + p1_table(results, key) + "\n"
     text += "\nFull cross-entropy beside a sampled loss (docs/scaling.md)\n\n" + sampled_loss_table(results) + "\n"
+    for r in results:
+        if r["protocol"] == "stream":
+            text += f"\nStreaming protocol on {r['dataset']} (docs/results.md)\n\n" + stream_table(r) + "\n"
     print(text)
     return text
