@@ -9,7 +9,10 @@ from nextitem_trainer.tools.results_table import (LOSS_TABLE_MARKERS, RESULTS_PA
 
 
 def write(folder, name, result):
-    (folder / name).write_text(json.dumps(result))
+    """A result file where its suite keeps it: stream-report's in stream/, the rest in quality/."""
+    suite = folder / ("stream" if name.endswith("_stream.json") else "quality")
+    suite.mkdir(exist_ok=True)
+    (suite / name).write_text(json.dumps(result))
 
 
 def test_tables_show_each_file_with_std_and_the_papers_figure(tmp_path):

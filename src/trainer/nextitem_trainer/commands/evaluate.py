@@ -50,7 +50,7 @@ def run(args) -> int:
     run_evaluate(args.checkpoint, tuple(args.protocol), baseline=args.baseline,
                  config=load_config(paths.config_file(args.config)) if args.config else None,
                  data=str(paths.input_file(args.data)) if args.data else None, fmt=args.format, dataset_name=args.dataset_name, key=args.key,
-                 out_dir=args.out or paths.RESULTS_DIR,
+                 out_dir=args.out or paths.QUALITY_RESULTS_DIR,
                  p2_seed=P2_SEED if args.p2_seed is None else args.p2_seed, write=not args.no_write,
                  note=args.note, variant=args.variant, user_range=user_range(args.user_range),
                  sample=(args.sample_users, args.sample_seed) if args.sample_users else None)

@@ -6,7 +6,7 @@ NAME = "results-table"
 
 def add_parser(sub) -> None:
     p = sub.add_parser("results-table", help="print the quality tables of docs/results.md and docs/scaling.md from "
-                                             "src/site/results/*.json")
+                                             "src/site/results/quality/ and stream/")
     p.add_argument("--write", action="store_true", help="rewrite the tables between their markers in those pages")
 
 

@@ -15,6 +15,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[4]  # src/trainer/nextitem_trainer/core -> repository root
 RUNS_DIR = REPO_ROOT / "runs"
 RESULTS_DIR = REPO_ROOT / "src" / "site" / "results"
+# One folder per suite under RESULTS_DIR (tools/results_index.py); the trainer writes these two.
+QUALITY_RESULTS_DIR = RESULTS_DIR / "quality"  # evaluate: <model>_<data>_<protocol>.json
+STREAM_RESULTS_DIR = RESULTS_DIR / "stream"  # stream-report: <model>_<data>_stream.json
 DEMO_DIR = REPO_ROOT / "src" / "main" / "resources" / "nextitem" / "demo"
 CONFIGS_DIR = REPO_ROOT / "src" / "trainer" / "configs"
 

@@ -27,7 +27,7 @@ from ..core.data.p4_windows import P4Windows, load_p4
 from ..core.metrics import pessimistic_rank
 from ..core.models import Recommender, build_model
 from ..core.models.mostpop import MostPop
-from ..core.paths import RESULTS_DIR, RUNS_DIR, from_config, portable
+from ..core.paths import QUALITY_RESULTS_DIR, RUNS_DIR, from_config, portable
 from ..core.results import aggregate, git_commit, machine, write_result
 from ..core.training import Checkpoints, OptimizerSpec, StopPolicy, TrainingLoop, log_to_file, seed_everything
 
@@ -171,7 +171,7 @@ def _train_p4(config: RunConfig, run_dir: Path, progress: bool) -> Path:
 # the evaluate command
 
 
-def run_evaluate_p4(checkpoints: list[str], out_dir: Path = RESULTS_DIR, key: str | None = None,
+def run_evaluate_p4(checkpoints: list[str], out_dir: Path = QUALITY_RESULTS_DIR, key: str | None = None,
                     dataset_name: str | None = None, write: bool = True, note: str | None = None) -> dict:
     """Test-window figures of P4 checkpoints (one per seed) with MostPop on the same windows.
     -> the result object (written as <model>_<key>_P4.json)."""

@@ -10,7 +10,7 @@ import json
 import statistics
 from pathlib import Path
 
-from ..core.paths import RESULTS_DIR, portable
+from ..core.paths import STREAM_RESULTS_DIR, portable
 from ..core.results import git_commit, machine, write_result
 
 METRICS = ("HR@10", "NDCG@10")
@@ -53,7 +53,7 @@ def canary_summary(run: dict) -> dict:
 
 
 def stream_report(model: str, key: str, static: str | Path, loop: str | Path, split: str | Path,
-                  loop_registry: str | Path, settings: str, out_dir: Path = RESULTS_DIR,
+                  loop_registry: str | Path, settings: str, out_dir: Path = STREAM_RESULTS_DIR,
                   canary: str | Path | None = None, canary_registry: str | Path | None = None,
                   retrain: str | Path | None = None, retrained: str | Path | None = None) -> dict:
     static_run, loop_run = json.loads(Path(static).read_text()), json.loads(Path(loop).read_text())

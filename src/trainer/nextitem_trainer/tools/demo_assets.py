@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.config import load_config
 from ..serving.export import export
-from ..core.paths import DEMO_DIR, RESULTS_DIR, RUNS_DIR, from_config, portable
+from ..core.paths import DEMO_DIR, QUALITY_RESULTS_DIR, RUNS_DIR, from_config, portable
 from .reports import run_evaluate
 from .synthetic import write_clicks
 from ..core.train import train
@@ -45,7 +45,7 @@ def build_demo_assets(config_path: Path, train_users: int = 3000, replay_events:
     figures = {}
     for baseline in (None, "mostpop"):
         result = run_evaluate([str(best)], ("P1",), baseline=baseline, data=str(replay), fmt="csv",
-                              dataset_name=HELD_OUT_NAME, key="synthetic", out_dir=RESULTS_DIR)["P1"]
+                              dataset_name=HELD_OUT_NAME, key="synthetic", out_dir=QUALITY_RESULTS_DIR)["P1"]
         figures[baseline or config.model_name] = result["metrics"]
     log.info("held-out synthetic users, P1: %s HR@10 %.4f NDCG@10 %.4f | MostPop HR@10 %.4f NDCG@10 %.4f",
              config.model_name, figures[config.model_name]["HR@10"], figures[config.model_name]["NDCG@10"],
@@ -55,7 +55,7 @@ def build_demo_assets(config_path: Path, train_users: int = 3000, replay_events:
     if registry.exists() and not keep_old:
         shutil.rmtree(registry)
     folder = export(best, registry, version=version or _default_version(), top_k=10,
-                    metrics_file=str(RESULTS_DIR / f"{config.model_name}_synthetic_P1.json"))
+                    metrics_file=str(QUALITY_RESULTS_DIR / f"{config.model_name}_synthetic_P1.json"))
     print(f"demo model {folder.name}: P1 HR@10 {figures[config.model_name]['HR@10']:.4f} on held-out users "
           f"(MostPop {figures['mostpop']['HR@10']:.4f}); replay file {portable(replay)}; "
           f"registry {portable(registry)}")

@@ -16,7 +16,7 @@ from ..core.data import InteractionLog, eval_users, load_log, sample_users, trai
 from ..core.evaluation import P2_NEGATIVES, P2_SEED, evaluate
 from ..core.models import Recommender, build_model
 from ..core.models.mostpop import MostPop
-from ..core.paths import RESULTS_DIR, portable
+from ..core.paths import QUALITY_RESULTS_DIR, portable
 from ..core.results import aggregate, git_commit, machine, write_result
 from ..core.train import load_training_log
 
@@ -41,7 +41,7 @@ def eval_log(ckpt: dict, config: RunConfig, data: str | None, fmt: str | None, n
 
 def run_evaluate(checkpoints: list[str], protocols: tuple[str, ...], baseline: str | None = None,
                  config: RunConfig | None = None, data: str | None = None, fmt: str | None = None,
-                 dataset_name: str | None = None, key: str | None = None, out_dir: Path = RESULTS_DIR,
+                 dataset_name: str | None = None, key: str | None = None, out_dir: Path = QUALITY_RESULTS_DIR,
                  p2_seed: int = P2_SEED, write: bool = True, note: str | None = None,
                  variant: str | None = None, user_range: tuple[int, int] | None = None,
                  sample: tuple[int, int] | None = None) -> dict[str, dict]:

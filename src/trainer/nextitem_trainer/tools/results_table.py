@@ -1,7 +1,7 @@
 """``results-table``: the quality tables of docs/results.md, printed from the result files.
 
-docs/results.md cites figures; this makes them from ``src/site/results/*.json`` so the tables and
-the files cannot drift apart. Two tables there: every model under P1 (the common protocol), and
+docs/results.md cites figures; this makes them from the result files of the quality and stream
+suites (``src/site/results/quality/``, ``stream/``) so the tables and the files cannot drift apart. Two tables there: every model under P1 (the common protocol), and
 each model under its own paper's protocol beside the paper's published figure; each stands
 between the markers ``results_page_tables`` names, and a test holds it to the files.
 """
@@ -33,10 +33,15 @@ CONTEXT_DATASETS = (("ml-100k", "ML-100K"), ("ml-1m-3k", "ML-1M users 1-2,999 (t
 P4_SHOWN = ("Recall@5", "MRR@5", "Recall@20", "MRR@20")  # of the six P4 metrics, what fits a table cell
 
 
+# The suites (folders under the results) whose files this prints: evaluate's and stream-report's.
+TABLE_SUITES = ("quality", "stream")
+
+
 def load_results(folder: Path = RESULTS_DIR) -> list[dict]:
-    """The evaluate command's result files; other suites' files there (reliability.json) have no protocol."""
+    """The result files of the quality and stream suites (their folders under ``folder``), in file
+    name order; a file there without a protocol is not one of theirs and is left out."""
     results = []
-    for path in sorted(folder.glob("*.json")):
+    for path in sorted((p for suite in TABLE_SUITES for p in (Path(folder) / suite).glob("*.json")), key=lambda p: p.name):
         result = json.loads(path.read_text())
         if "protocol" not in result:
             continue

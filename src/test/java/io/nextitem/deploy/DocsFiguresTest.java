@@ -16,24 +16,24 @@ class DocsFiguresTest {
     @Test
     void theReliabilityTableIsItsResultFile() throws Exception {
         assertThat(marked("reliability.md", "reliability table")).isEqualTo(
-                ReliabilityTable.markdown(Path.of("src/site/results/reliability.json")).strip());
+                ReliabilityTable.markdown(Path.of("src/site/results/reliability/reliability.json")).strip());
     }
 
     @Test
     void theStandaloneReliabilityTableIsTheResultFiles() throws Exception {
         assertThat(marked("reliability-standalone table")).isEqualTo(
-                ReliabilityTable.markdown(Path.of("src/site/results/reliability-standalone.json")).strip());
+                ReliabilityTable.markdown(Path.of("src/site/results/reliability/reliability-standalone.json")).strip());
     }
 
     @Test
     void theTenKillTableIsItsResultFile() throws Exception {
         assertThat(marked("reliability-ten-kills table")).isEqualTo(
-                ReliabilityTable.markdown(Path.of("src/site/results/reliability-standalone-ten-kills.json")).strip());
+                ReliabilityTable.markdown(Path.of("src/site/results/reliability/reliability-standalone-ten-kills.json")).strip());
     }
 
     @Test
     void theSoakSummaryIsSoakJson() throws Exception {
-        assertThat(marked("soak summary")).isEqualTo(SoakTable.markdown(Path.of("src/site/results/soak.json")).strip());
+        assertThat(marked("soak summary")).isEqualTo(SoakTable.markdown(Path.of("src/site/results/soak/soak.json")).strip());
     }
 
     private static String marked(String name) throws Exception {

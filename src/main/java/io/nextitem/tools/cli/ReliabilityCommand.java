@@ -45,7 +45,7 @@ final class ReliabilityCommand implements Callable<Integer> {
                     + "SIGKILL). Default: ${DEFAULT-VALUE}.")
     String cluster;
 
-    @Option(names = "--out", defaultValue = "src/site/results/reliability.json", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "src/site/results/reliability/reliability.json", description = "Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Option(names = "--seed", defaultValue = "42")

@@ -37,7 +37,7 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--no-finetune", description = "Without `trainer finetune --watch` beside the job.")
     boolean noFinetune;
 
-    @Option(names = "--out", defaultValue = "src/site/results/soak.json", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "src/site/results/soak/soak.json", description = "Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Option(names = "--seed", defaultValue = "42")
