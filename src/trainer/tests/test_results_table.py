@@ -1,6 +1,7 @@
 """The docs' quality tables (docs/results.md, docs/scaling.md) come from the result files: figures, std, seeds and
 the paper's number."""
 import json
+import re
 
 from nextitem_trainer.core.paths import REPO_ROOT
 from nextitem_trainer.tools.results_table import (LOSS_TABLE_MARKERS, RESULTS_PAGE, load_results, own_protocol_table,
@@ -132,3 +133,25 @@ def test_the_canary_table_names_how_each_trial_ended_with_the_judges_figures():
     rows = canary_decisions_table(r).splitlines()[2:]
     assert rows == ["| `v2` | abort (canary-judge) | 0.1700 (2,000) | 0.1500 (2,100) | difference in [-0.1, 0.1]: inconclusive |",
                     "| `v3` | on trial at the end | - | - |  |"]
+
+
+def test_a_figure_edited_by_hand_fails_the_check_on_a_copy_of_the_docs(tmp_path):
+    from nextitem_trainer.core.paths import RESULTS_DIR
+    from nextitem_trainer.tools.results_table import stale_tables, write_tables
+
+    (tmp_path / "docs").mkdir()
+    for page in ("results.md", "scaling.md"):
+        (tmp_path / "docs" / page).write_text((REPO_ROOT / "docs" / page).read_text())
+    assert stale_tables(RESULTS_DIR, tmp_path) == [], "the committed tables are the ones the files give"
+
+    page = tmp_path / RESULTS_PAGE
+    text = page.read_text()
+    begin = "<!-- ml-100k streaming protocol table: begin -->"
+    table = text.split(begin, 1)[1].split("<!-- ml-100k streaming protocol table: end -->", 1)[0]
+    figure = re.search(r"\| (0\.\d{4}) ", table).group(1)  # the first HR@10 in the table
+    edited = table.replace(f"| {figure} ", f"| {float(figure) + 0.01:.4f} ", 1)  # a hand "correction"
+    page.write_text(text.replace(table, edited))
+    assert stale_tables(RESULTS_DIR, tmp_path) == ["docs/results.md: ml-100k streaming protocol table"]
+
+    assert write_tables(RESULTS_DIR, tmp_path) == [page]
+    assert page.read_text() == text and stale_tables(RESULTS_DIR, tmp_path) == []

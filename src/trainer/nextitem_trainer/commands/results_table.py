@@ -8,12 +8,20 @@ def add_parser(sub) -> None:
     p = sub.add_parser("results-table", help="print the quality tables of docs/results.md and docs/scaling.md from "
                                              "src/site/results/quality/ and stream/")
     p.add_argument("--write", action="store_true", help="rewrite the tables between their markers in those pages")
+    p.add_argument("--check", action="store_true", help="write nothing; fail naming each table that differs from the files")
 
 
 def run(args) -> int:
     from ..core.paths import portable
-    from ..tools.results_table import print_tables, write_tables
+    import sys
 
+    from ..tools.results_table import print_tables, stale_tables, write_tables
+
+    if args.check:
+        stale = stale_tables()
+        for table in stale:
+            print(f"{table}: differs from the result files (rewrite it with trainer results-table --write)", file=sys.stderr)
+        return 1 if stale else 0
     if args.write:
         changed = write_tables()
         print("rewrote " + (", ".join(portable(p) for p in changed) if changed else "nothing: every table is current"))

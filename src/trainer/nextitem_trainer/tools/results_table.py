@@ -252,17 +252,36 @@ def replace_marked(text: str, name: str, table: str) -> str:
     return head + begin + "\n" + table + "\n" + end + rest.split(end, 1)[1]
 
 
+def _pages(folder: Path, root: Path) -> dict[Path, dict[str, str]]:
+    """Page -> marker name -> the table the result files give."""
+    results = load_results(folder)
+    return {root / RESULTS_PAGE: results_page_tables(results),
+            root / "docs" / "scaling.md": {LOSS_TABLE_NAME: sampled_loss_table(results)}}
+
+
+def stale_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[str]:
+    """``page: table name`` of every marked table whose text differs from what the files give
+    (a figure edited by hand, or a result file changed since the table was printed)."""
+    from ..core.paths import REPO_ROOT
+
+    root = root or REPO_ROOT
+    stale = []
+    for page, tables in _pages(folder, root).items():
+        text = page.read_text()
+        for name, table in tables.items():
+            if replace_marked(text, name, table) != text:
+                stale.append(f"{page.relative_to(root).as_posix()}: {name}")
+    return stale
+
+
 def write_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[Path]:
     """Rewrites every marked table of docs/results.md and docs/scaling.md from the result files.
     -> the pages that changed."""
     from ..core.paths import REPO_ROOT
 
     root = root or REPO_ROOT
-    results = load_results(folder)
-    pages = {root / RESULTS_PAGE: results_page_tables(results),
-             root / "docs" / "scaling.md": {LOSS_TABLE_NAME: sampled_loss_table(results)}}
     changed = []
-    for page, tables in pages.items():
+    for page, tables in _pages(folder, root).items():
         text = page.read_text()
         new = text
         for name, table in tables.items():
