@@ -1,4 +1,5 @@
-"""``results-table``: the quality tables of docs/results.md (and docs/scaling.md's sampled-loss table) from the result files."""
+"""``results-table``: the quality and streaming tables of docs/results.md, docs/scaling.md's sampled-loss table and the
+README's headline table, from the result files."""
 from __future__ import annotations
 
 NAME = "results-table"
@@ -7,7 +8,8 @@ NAME = "results-table"
 def add_parser(sub) -> None:
     p = sub.add_parser("results-table", help="print the quality tables of docs/results.md and docs/scaling.md from "
                                              "src/site/results/quality/ and stream/")
-    p.add_argument("--write", action="store_true", help="rewrite the tables between their markers in those pages")
+    p.add_argument("--write", action="store_true", help="rewrite the tables between their markers in those pages "
+                                                        "(and the README's headline table)")
     p.add_argument("--check", action="store_true", help="write nothing; fail naming each table that differs from the files")
 
 

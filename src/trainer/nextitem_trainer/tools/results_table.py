@@ -254,9 +254,12 @@ def replace_marked(text: str, name: str, table: str) -> str:
 
 def _pages(folder: Path, root: Path) -> dict[Path, dict[str, str]]:
     """Page -> marker name -> the table the result files give."""
+    from .headline_table import HEADLINE_NAME, HEADLINE_PAGE, headline_table
+
     results = load_results(folder)
     return {root / RESULTS_PAGE: results_page_tables(results),
-            root / "docs" / "scaling.md": {LOSS_TABLE_NAME: sampled_loss_table(results)}}
+            root / "docs" / "scaling.md": {LOSS_TABLE_NAME: sampled_loss_table(results)},
+            root / HEADLINE_PAGE: {HEADLINE_NAME: headline_table(folder)}}
 
 
 def stale_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[str]:
@@ -275,7 +278,7 @@ def stale_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[s
 
 
 def write_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[Path]:
-    """Rewrites every marked table of docs/results.md and docs/scaling.md from the result files.
+    """Rewrites every marked table of docs/results.md, docs/scaling.md and the README from the result files.
     -> the pages that changed."""
     from ..core.paths import REPO_ROOT
 

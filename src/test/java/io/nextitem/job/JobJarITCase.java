@@ -30,7 +30,7 @@ class JobJarITCase {
     private static final String TOOLS = "io/nextitem/tools/";
     private static final List<String> TOOL_PACKAGES = List.of("bench", "reliability", "soak", "demo", "replay");
     private static final List<String> TOOL_COMMANDS = List.of("demo", "replay", "tail", "bench-encoder", "bench",
-            "reliability", "cluster", "soak", "config", "ann-compare", "index");
+            "reliability", "cluster", "soak", "config", "ann-compare", "index", "docs");
 
     @Test
     void theJobJarHoldsNoTool() throws IOException {

@@ -19,7 +19,7 @@ public final class NextItemToolsCli {
         CommandLine cli = NextItemCli.commandLine();
         for (Object tool : new Object[] {new DemoCommand(), new ReplayCommand(), new TailCommand(),
                 new BenchEncoderCommand(), new BenchCommand(), new ReliabilityCommand(), new ClusterCommand(),
-                new SoakCommand(), new ConfigCommand(), new AnnCompareCommand(), new IndexCommand()}) {
+                new SoakCommand(), new ConfigCommand(), new AnnCompareCommand(), new IndexCommand(), new DocsCommand()}) {
             cli.addSubcommand(tool);
         }
         return cli;

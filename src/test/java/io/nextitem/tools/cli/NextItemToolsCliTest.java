@@ -15,7 +15,7 @@ class NextItemToolsCliTest {
     @Test
     void withoutACommandTheUsageListsTheJobsCommandsAndEveryTool() {
         assertThat(usage(NextItemToolsCli.commandLine())).containsExactly("run", "model", "items", "demo", "replay", "tail",
-                "bench-encoder", "bench", "reliability", "cluster", "soak", "config", "ann-compare", "index");
+                "bench-encoder", "bench", "reliability", "cluster", "soak", "config", "ann-compare", "index", "docs");
     }
 
     @Test
