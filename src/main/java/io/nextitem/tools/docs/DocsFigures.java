@@ -54,6 +54,8 @@ public final class DocsFigures {
         }
         tables.add(new Marked("docs/scaling.md", "state-1e6-1e7 table",
                 RESULTS.resolve("scaling/state-1e6-1e7/state_sasrec-bench-n3416-l50.json"), StateScalingTable::markdown));
+        tables.add(new Marked("docs/performance.md", "state-3416 table",
+                RESULTS.resolve("bench/state_sasrec-bench-n3416-l50.json"), StateScalingTable::markdown));
         for (String comparison : List.of("ann-compare-100k", "ann-compare-trained-100k")) {
             tables.add(new Marked("docs/ann-search.md", comparison + " table",
                     RESULTS.resolve("ann/" + comparison + ".json"), AnnComparisonTable::markdown));
