@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..core.config import RunConfig
 from ..core.data.snapshots import MANIFEST, complete_snapshots
-from ..core.paths import portable
+from ..core.paths import from_config, portable
 from ..core.results import machine
 from ..serving.export import export
 
@@ -74,8 +74,6 @@ def train_all(config: RunConfig, replay_csv: str | Path, out_dir: str | Path, in
     if config.data.format != "csv":
         raise ValueError(f"full-retrain: {config.name} reads data.format {config.data.format!r}; it needs the csv "
                          f"that stream-split writes")
-    from ..core.paths import from_config
-
     base = read_clicks(from_config(config.data.path))
     replay = sorted(read_clicks(Path(replay_csv)), key=lambda c: c[2])
     ends = interval_ends([c[2] for c in replay], interval_minutes * 60_000)

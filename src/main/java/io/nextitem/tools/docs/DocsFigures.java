@@ -77,22 +77,20 @@ public final class DocsFigures {
     /** Rewrites every stale table under {@code root}; @return the pages that changed */
     public static List<String> write(Path root) throws IOException {
         Map<String, String> pages = new LinkedHashMap<>();
+        java.util.Set<String> changed = new java.util.LinkedHashSet<>();
         for (Marked table : all()) {
             String text = pages.computeIfAbsent(table.page(), page -> read(root.resolve(page)));
             if (!between(text, table).strip().equals(table.table(root))) {
                 String begin = begin(table);
                 int from = text.indexOf(begin) + begin.length();
                 pages.put(table.page(), text.substring(0, from) + "\n" + table.table(root) + "\n" + text.substring(text.indexOf(end(table))));
+                changed.add(table.page());
             }
         }
-        List<String> changed = new ArrayList<>();
-        for (Map.Entry<String, String> page : pages.entrySet()) {
-            if (!page.getValue().equals(read(root.resolve(page.getKey())))) {
-                Files.writeString(root.resolve(page.getKey()), page.getValue());
-                changed.add(page.getKey());
-            }
+        for (String page : changed) {
+            Files.writeString(root.resolve(page), pages.get(page));
         }
-        return changed;
+        return new ArrayList<>(changed);
     }
 
     private static String between(String text, Marked table) {
