@@ -140,7 +140,7 @@ def test_a_figure_edited_by_hand_fails_the_check_on_a_copy_of_the_docs(tmp_path)
     from nextitem_trainer.tools.results_table import stale_tables, write_tables
 
     (tmp_path / "docs").mkdir()
-    for page in ("docs/results.md", "docs/scaling.md", "README.md"):
+    for page in ("docs/results.md", "docs/scaling.md", "docs/gpu-check.md", "README.md"):
         (tmp_path / page).write_text((REPO_ROOT / page).read_text())
     assert stale_tables(RESULTS_DIR, tmp_path) == [], "the committed tables (README's headline too) are the files'"
 

@@ -63,15 +63,19 @@ def memory_gib() -> int | None:
     return None
 
 
+def cpu_slug(model: str) -> str:
+    """The CPU model as a machine id starts: ``Intel(R) Xeon(R) Processor`` -> ``intel-xeon``."""
+    name = model.lower()
+    for noise in ("(r)", "(tm)", " processor", " cpu", "@"):
+        name = name.replace(noise, " ")
+    return "-".join("".join(c if c.isalnum() else " " for c in name).split())
+
+
 def machine_id(model: str, cores: int, memory: int | None, flags: set[str]) -> str:
     """``<cpu model>-<cores>c-<memory>g[-<flags>]``, lower case, e.g.
     ``intel-xeon-2c-24g-avx2-avx512f-avx512-vnni``; the same rule as the Java side's
     ``MachineFacts.machineId`` (a test holds the two together)."""
-    name = model.lower()
-    for noise in ("(r)", "(tm)", " processor", " cpu", "@"):
-        name = name.replace(noise, " ")
-    words = "".join(c if c.isalnum() else " " for c in name).split()
-    parts = words + [f"{cores}c", f"{memory}g" if memory is not None else "unknown-memory"]
+    parts = [cpu_slug(model), f"{cores}c", f"{memory}g" if memory is not None else "unknown-memory"]
     parts += [f.replace("_", "-") for f in ID_FLAGS if f in flags]
     return "-".join(parts)
 

@@ -7,7 +7,8 @@ scaling, ann, reliability, soak, gpu); nothing but this index sits at the top. A
 from what it holds, by the rules in ``KINDS`` (first match wins). Files that are
 not JSON (plots, notes, scripts) are the attachments of their folder and take the machine, commit
 and date that the folder's JSON files agree on. Where a file (or a folder) does not say, the index
-says ``unknown``: older files carry no machine id, some no date."""
+says ``unknown``: some older files carry no date, and an older file without a machine id is named by
+the CPU model and cores it did record (``amd-epyc-2c-partial``)."""
 from __future__ import annotations
 
 import json
@@ -46,10 +47,22 @@ def kind_of(result: dict) -> str | None:
     return next((kind for kind, matches in KINDS if matches(result)), None)
 
 
+def _machine(machine: dict) -> str:
+    """The file's machine id; for an older file without one but with its CPU model and cores,
+    those two and ``partial`` (it did not record the memory and flags a full id holds)."""
+    if machine.get("machine_id"):
+        return machine["machine_id"]
+    if machine.get("cpu_model") and machine.get("cores"):
+        from ..core.results import cpu_slug
+
+        return f"{cpu_slug(machine['cpu_model'])}-{machine['cores']}c-partial"
+    return UNKNOWN
+
+
 def _facts(result: dict) -> dict[str, str]:
     machine = result.get("machine") if isinstance(result.get("machine"), dict) else {}
     date = next((result[f] for f in DATE_FIELDS if isinstance(result.get(f), str)), None)
-    return {"machine": machine.get("machine_id") or UNKNOWN, "commit": result.get("commit") or UNKNOWN,
+    return {"machine": _machine(machine), "commit": result.get("commit") or UNKNOWN,
             "date": date[:10] if date else UNKNOWN}
 
 

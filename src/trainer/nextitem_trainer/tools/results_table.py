@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from ..core.paths import RESULTS_DIR
+from .inline_figures import stale_figures, write_figures
 
 # Published figures the own-protocol table compares with (docs/evaluation.md; each model's paper is cited in its module).
 PAPER_FIGURES: dict[tuple[str, str, str], dict[str, float]] = {
@@ -252,19 +253,29 @@ def replace_marked(text: str, name: str, table: str) -> str:
     return head + begin + "\n" + table + "\n" + end + rest.split(end, 1)[1]
 
 
+# docs/gpu-check.md's table: the committed CPU run of the GPU check (deploy/bin/gpu-check).
+GPU_CHECK_RESULT = "gpu/amd-epyc-cpu-only.json"
+GPU_CHECK_TABLE_NAME = "gpu-check cpu table"
+
+
 def _pages(folder: Path, root: Path) -> dict[Path, dict[str, str]]:
     """Page -> marker name -> the table the result files give."""
     from .headline_table import HEADLINE_NAME, HEADLINE_PAGE, headline_table
 
+    from .gpu_check.report import markdown_table
+
     results = load_results(folder)
+    gpu_result = json.loads((Path(folder) / GPU_CHECK_RESULT).read_text())
     return {root / RESULTS_PAGE: results_page_tables(results),
             root / "docs" / "scaling.md": {LOSS_TABLE_NAME: sampled_loss_table(results)},
+            root / "docs" / "gpu-check.md": {GPU_CHECK_TABLE_NAME: markdown_table(gpu_result)},
             root / HEADLINE_PAGE: {HEADLINE_NAME: headline_table(folder)}}
 
 
 def stale_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[str]:
     """``page: table name`` of every marked table whose text differs from what the files give
-    (a figure edited by hand, or a result file changed since the table was printed)."""
+    (a figure edited by hand, or a result file changed since the table was printed), then every
+    figure in the prose of README.md and docs/ that differs from its file (``inline_figures``)."""
     from ..core.paths import REPO_ROOT
 
     root = root or REPO_ROOT
@@ -274,12 +285,12 @@ def stale_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[s
         for name, table in tables.items():
             if replace_marked(text, name, table) != text:
                 stale.append(f"{page.relative_to(root).as_posix()}: {name}")
-    return stale
+    return stale + stale_figures(folder, root)
 
 
 def write_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[Path]:
-    """Rewrites every marked table of docs/results.md, docs/scaling.md and the README from the result files.
-    -> the pages that changed."""
+    """Rewrites every marked table of docs/results.md, docs/scaling.md and the README, and every
+    marked figure in the prose of README.md and docs/, from the result files. -> the pages that changed."""
     from ..core.paths import REPO_ROOT
 
     root = root or REPO_ROOT
@@ -292,7 +303,7 @@ def write_tables(folder: Path = RESULTS_DIR, root: Path | None = None) -> list[P
         if new != text:
             page.write_text(new)
             changed.append(page)
-    return changed
+    return changed + [p for p in write_figures(folder, root) if p not in changed]
 
 
 def print_tables(folder: Path = RESULTS_DIR) -> str:
