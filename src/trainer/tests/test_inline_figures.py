@@ -30,6 +30,10 @@ def test_an_operand_is_a_pointer_into_a_file_and_the_last_word_formats_it(result
     assert evaluate("bench/run.json#/latency/[delivery=at-least-once,load=0.5]/p99_ms .0f", files) == "33"
     assert evaluate("bench/run.json#/latency/1/p99_ms .0f", files) == "33"
     assert evaluate("bench/run.json#/commit s", files).startswith("e706041")
+    for run, rate in enumerate((100.0, 130.0, 120.0)):
+        (results / "bench" / f"pair_run{run}.json").write_text(json.dumps({"rate": rate}))
+    assert evaluate("median:bench/pair_run*.json#/rate .0f", files) == "120"
+    assert evaluate("max:bench/pair_run*.json#/rate / min:bench/pair_run*.json#/rate .2f", files) == "1.30"
     assert evaluate("bench/run.json#/job/events_per_s - 7396.7 ,.0f", files) == "581", "half up, as the Java tables round"
 
 
@@ -42,6 +46,7 @@ def test_an_operand_is_a_pointer_into_a_file_and_the_last_word_formats_it(result
     ("bench/run.json#/ceiling % 2 .0f", "is not one of"),
     ("bench/run.json#/commit .0f", "cannot print"),
     ("bench/run.json#/ceiling", "want OPERAND"),
+    ("median:bench/nothing*.json#/rate .0f", "matches no result file"),
 ])
 def test_a_marker_that_names_no_figure_says_why(results, spec, says):
     with pytest.raises(FigureError, match=re.escape(says)):

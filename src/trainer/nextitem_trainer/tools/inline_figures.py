@@ -10,6 +10,8 @@ operands joined by ``+ - * /``, evaluated left to right; an operand is ``FILE#PO
 src/site/results), ``#POINTER`` (the previous operand's file) or a number. A POINTER is a JSON
 pointer whose segments may also be ``[key=value,...]``: the one element of a list whose fields
 print as those values (``/latency/[delivery=at-least-once,load_fraction=0.5]/inference_path_ms_p99``).
+An operand ``median:FILES#POINTER`` (or ``mean:``, ``min:``, ``max:``) takes the figure over every
+file the glob FILES matches: the repetitions of a side-by-side run (``served-graph-ops/encoder_after_run*.json``).
 
 ``write_figures`` rewrites what stands between the markers; ``stale_figures`` names every figure
 whose text differs from what its file gives (a hand edit, or a file rerun since), and every marker
@@ -19,11 +21,14 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 FIGURE = re.compile(r"<!--fig (?P<spec>[^>]*?)-->(?P<text>[^<]*)<!--/fig-->")
+# Over the repetitions of a run (FILE a glob such as run*.json): a rerun that adds one moves the figure.
+AGGREGATES = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max}
 OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b}
 
 
@@ -85,6 +90,9 @@ class _Files:
         self.folder = Path(folder)
         self._cache: dict[str, object] = {}
 
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(p.relative_to(self.folder).as_posix() for p in self.folder.glob(pattern) if p.is_file())
+
     def get(self, name: str):
         if name not in self._cache:
             path = self.folder / name
@@ -109,7 +117,14 @@ def evaluate(spec: str, files: _Files) -> str:
                 raise FigureError(f"'{spec}': {word!r} is not one of {' '.join(OPERATORS)}")
             op = OPERATORS[word]
             continue
-        if "#" in word:
+        aggregate, _, rest = word.partition(":") if word.split(":", 1)[0] in AGGREGATES else ("", "", word)
+        if aggregate:
+            name, pointer = rest.split("#", 1) if "#" in rest else ("", "")
+            runs = files.glob(name)
+            if not pointer or not runs:
+                raise FigureError(f"'{spec}': {word} matches no result file")
+            operand = AGGREGATES[aggregate]([resolve(files.get(n), pointer, f"{n}#{pointer}") for n in runs])
+        elif "#" in word:
             name, pointer = word.split("#", 1)
             current_file = name or current_file
             if current_file is None:
